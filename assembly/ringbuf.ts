@@ -1,0 +1,169 @@
+// Zephyr's ring_buf (byte mode) on a control block at a host-given address.
+//
+// Like Zephyr's ring_buffer.c, one claim/finish primitive serves both
+// directions: `side` is the address of the producer's or the consumer's
+// index line (see layout.ts), and `extra` turns the other side's tail into
+// this side's limit (the producer may run `size` bytes ahead of the
+// consumer's tail; the consumer may run up to the producer's tail).
+//
+// Memory ordering, for one producer thread and one consumer thread:
+// each side writes only its own line. The only cross-thread fields are the
+// two tails. A tail is published with atomic.store (sequentially consistent,
+// hence a release) after the data it covers was written or read, and the
+// other side reads it with atomic.load (an acquire) before it touches that
+// data. Everything else (head, base, limit, claim) is private to its side,
+// so plain loads and stores are enough.
+
+import {
+  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET,
+  IDX_HEAD, IDX_TAIL, IDX_BASE, IDX_LIMIT, IDX_CLAIM, EINVAL,
+} from './layout';
+
+/** Writes a fresh control block: all six counters 0, storage at `storage`. */
+export function rb_init(cb: usize, kind: u32, storage: usize, size: u32): void {
+  memory.fill(cb, 0, RB_GET + 64);
+  store<u32>(cb, kind, RB_KIND);
+  store<u32>(cb, size, RB_SIZE);
+  store<u32>(cb, <u32>storage, RB_STORAGE);
+  store<u32>(cb + RB_PUT, size, IDX_LIMIT);
+}
+
+/**
+ * Sets all six counters to `v` (Zephyr's ring_buf_internal_reset; reset()
+ * is v = 0). Outstanding claims are dropped. Not safe while the other side
+ * runs, exactly as in Zephyr.
+ */
+export function rb_internal_reset(cb: usize, v: u32): void {
+  const size = load<u32>(cb, RB_SIZE);
+  setSide(cb + RB_PUT, v, v + size);
+  setSide(cb + RB_GET, v, v);
+}
+
+@inline function setSide(side: usize, v: u32, limit: u32): void {
+  store<u32>(side, v, IDX_HEAD);
+  store<u32>(side, v, IDX_BASE);
+  store<u32>(side, limit, IDX_LIMIT);
+  store<u32>(side, 0, IDX_CLAIM);
+  atomic.store<u32>(side, v, IDX_TAIL);
+}
+
+// Zephyr's ring_buf_area_claim. Grants min(want, available, bytes to the end
+// of storage) and records where the grant starts in the side's claim field.
+// `limit - head` is the available amount; the cached limit is refreshed from
+// the other side's published tail only when it is too small to grant the
+// request, so the result equals Zephyr's, which reads the tail every time:
+// the other tail only moves forward, so a stale limit can only understate.
+@inline function areaClaim(cb: usize, side: usize, other: usize, extra: u32, want: u32): u32 {
+  const size = load<u32>(cb, RB_SIZE);
+  const head = load<u32>(side, IDX_HEAD);
+  let off = head - load<u32>(side, IDX_BASE);
+  if (off >= size) off -= size;
+  let n = min(want, size - off);
+  let avail = load<u32>(side, IDX_LIMIT) - head;
+  if (avail < n) {
+    // Acquire: pairs with the other side's release in areaFinish, so the
+    // bytes (or the free space) behind its tail are visible before we use them.
+    const limit = atomic.load<u32>(other, IDX_TAIL) + extra;
+    store<u32>(side, limit, IDX_LIMIT);
+    avail = limit - head;
+    n = min(n, avail);
+  }
+  store<u32>(side, head + n, IDX_HEAD);
+  store<u32>(side, off, IDX_CLAIM);
+  return n;
+}
+
+// Zephyr's ring_buf_area_finish: final, cancels what was claimed beyond `n`.
+@inline function areaFinish(cb: usize, side: usize, n: u32): i32 {
+  const tail = load<u32>(side, IDX_TAIL);
+  if (n > load<u32>(side, IDX_HEAD) - tail) return -EINVAL;
+  const newTail = tail + n;
+  const base = load<u32>(side, IDX_BASE);
+  if (newTail - base >= load<u32>(cb, RB_SIZE)) store<u32>(side, base + load<u32>(cb, RB_SIZE), IDX_BASE);
+  store<u32>(side, newTail, IDX_HEAD);
+  // Release: everything this side did to the bytes up to newTail happens
+  // before the other side can observe the new tail.
+  atomic.store<u32>(side, newTail, IDX_TAIL);
+  return 0;
+}
+
+export function rb_put_claim(cb: usize, want: u32): u32 {
+  return areaClaim(cb, cb + RB_PUT, cb + RB_GET, load<u32>(cb, RB_SIZE), want);
+}
+
+export function rb_get_claim(cb: usize, want: u32): u32 {
+  return areaClaim(cb, cb + RB_GET, cb + RB_PUT, 0, want);
+}
+
+export function rb_put_finish(cb: usize, n: u32): i32 {
+  return areaFinish(cb, cb + RB_PUT, n);
+}
+
+export function rb_get_finish(cb: usize, n: u32): i32 {
+  return areaFinish(cb, cb + RB_GET, n);
+}
+
+/** Zephyr's ring_buf_size_get: committed bytes not yet claimed by the consumer. */
+export function rb_size(cb: usize): u32 {
+  // Acquire, as in areaClaim: the consumer may read what this reports.
+  return atomic.load<u32>(cb + RB_PUT, IDX_TAIL) - load<u32>(cb + RB_GET, IDX_HEAD);
+}
+
+/** Zephyr's ring_buf_space_get: bytes neither claimed nor holding data. */
+export function rb_space(cb: usize): u32 {
+  return load<u32>(cb, RB_SIZE) - (load<u32>(cb + RB_PUT, IDX_HEAD) - atomic.load<u32>(cb + RB_GET, IDX_TAIL));
+}
+
+/** Bytes `rb_put_finish` would accept: what is claimed and not finished. */
+export function rb_put_claimed(cb: usize): u32 {
+  return load<u32>(cb + RB_PUT, IDX_HEAD) - load<u32>(cb + RB_PUT, IDX_TAIL);
+}
+
+/** Bytes `rb_get_finish` would accept. */
+export function rb_get_claimed(cb: usize): u32 {
+  return load<u32>(cb + RB_GET, IDX_HEAD) - load<u32>(cb + RB_GET, IDX_TAIL);
+}
+
+// Copying API for data that already sits in linear memory: Zephyr's
+// ring_buf_put/get/peek, a claim + memory.copy loop (at most two pieces,
+// the second from offset 0) closed by one finish.
+
+/** ring_buf_put from linear memory at `src`; returns the bytes written. */
+export function rb_put(cb: usize, src: usize, n: u32): u32 {
+  const storage = <usize>load<u32>(cb, RB_STORAGE);
+  let done: u32 = 0;
+  while (done < n) {
+    const g = rb_put_claim(cb, n - done);
+    if (g == 0) break;
+    memory.copy(storage + load<u32>(cb + RB_PUT, IDX_CLAIM), src + done, g);
+    done += g;
+  }
+  rb_put_finish(cb, done);
+  return done;
+}
+
+/**
+ * ring_buf_get into linear memory at `dst`, or a discard when `dst` is 0;
+ * `peek` keeps the data (finish 0, which also cancels outstanding claims).
+ */
+@inline function getOrPeek(cb: usize, dst: usize, n: u32, peek: bool): u32 {
+  const storage = <usize>load<u32>(cb, RB_STORAGE);
+  let done: u32 = 0;
+  while (done < n) {
+    const g = rb_get_claim(cb, n - done);
+    if (g == 0) break;
+    if (dst != 0) memory.copy(dst + done, storage + load<u32>(cb + RB_GET, IDX_CLAIM), g);
+    done += g;
+  }
+  rb_get_finish(cb, peek ? 0 : done);
+  return done;
+}
+
+export function rb_get(cb: usize, dst: usize, n: u32): u32 {
+  return getOrPeek(cb, dst, n, false);
+}
+
+export function rb_peek(cb: usize, dst: usize, n: u32): u32 {
+  return getOrPeek(cb, dst, n, true);
+}
+

@@ -1,0 +1,23 @@
+// The functions of the core, as both engines provide them: the WebAssembly
+// exports of assembly/index.ts and their TypeScript twins in js/. Every
+// function takes addresses in the shared memory; none keeps state.
+
+/** Zephyr's ring_buf primitives (assembly/ringbuf.ts). */
+export interface RingCore {
+  rb_init(cb: number, kind: number, storage: number, size: number): void;
+  rb_internal_reset(cb: number, v: number): void;
+  rb_put_claim(cb: number, want: number): number;
+  rb_get_claim(cb: number, want: number): number;
+  rb_put_finish(cb: number, n: number): number;
+  rb_get_finish(cb: number, n: number): number;
+  rb_size(cb: number): number;
+  rb_space(cb: number): number;
+  rb_put_claimed(cb: number): number;
+  rb_get_claimed(cb: number): number;
+  rb_put(cb: number, src: number, n: number): number;
+  rb_get(cb: number, dst: number, n: number): number;
+  rb_peek(cb: number, dst: number, n: number): number;
+}
+
+/** Everything an engine provides. */
+export type Core = RingCore;

@@ -1,0 +1,117 @@
+// The TypeScript twin of assembly/ringbuf.ts: the same algorithm on the same
+// control block, so either engine can pick up a buffer the other created.
+// Comments on the algorithm and on memory ordering live in the AS file; the
+// orderings here are the same: Atomics.load/store (sequentially consistent)
+// on the two published tails, plain accesses to each side's private fields.
+// `>>> 0` keeps every counter a u32, as AssemblyScript's u32 arithmetic does.
+
+import {
+  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES,
+  IDX_HEAD, IDX_TAIL, IDX_BASE, IDX_LIMIT, IDX_CLAIM, EINVAL,
+} from '../../assembly/layout.js';
+import type { RingCore } from '../core.js';
+import type { Views } from '../views.js';
+
+export function ringJs(v: Views): RingCore {
+  function setSide(side: number, value: number, limit: number): void {
+    const u32 = v.u32, w = side >>> 2;
+    u32[w + (IDX_HEAD >> 2)] = value;
+    u32[w + (IDX_BASE >> 2)] = value;
+    u32[w + (IDX_LIMIT >> 2)] = limit;
+    u32[w + (IDX_CLAIM >> 2)] = 0;
+    Atomics.store(u32, w + (IDX_TAIL >> 2), value);
+  }
+
+  function areaClaim(cb: number, side: number, other: number, extra: number, want: number): number {
+    const u32 = v.u32, w = side >>> 2;
+    const size = u32[(cb + RB_SIZE) >>> 2];
+    const head = u32[w + (IDX_HEAD >> 2)];
+    let off = (head - u32[w + (IDX_BASE >> 2)]) >>> 0;
+    if (off >= size) off -= size;
+    let n = Math.min(want, size - off);
+    if (((u32[w + (IDX_LIMIT >> 2)] - head) >>> 0) < n) {
+      const limit = (Atomics.load(u32, (other + IDX_TAIL) >>> 2) + extra) >>> 0;
+      u32[w + (IDX_LIMIT >> 2)] = limit;
+      n = Math.min(n, (limit - head) >>> 0);
+    }
+    u32[w + (IDX_HEAD >> 2)] = head + n;
+    u32[w + (IDX_CLAIM >> 2)] = off;
+    return n;
+  }
+
+  function areaFinish(cb: number, side: number, n: number): number {
+    const u32 = v.u32, w = side >>> 2;
+    const tail = u32[w + (IDX_TAIL >> 2)];
+    if (n > ((u32[w + (IDX_HEAD >> 2)] - tail) >>> 0)) return -EINVAL;
+    const newTail = (tail + n) >>> 0;
+    const base = u32[w + (IDX_BASE >> 2)];
+    const size = u32[(cb + RB_SIZE) >>> 2];
+    if (((newTail - base) >>> 0) >= size) u32[w + (IDX_BASE >> 2)] = base + size;
+    u32[w + (IDX_HEAD >> 2)] = newTail;
+    Atomics.store(u32, w + (IDX_TAIL >> 2), newTail);
+    return 0;
+  }
+
+  const putClaim = (cb: number, want: number): number =>
+    areaClaim(cb, cb + RB_PUT, cb + RB_GET, v.u32[(cb + RB_SIZE) >>> 2], want);
+  const getClaim = (cb: number, want: number): number => areaClaim(cb, cb + RB_GET, cb + RB_PUT, 0, want);
+  const putFinish = (cb: number, n: number): number => areaFinish(cb, cb + RB_PUT, n);
+  const getFinish = (cb: number, n: number): number => areaFinish(cb, cb + RB_GET, n);
+
+  function getOrPeek(cb: number, dst: number, n: number, peek: boolean): number {
+    const storage = v.u32[(cb + RB_STORAGE) >>> 2];
+    let done = 0;
+    while (done < n) {
+      const g = getClaim(cb, n - done);
+      if (g === 0) break;
+      if (dst !== 0) {
+        const at = storage + v.u32[(cb + RB_GET + IDX_CLAIM) >>> 2];
+        v.u8.copyWithin(dst + done, at, at + g);
+      }
+      done += g;
+    }
+    getFinish(cb, peek ? 0 : done);
+    return done;
+  }
+
+  return {
+    rb_init(cb, kind, storage, size) {
+      v.u8.fill(0, cb, cb + RB_CB_BYTES);
+      const u32 = v.u32;
+      u32[(cb + RB_KIND) >>> 2] = kind;
+      u32[(cb + RB_SIZE) >>> 2] = size;
+      u32[(cb + RB_STORAGE) >>> 2] = storage;
+      u32[(cb + RB_PUT + IDX_LIMIT) >>> 2] = size;
+    },
+    rb_internal_reset(cb, value) {
+      const size = v.u32[(cb + RB_SIZE) >>> 2];
+      setSide(cb + RB_PUT, value >>> 0, (value + size) >>> 0);
+      setSide(cb + RB_GET, value >>> 0, value >>> 0);
+    },
+    rb_put_claim: putClaim,
+    rb_get_claim: getClaim,
+    rb_put_finish: putFinish,
+    rb_get_finish: getFinish,
+    rb_size: (cb) => (Atomics.load(v.u32, (cb + RB_PUT + IDX_TAIL) >>> 2) - v.u32[(cb + RB_GET + IDX_HEAD) >>> 2]) >>> 0,
+    rb_space: (cb) => {
+      const u32 = v.u32;
+      return (u32[(cb + RB_SIZE) >>> 2] - (u32[(cb + RB_PUT + IDX_HEAD) >>> 2] - Atomics.load(u32, (cb + RB_GET + IDX_TAIL) >>> 2))) >>> 0;
+    },
+    rb_put_claimed: (cb) => (v.u32[(cb + RB_PUT + IDX_HEAD) >>> 2] - v.u32[(cb + RB_PUT + IDX_TAIL) >>> 2]) >>> 0,
+    rb_get_claimed: (cb) => (v.u32[(cb + RB_GET + IDX_HEAD) >>> 2] - v.u32[(cb + RB_GET + IDX_TAIL) >>> 2]) >>> 0,
+    rb_put(cb, src, n) {
+      const storage = v.u32[(cb + RB_STORAGE) >>> 2];
+      let done = 0;
+      while (done < n) {
+        const g = putClaim(cb, n - done);
+        if (g === 0) break;
+        v.u8.copyWithin(storage + v.u32[(cb + RB_PUT + IDX_CLAIM) >>> 2], src + done, src + done + g);
+        done += g;
+      }
+      putFinish(cb, done);
+      return done;
+    },
+    rb_get: (cb, dst, n) => getOrPeek(cb, dst, n, false),
+    rb_peek: (cb, dst, n) => getOrPeek(cb, dst, n, true),
+  };
+}

@@ -1,0 +1,379 @@
+// RingBuf: Zephyr's byte-mode ring buffer over a control block and storage
+// in an engine's memory (layout: assembly/layout.ts).
+
+import {
+  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES, IDX_CLAIM,
+  RB_KIND_BYTES, RB_MAX_SIZE, EINVAL,
+} from '../assembly/layout.js';
+import type { Core } from './core.js';
+import { checkBytes, checkInt, checkWindow } from './errors.js';
+import type { Engine } from './engine.js';
+import type { Views } from './views.js';
+
+/**
+ * What another thread needs to attach to a buffer; `postMessage` can carry
+ * it when the memory is shared.
+ */
+export interface BufferDescriptor {
+  /** `'RingBuf'`, `'ItemRingBuf'` or `'MpscPbuf'`. */
+  type: string;
+  /** The memory that holds the buffer. */
+  memory: WebAssembly.Memory;
+  /** Address of the buffer's control block in that memory. */
+  address: number;
+}
+
+/** Pieces up to this many bytes are copied with a loop rather than through a subarray view. */
+const LOOP_COPY_MAX = 64;
+
+/**
+ * Copies `n` bytes from `src[from..]` into the memory at `at`. Never creates
+ * a view when `src` lies in the same memory, is copied whole, or the piece
+ * is small; otherwise one subarray view per piece.
+ */
+function copyIn(u8: Uint8Array, at: number, src: Uint8Array, from: number, n: number): void {
+  if (from === 0 && n === src.length) {
+    u8.set(src, at);
+  } else if (n <= LOOP_COPY_MAX) {
+    for (let i = 0; i < n; i++) u8[at + i] = src[from + i];
+  } else {
+    u8.set(src.subarray(from, from + n), at);
+  }
+}
+
+/** Copies `n` bytes from the memory at `at` into `dst[to..]`; the mirror of {@link copyIn}. */
+function copyOut(dst: Uint8Array, to: number, u8: Uint8Array, at: number, n: number): void {
+  if (n <= LOOP_COPY_MAX) {
+    for (let i = 0; i < n; i++) dst[to + i] = u8[at + i];
+  } else {
+    dst.set(u8.subarray(at, at + n), to);
+  }
+}
+
+/** @internal The RangeError of a finish beyond the claim; `errno` is Zephyr's -EINVAL. */
+export function finishError(side: string, n: number, claimed: number): RangeError {
+  const e = new RangeError(`n must be at most the ${claimed} bytes of outstanding ${side} claims, got ${n}`);
+  (e as RangeError & { errno: number }).errno = -EINVAL;
+  return e;
+}
+
+/**
+ * Zephyr's byte-mode ring buffer: a copying `put`/`get`/`peek`, a zero-copy
+ * claim/finish API for both sides, and one producer plus one consumer that
+ * may run in two threads at once. Capacity equals storage: all bytes are usable.
+ *
+ * @example
+ * ```ts
+ * const engine = await createEngine('wasm');
+ * const rb = new RingBuf(engine, 1024);
+ * rb.put(new Uint8Array([1, 2, 3]));           // 3
+ * const out = new Uint8Array(8);
+ * rb.get(out);                                  // 3: out starts 1, 2, 3
+ * ```
+ */
+export class RingBuf {
+  /** The engine (memory and core) this handle runs on. */
+  readonly engine: Engine;
+  /** Address of the control block; with the memory it identifies the buffer. */
+  readonly address: number;
+  /** Capacity in bytes (Zephyr's ring_buf_capacity_get). */
+  readonly capacity: number;
+  /** Absolute address of the storage in the memory, for code that works in place (your own wasm). */
+  readonly storageAddress: number;
+  private readonly core: Core;
+  private readonly views: Views;
+  private readonly putClaimWord: number;
+  private readonly getClaimWord: number;
+  private storageView: Uint8Array;
+
+  /**
+   * Places a new, empty buffer of `capacity` bytes in the engine's memory.
+   * @throws RangeError if `capacity` is not an integer from 1 to 2^31-1, or the memory cannot hold it.
+   */
+  constructor(engine: Engine, capacity: number);
+  /** @internal Attaches to the control block at `address` (see {@link RingBuf.attach}). */
+  constructor(engine: Engine, capacity: number, address: number);
+  constructor(engine: Engine, capacity: number, address?: number) {
+    this.engine = engine;
+    this.core = engine.core;
+    this.views = engine.views;
+    if (address === undefined) {
+      checkInt('capacity', capacity, 1, RB_MAX_SIZE);
+      address = engine.alloc(RB_CB_BYTES + capacity, `capacity ${capacity}`);
+      this.core.rb_init(address, RB_KIND_BYTES, address + RB_CB_BYTES, capacity);
+    }
+    this.address = address;
+    this.capacity = capacity;
+    this.storageAddress = this.views.u32[(address + RB_STORAGE) >>> 2];
+    this.views.cover(this.storageAddress + capacity);
+    this.putClaimWord = (address + RB_PUT + IDX_CLAIM) >>> 2;
+    this.getClaimWord = (address + RB_GET + IDX_CLAIM) >>> 2;
+    this.storageView = this.views.u8.subarray(this.storageAddress, this.storageAddress + capacity);
+  }
+
+  /**
+   * Attaches to a buffer that was created elsewhere, typically in another
+   * thread, from its {@link RingBuf.descriptor}. Either engine may attach.
+   *
+   * @example
+   * ```ts
+   * // main thread: worker.postMessage(rb.descriptor)
+   * // worker:
+   * const engine = await createEngine('js', { memory: desc.memory });
+   * const rb = RingBuf.attach(engine, desc);
+   * ```
+   */
+  static attach(engine: Engine, descriptor: BufferDescriptor): RingBuf {
+    const address = attachAddress(engine, descriptor, 'RingBuf', RB_KIND_BYTES);
+    return new RingBuf(engine, engine.views.u32[(address + RB_SIZE) >>> 2], address);
+  }
+
+  /** What {@link RingBuf.attach} needs, ready for `postMessage`. */
+  get descriptor(): BufferDescriptor {
+    return { type: 'RingBuf', memory: this.engine.memory, address: this.address };
+  }
+
+  /**
+   * The storage as a Uint8Array (one long-lived view, rebuilt only if the
+   * memory grew). Offsets from {@link RingBuf.putOffset} and
+   * {@link RingBuf.getOffset} index into it.
+   */
+  get storage(): Uint8Array {
+    this.views.sync();
+    if (this.storageView.buffer !== this.views.u8.buffer) {
+      this.storageView = this.views.u8.subarray(this.storageAddress, this.storageAddress + this.capacity);
+    }
+    return this.storageView;
+  }
+
+  /** Bytes of committed data not yet claimed by the consumer (Zephyr's ring_buf_size_get). */
+  get size(): number {
+    return this.core.rb_size(this.address);
+  }
+
+  /** Bytes free for the producer; claimed space on either side is not free (ring_buf_space_get). */
+  get space(): number {
+    return this.core.rb_space(this.address);
+  }
+
+  /** True when the consumer has claimed or read everything committed (ring_buf_is_empty). */
+  get isEmpty(): boolean {
+    return this.core.rb_size(this.address) === 0;
+  }
+
+  /**
+   * Writes as many bytes of `src[start, end)` as fit; returns how many
+   * (Zephyr's ring_buf_put: partial when short of space, 0 when full).
+   * An outstanding put claim is committed first, as in Zephyr.
+   * @example
+   * ```ts
+   * const written = rb.put(chunk);          // whole chunk
+   * rb.put(chunk, 4, 8);                    // bytes 4..7 only, no subarray needed
+   * ```
+   */
+  put(src: Uint8Array, start = 0, end = src?.length): number {
+    checkBytes('src', src);
+    checkWindow('src', src.length, start, end);
+    const v = this.views, cb = this.address, core = this.core;
+    v.sync();
+    const n = end - start;
+    if (src.buffer === v.u8.buffer) return core.rb_put(cb, src.byteOffset + start, n);
+    let done = 0;
+    while (done < n) {
+      const g = core.rb_put_claim(cb, n - done);
+      if (g === 0) break;
+      copyIn(v.u8, this.storageAddress + v.u32[this.putClaimWord], src, start + done, g);
+      done += g;
+    }
+    core.rb_put_finish(cb, done);
+    return done;
+  }
+
+  /**
+   * Moves up to `end - start` bytes into `dst[start, end)`; returns how many
+   * (Zephyr's ring_buf_get; 0 when empty). Outstanding get claims are
+   * consumed first, as in Zephyr.
+   * @example
+   * ```ts
+   * const out = new Uint8Array(256);
+   * const n = rb.get(out);                  // out[0..n) holds the oldest bytes
+   * ```
+   */
+  get(dst: Uint8Array, start = 0, end = dst?.length): number {
+    return this.read(dst, start, end, false);
+  }
+
+  /**
+   * Copies up to `end - start` bytes into `dst[start, end)` without removing
+   * them; returns how many. Like Zephyr's ring_buf_peek it cancels every
+   * outstanding get claim.
+   * @example
+   * ```ts
+   * const head = new Uint8Array(4);
+   * rb.peek(head);                          // rb.size is unchanged
+   * ```
+   */
+  peek(dst: Uint8Array, start = 0, end = dst?.length): number {
+    return this.read(dst, start, end, true);
+  }
+
+  private read(dst: Uint8Array, start: number, end: number, peek: boolean): number {
+    checkBytes('dst', dst);
+    checkWindow('dst', dst.length, start, end);
+    const v = this.views, cb = this.address, core = this.core;
+    v.sync();
+    const n = end - start;
+    if (dst.buffer === v.u8.buffer) {
+      const at = dst.byteOffset + start;
+      return peek ? core.rb_peek(cb, at, n) : core.rb_get(cb, at, n);
+    }
+    let done = 0;
+    while (done < n) {
+      const g = core.rb_get_claim(cb, n - done);
+      if (g === 0) break;
+      copyOut(dst, start + done, v.u8, this.storageAddress + v.u32[this.getClaimWord], g);
+      done += g;
+    }
+    core.rb_get_finish(cb, peek ? 0 : done);
+    return done;
+  }
+
+  /**
+   * Removes up to `n` bytes without copying them; returns how many
+   * (Zephyr's ring_buf_get with a NULL buffer).
+   * @example
+   * ```ts
+   * rb.discard(rb.size);                    // drop everything readable
+   * ```
+   */
+  discard(n: number): number {
+    checkInt('n', n, 0, 2 ** 32 - 1);
+    return this.core.rb_get(this.address, 0, n);
+  }
+
+  /**
+   * Claims up to `n` bytes of free space in place and returns how many were
+   * granted: at most up to the end of storage, so a request that crosses it
+   * needs a second claim (which starts at offset 0). Write into
+   * `storage[putOffset, putOffset + granted)`, then {@link RingBuf.putFinish}.
+   * Claims stack up until a finish. Allocates nothing.
+   * @example
+   * ```ts
+   * const g = rb.putClaim(64);
+   * rb.storage.set(header, rb.putOffset);   // or fill it in place
+   * rb.putFinish(g);
+   * ```
+   */
+  putClaim(n: number): number {
+    checkInt('n', n, 0, 2 ** 32 - 1);
+    this.views.sync();
+    return this.core.rb_put_claim(this.address, n);
+  }
+
+  /** Storage offset where the bytes granted by the last {@link RingBuf.putClaim} start. */
+  get putOffset(): number {
+    this.views.sync();
+    return this.views.u32[this.putClaimWord];
+  }
+
+  /**
+   * Commits the first `n` claimed bytes and returns the rest of every put
+   * claim to free space (Zephyr's finish is final; `putFinish(0)` cancels).
+   * @throws RangeError if `n` exceeds the bytes currently claimed (the
+   * claims stay as they were; `errno` is -22, Zephyr's -EINVAL).
+   * @example
+   * ```ts
+   * const g = rb.putClaim(16);
+   * rb.storage.fill(7, rb.putOffset, rb.putOffset + g);
+   * rb.putFinish(g);
+   * ```
+   */
+  putFinish(n: number): void {
+    checkInt('n', n, 0, 2 ** 32 - 1);
+    if (this.core.rb_put_finish(this.address, n) !== 0) {
+      throw finishError('put', n, this.core.rb_put_claimed(this.address));
+    }
+  }
+
+  /**
+   * Claims up to `n` readable bytes in place and returns how many were
+   * granted (at most up to the end of storage). Read
+   * `storage[getOffset, getOffset + granted)`, then {@link RingBuf.getFinish}.
+   * Allocates nothing.
+   * @example
+   * ```ts
+   * const g = rb.getClaim(1024);
+   * consume(rb.storage, rb.getOffset, g);   // read in place
+   * rb.getFinish(g);
+   * ```
+   */
+  getClaim(n: number): number {
+    checkInt('n', n, 0, 2 ** 32 - 1);
+    this.views.sync();
+    return this.core.rb_get_claim(this.address, n);
+  }
+
+  /** Storage offset where the bytes granted by the last {@link RingBuf.getClaim} start. */
+  get getOffset(): number {
+    this.views.sync();
+    return this.views.u32[this.getClaimWord];
+  }
+
+  /**
+   * Frees the first `n` claimed bytes; claimed bytes beyond `n` become
+   * readable again (`getFinish(0)` cancels every get claim).
+   * @throws RangeError if `n` exceeds the bytes currently claimed (nothing changes; `errno` is -22).
+   * @example
+   * ```ts
+   * const g = rb.getClaim(8);
+   * rb.getFinish(g);
+   * ```
+   */
+  getFinish(n: number): void {
+    checkInt('n', n, 0, 2 ** 32 - 1);
+    if (this.core.rb_get_finish(this.address, n) !== 0) {
+      throw finishError('get', n, this.core.rb_get_claimed(this.address));
+    }
+  }
+
+  /**
+   * Empties the buffer and drops outstanding claims (Zephyr's ring_buf_reset).
+   * Not safe while the other side is running.
+   * @example
+   * ```ts
+   * rb.reset();                             // rb.isEmpty, rb.space === rb.capacity
+   * ```
+   */
+  reset(): void {
+    this.core.rb_internal_reset(this.address, 0);
+  }
+
+  /**
+   * Test hook (Zephyr's ring_buf_internal_reset): empties the buffer and sets
+   * all six index counters to `value`, so that 32-bit wrap-around can be tested.
+   * @example
+   * ```ts
+   * rb.internalReset(0xfffffffc);           // the next 4 bytes cross 2^32
+   * ```
+   */
+  internalReset(value: number): void {
+    checkInt('value', value, 0, 2 ** 32 - 1);
+    this.core.rb_internal_reset(this.address, value);
+  }
+}
+
+/** @internal Validates a descriptor for `engine` and returns its control block address. */
+export function attachAddress(engine: Engine, d: BufferDescriptor, type: string, kind: number): number {
+  if (d === null || typeof d !== 'object') throw new TypeError(`descriptor must be a ${type} descriptor object`);
+  if (d.type !== type) throw new TypeError(`descriptor.type must be '${type}', got ${String(d.type)}`);
+  if (d.memory !== engine.memory) {
+    throw new TypeError('descriptor.memory must be the engine\'s memory: create the engine with { memory: descriptor.memory }');
+  }
+  checkInt('descriptor.address', d.address, 64, 2 ** 32 - 64);
+  engine.views.cover(d.address + 64);
+  const found = engine.views.u32[(d.address + RB_KIND) >>> 2];
+  if (found !== kind) {
+    throw new TypeError(`descriptor.address ${d.address} does not hold a ${type} (kind word 0x${found.toString(16)})`);
+  }
+  return d.address;
+}

@@ -1,0 +1,50 @@
+// Typed-array views over one WebAssembly.Memory, shared by every buffer and
+// engine of that memory in this thread. They are built once and rebuilt only
+// when the memory has grown: a shared memory's old views stay valid for the
+// old length (buffers never move), an unshared memory's old views detach.
+
+/** Views of one memory; `sync()` is the only per-operation cost. */
+export class Views {
+  readonly memory: WebAssembly.Memory;
+  u8!: Uint8Array;
+  u32!: Uint32Array;
+  i32!: Int32Array;
+
+  constructor(memory: WebAssembly.Memory) {
+    this.memory = memory;
+    this.refresh();
+  }
+
+  /** Rebuilds the views over the memory's current buffer. */
+  refresh(): void {
+    const buf = this.memory.buffer;
+    this.u8 = new Uint8Array(buf);
+    this.u32 = new Uint32Array(buf);
+    this.i32 = new Int32Array(buf);
+  }
+
+  /**
+   * Makes the views usable: an unshared memory grown by anyone (our heap,
+   * the caller, another module) detaches them, which shows as length 0.
+   */
+  sync(): void {
+    if (this.u8.length === 0) this.refresh();
+  }
+
+  /** Makes sure the views cover `end` bytes (a block placed by another thread after it grew the memory). */
+  cover(end: number): void {
+    if (this.u8.length < end) this.refresh();
+  }
+}
+
+const registry = new WeakMap<WebAssembly.Memory, Views>();
+
+/** The one Views object of `memory` in this thread. */
+export function viewsOf(memory: WebAssembly.Memory): Views {
+  let v = registry.get(memory);
+  if (v === undefined) {
+    v = new Views(memory);
+    registry.set(memory, v);
+  }
+  return v;
+}

@@ -1,6 +1,16 @@
 import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { chromiumArgs, chromiumPath } from './test/browser/chromium.js';
+
+// Served with every page of the browser project, so that it is cross-origin
+// isolated: SharedArrayBuffer exists and a shared Memory can go to a worker.
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 export default defineConfig({
+  server: { headers: crossOriginIsolation },
   test: {
     projects: [
       {
@@ -9,6 +19,35 @@ export default defineConfig({
           name: 'node',
           include: ['test/**/*.test.ts'],
           exclude: ['test/browser/**'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // Tests that run inside Chromium, in a cross-origin isolated page.
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        // Tests that drive Chromium from Node (playwright-core) against pages
+        // this project does not serve: the demo, and a page without COOP/COEP.
+        extends: true,
+        test: {
+          name: 'browser-pages',
+          include: ['test/browser/pages/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
           environment: 'node',
           testTimeout: 60_000,
         },

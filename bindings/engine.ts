@@ -14,7 +14,13 @@ export type EngineKind = 'wasm' | 'js';
 export interface EngineOptions {
   /** Use this memory (for example one received from another thread). Default: a new one. */
   memory?: WebAssembly.Memory;
-  /** Make the new memory shared, so that other threads can attach. Default: false. */
+  /**
+   * Make the new memory shared, so that other threads can attach. Default: false.
+   * In a browser the page must be cross-origin isolated (served with
+   * `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`); otherwise
+   * {@link createEngine} throws an Error that names those headers.
+   */
   shared?: boolean;
   /** Initial size of a new memory, in 64 KiB pages. Default: 1. */
   initialPages?: number;
@@ -91,13 +97,39 @@ async function loadModule(source: EngineOptions['module'], shared: boolean): Pro
   return p;
 }
 
+// A specifier held in a variable: bundlers leave the import alone instead of
+// failing on (or polyfilling) a Node built-in that browsers never reach.
+const NODE_FS = 'node:fs/promises';
+
 async function compileFrom(url: URL): Promise<WebAssembly.Module> {
   if (url.protocol === 'file:') {
     // Node (and Deno) only: browsers never see file: URLs here.
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs/promises');
     return WebAssembly.compile(await readFile(url));
   }
-  return WebAssembly.compileStreaming(fetch(url));
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot load the wasm core from ${url}: HTTP ${response.status}`);
+  // compileStreaming compiles while the bytes arrive, but only accepts the
+  // application/wasm type; a server that sends another type still works, via the bytes.
+  if (response.headers.get('content-type')?.startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/**
+ * Shared memory only crosses threads in a cross-origin isolated page: without
+ * it a shared Memory can be created but not posted to a worker, which fails
+ * later and far from the cause. Node has no such notion (the global is absent).
+ */
+function checkIsolation(): void {
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    throw new Error(
+      'options.shared needs a cross-origin isolated page (crossOriginIsolated is false): serve the page with the headers ' +
+        '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" ' +
+        '(or pass shared: false for a memory that stays in this thread)',
+    );
+  }
 }
 
 /**
@@ -130,6 +162,7 @@ function newMemory(options: EngineOptions): WebAssembly.Memory {
   const initial = options.initialPages ?? 1;
   const maximum = options.maximumPages ?? 65536;
   if (typeof shared !== 'boolean') throw new TypeError('options.shared must be a boolean');
+  if (shared) checkIsolation();
   if (!Number.isInteger(initial) || initial < 1 || initial > 65536) {
     throw new RangeError(`options.initialPages must be an integer from 1 to 65536, got ${initial}`);
   }

@@ -1,0 +1,200 @@
+// The ring buffer ops of the trace format (byte mode), through the public
+// RingBuf API. The queries and resets work on `ctx.ring`, a RingLike, so that
+// the item-mode family reuses them on its own buffer.
+
+import { RingBuf } from '../../bindings/index.js';
+import { RB_PUT, RB_GET, IDX_HEAD, IDX_TAIL, IDX_BASE } from '../../assembly/layout.js';
+import { blob, hex, num } from './tokens.js';
+import { TraceError, type OpFamily, type RingLike, type TraceContext } from './types.js';
+
+const U32_MAX = 2 ** 32 - 1;
+
+/** A RingBuf seen as a RingLike: the byte counts are its own. */
+function ringLike(rb: RingBuf): RingLike {
+  return {
+    engine: rb.engine,
+    address: rb.address,
+    storageAddress: rb.storageAddress,
+    capacityBytes: rb.capacity,
+    get sizeBytes() { return rb.size; },
+    get spaceBytes() { return rb.space; },
+    get isEmpty() { return rb.isEmpty; },
+    reset: () => rb.reset(),
+    internalReset: (value) => rb.internalReset(value),
+  };
+}
+
+/** Throws unless the line has at most `max` arguments. */
+function arity(args: string[], max: number): void {
+  if (args.length > max) throw new TraceError(`unexpected argument ${args[max]}`);
+}
+
+/** A count the C API takes as a uint32_t. */
+function u32(tok: string | undefined, name: string): number {
+  const v = num(tok, name);
+  if (v > U32_MAX) throw new TraceError(`${name} must be at most ${U32_MAX}, got ${tok}`);
+  return v;
+}
+
+/** The current ring of either mode, for the ops every ring family shares. */
+export function currentRing(ctx: TraceContext): RingLike {
+  if (ctx.ring === undefined) throw new TraceError('no ring buffer: rb_init or rb_item_init first');
+  return ctx.ring;
+}
+
+/**
+ * The byte-mode ops: rb_init, put/get/peek, claims and finishes, and the
+ * queries shared with item mode (space, size, capacity, empty, reset,
+ * rb_internal_reset, rb_state, rb_mem).
+ */
+export const ringOps: OpFamily = (ctx) => {
+  let rb: RingBuf | undefined;
+  let adapter: RingLike | undefined;
+  // The default byte pattern: a running counter that rb_init resets.
+  let pattern = 0;
+
+  /** The byte-mode buffer, if it is still the current ring (rb_item_init replaces it). */
+  function bytes(): RingBuf {
+    if (rb === undefined || ctx.ring !== adapter) throw new TraceError('no byte-mode ring buffer: rb_init first');
+    return rb;
+  }
+
+  /**
+   * `n` bytes of the blob repeated cyclically, or of the running pattern
+   * (which then advances by `draw`). Only `keep` bytes are materialised: a
+   * request larger than the capacity can never be stored whole.
+   */
+  function source(tok: string | undefined, keep: number, draw: number): Uint8Array {
+    const b = blob(tok);
+    const out = new Uint8Array(keep);
+    if (b === undefined) {
+      for (let i = 0; i < keep; i++) out[i] = (pattern + i) & 0xff;
+      pattern = (pattern + draw) & 0xff;
+    } else {
+      for (let i = 0; i < keep; i++) out[i] = b[i % b.length];
+    }
+    return out;
+  }
+
+  /** put_finish/get_finish: Zephyr returns -EINVAL where the API throws a RangeError carrying it. */
+  function finish(op: string, call: () => void): void {
+    try {
+      call();
+      ctx.print(`${op} 0`);
+    } catch (e) {
+      const errno = (e as { errno?: unknown }).errno;
+      if (!(e instanceof RangeError) || typeof errno !== 'number') throw e;
+      ctx.print(`${op} ${errno}`);
+    }
+  }
+
+  /** get and peek: a destination no larger than the buffer, since no more can come out. */
+  function read(op: 'get' | 'peek', args: string[]): void {
+    arity(args, 1);
+    const n = u32(args[0], 'n');
+    const r = bytes();
+    const dst = new Uint8Array(Math.min(n, r.capacity));
+    const got = op === 'get' ? r.get(dst) : r.peek(dst);
+    ctx.print(`${op} ${got} ${hex(dst, 0, got)}`);
+  }
+
+  return {
+    async rb_init(args) {
+      arity(args, 1);
+      const capacity = num(args[0], 'bytes');
+      const engine = await ctx.newEngine();
+      rb = new RingBuf(engine, capacity);
+      adapter = ringLike(rb);
+      ctx.ring = adapter;
+      pattern = 0;
+      ctx.print(`rb_init size=${rb.capacity}`);
+    },
+    rb_internal_reset(args) {
+      arity(args, 1);
+      currentRing(ctx).internalReset(num(args[0], 'v'));
+      ctx.print('rb_internal_reset');
+    },
+    put(args) {
+      arity(args, 2);
+      const n = u32(args[0], 'n');
+      const r = bytes();
+      ctx.print(`put ${r.put(source(args[1], Math.min(n, r.capacity), n))}`);
+    },
+    get: (args) => read('get', args),
+    peek: (args) => read('peek', args),
+    get_discard(args) {
+      arity(args, 1);
+      ctx.print(`get_discard ${bytes().discard(num(args[0], 'n'))}`);
+    },
+    put_claim(args) {
+      arity(args, 2);
+      const r = bytes();
+      const granted = r.putClaim(num(args[0], 'n'));
+      const off = r.putOffset;
+      r.storage.set(source(args[1], granted, granted), off);
+      ctx.print(`put_claim ${granted} off=${off}`);
+    },
+    put_finish(args) {
+      arity(args, 1);
+      const r = bytes();
+      const n = num(args[0], 'n');
+      finish('put_finish', () => r.putFinish(n));
+    },
+    get_claim(args) {
+      arity(args, 1);
+      const r = bytes();
+      const granted = r.getClaim(num(args[0], 'n'));
+      const off = r.getOffset;
+      ctx.print(`get_claim ${granted} off=${off} ${hex(r.storage, off, off + granted)}`);
+    },
+    get_finish(args) {
+      arity(args, 1);
+      const r = bytes();
+      const n = num(args[0], 'n');
+      finish('get_finish', () => r.getFinish(n));
+    },
+    space(args) {
+      arity(args, 0);
+      ctx.print(`space ${currentRing(ctx).spaceBytes}`);
+    },
+    size(args) {
+      arity(args, 0);
+      ctx.print(`size ${currentRing(ctx).sizeBytes}`);
+    },
+    capacity(args) {
+      arity(args, 0);
+      ctx.print(`capacity ${currentRing(ctx).capacityBytes}`);
+    },
+    empty(args) {
+      arity(args, 0);
+      ctx.print(`empty ${currentRing(ctx).isEmpty ? 1 : 0}`);
+    },
+    reset(args) {
+      arity(args, 0);
+      currentRing(ctx).reset();
+      ctx.print('reset');
+    },
+    rb_state(args) {
+      // Debugging output: the six counters as they sit in memory (layout.ts).
+      arity(args, 0);
+      const ring = currentRing(ctx);
+      const u32 = new Uint32Array(ring.engine.memory.buffer);
+      const side = (at: number): string => {
+        const w = (ring.address + at) >>> 2;
+        return `${u32[w + (IDX_HEAD >> 2)]}/${u32[w + (IDX_TAIL >> 2)]}/${u32[w + (IDX_BASE >> 2)]}`;
+      };
+      ctx.print(`rb_state put=${side(RB_PUT)} get=${side(RB_GET)}`);
+    },
+    rb_mem(args) {
+      arity(args, 2);
+      const ring = currentRing(ctx);
+      const off = num(args[0], 'off');
+      const n = num(args[1], 'n');
+      if (off + n > ring.capacityBytes) {
+        throw new TraceError(`off + n must be at most the capacity ${ring.capacityBytes}, got ${off + n}`);
+      }
+      const mem = new Uint8Array(ring.engine.memory.buffer, ring.storageAddress + off, n);
+      ctx.print(`rb_mem ${hex(mem)}`);
+    },
+  };
+};

@@ -1,0 +1,98 @@
+// A small canvas chart, no library: two stacked panels (throughput and
+// utilization) over the last `length` samples, one line per stream.
+
+const FONT = '11px system-ui, sans-serif';
+
+export class Chart {
+  /**
+   * @param {HTMLCanvasElement} canvas
+   * @param {{ name: string, color: string }[]} series
+   * @param {number} length samples kept (one per tick)
+   */
+  constructor(canvas, series, length) {
+    this.canvas = canvas;
+    this.series = series;
+    this.length = length;
+    // Per series: throughput (MB/s), utilization and peak (0..1).
+    this.rate = series.map(() => []);
+    this.util = series.map(() => []);
+    this.peak = series.map(() => 0);
+  }
+
+  /** Appends one sample per series: `[{ rate, util, peak }]`. */
+  push(samples) {
+    samples.forEach((s, i) => {
+      this.rate[i].push(s.rate);
+      this.util[i].push(s.util);
+      this.peak[i] = s.peak;
+      if (this.rate[i].length > this.length) {
+        this.rate[i].shift();
+        this.util[i].shift();
+      }
+    });
+  }
+
+  draw() {
+    const c = this.canvas;
+    const dpr = window.devicePixelRatio || 1;
+    const w = c.clientWidth, h = c.clientHeight;
+    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+    }
+    const g = c.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    const half = (h - 10) / 2;
+    const maxRate = niceCeil(Math.max(0.001, ...this.rate.flat()));
+    this.panel(g, 0, w, half, 'throughput, MB/s', maxRate, (v) => v.toFixed(maxRate < 1 ? 2 : 1), this.rate);
+    this.panel(g, half + 10, w, half, 'utilization (dashed: peak)', 1, (v) => `${Math.round(v * 100)}%`, this.util, this.peak);
+  }
+
+  panel(g, top, w, h, title, max, label, data, peaks) {
+    const left = 44, right = w - 10, y0 = top + h - 16, y1 = top + 18;
+    g.font = FONT;
+    g.fillStyle = '#7d8b99';
+    g.fillText(title, left, top + 11);
+    this.series.forEach((s, i) => {
+      g.fillStyle = s.color;
+      g.fillText(s.name, right - 190 + i * 100, top + 11);
+    });
+    g.strokeStyle = '#263241';
+    g.lineWidth = 1;
+    for (let k = 0; k <= 4; k++) {
+      const y = Math.round(y0 - ((y0 - y1) * k) / 4) + 0.5;
+      g.beginPath();
+      g.moveTo(left, y);
+      g.lineTo(right, y);
+      g.stroke();
+      g.fillStyle = '#7d8b99';
+      g.fillText(label((max * k) / 4), 2, y + 4);
+    }
+    const x = (j) => left + ((right - left) * j) / (this.length - 1);
+    const y = (v) => y0 - (y0 - y1) * Math.min(1, v / max);
+    data.forEach((d, i) => {
+      g.strokeStyle = this.series[i].color;
+      g.lineWidth = 2;
+      g.beginPath();
+      const off = this.length - d.length;
+      d.forEach((v, j) => (j ? g.lineTo(x(off + j), y(v)) : g.moveTo(x(off + j), y(v))));
+      g.stroke();
+      if (peaks) {
+        g.setLineDash([5, 4]);
+        g.lineWidth = 1;
+        g.beginPath();
+        g.moveTo(left, y(peaks[i]));
+        g.lineTo(right, y(peaks[i]));
+        g.stroke();
+        g.setLineDash([]);
+      }
+    });
+  }
+}
+
+/** 1, 2 or 5 times a power of ten, at least `v`. */
+function niceCeil(v) {
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 5, 10].map((m) => m * p).find((m) => m >= v);
+}

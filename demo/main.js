@@ -1,0 +1,95 @@
+// The demo page: shared buffers, producer workers, a consumer on the main
+// thread that never blocks (it polls from timers), counters and a chart.
+import { createEngine } from '../dist/bindings/index.js';
+import { AudioStream } from './audio-stream.js';
+import { Chart } from './chart.js';
+
+const $ = (s) => document.querySelector(s);
+const settings = { engine: 'wasm', overwrite: false, sensors: 3, rate: 10_000 };
+const TICK_MS = 250; // counters and chart
+const HISTORY = 240; // chart samples: one minute
+
+async function main() {
+  let wasm;
+  try {
+    wasm = await createEngine('wasm', { shared: true, initialPages: 32 });
+  } catch (e) {
+    // Not cross-origin isolated: the library says which headers are missing.
+    $('#error').textContent = String(e.message ?? e);
+    $('#error').hidden = false;
+    return;
+  }
+  // The js engine attaches to the same memory: both see the same buffers.
+  const engines = { wasm, js: await createEngine('js', { memory: wasm.memory }) };
+  const streams = { audio: new AudioStream(engines, settings) };
+  const chart = new Chart($('#chart'), [{ name: 'audio · RingBuf', color: '#ffb74d' }], HISTORY);
+
+  // The consumer: drain what is there, within a time budget, then yield.
+  const pump = () => {
+    const deadline = performance.now() + 8;
+    for (const s of Object.values(streams)) s.consume(settings.engine, deadline);
+    setTimeout(pump, 2);
+  };
+  pump();
+
+  let last = performance.now();
+  const lastBytes = {};
+  setInterval(() => {
+    const now = performance.now();
+    const samples = [];
+    for (const [name, s] of Object.entries(streams)) {
+      const rate = (s.stats.bytes - (lastBytes[name] ?? 0)) / ((now - last) * 1000); // MB/s
+      lastBytes[name] = s.stats.bytes;
+      const util = s.used(settings.engine) / s.capacity;
+      const peak = s.stats.peak / s.capacity;
+      show(name, s.stats, rate, util, peak);
+      samples.push({ rate, util, peak });
+    }
+    last = now;
+    chart.push(samples);
+    chart.draw();
+  }, TICK_MS);
+
+  segmented('#engine', (v) => {
+    settings.engine = v;
+    for (const s of Object.values(streams)) s.set({ engine: v });
+  });
+  segmented('#overwrite', (v) => {
+    settings.overwrite = v === 'on';
+    for (const s of Object.values(streams)) s.set({ overwrite: settings.overwrite });
+  });
+  $('#stall').onclick = () => {
+    const end = performance.now() + 500;
+    while (performance.now() < end); // deliberately block the consumer; the workers keep capturing
+  };
+  window.demo = { settings, stats: () => Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats }])) };
+  document.body.dataset.ready = 'true';
+}
+
+function show(name, stats, rate, util, peak) {
+  const card = $(`#card-${name}`);
+  const set = (k, text, cls = '') => {
+    const dd = card.querySelector(`[data-k="${k}"]`);
+    dd.textContent = text;
+    dd.className = cls;
+  };
+  set('rate', `${rate.toFixed(2)} MB/s`);
+  set('util', `${(util * 100).toFixed(1)} %`, util > 0.9 ? 'warn' : '');
+  set('peak', `${(peak * 100).toFixed(1)} %`, peak > 0.99 ? 'warn' : '');
+  set('received', stats.received.toLocaleString('en'));
+  set('dropped', stats.dropped.toLocaleString('en'), stats.dropped ? 'warn' : '');
+  set('lost', stats.lost.toLocaleString('en'), stats.lost ? 'bad' : 'good');
+}
+
+/** Wires a two-button switch; `onChange(value)` runs when it changes. */
+function segmented(sel, onChange) {
+  const root = $(sel);
+  root.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b || b.classList.contains('on')) return;
+    root.querySelectorAll('button').forEach((x) => x.classList.toggle('on', x === b));
+    onChange(b.dataset.value);
+  });
+}
+
+main();

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The demo's web server: node:http only, on 127.0.0.1. It serves /demo,
+// /dist and /build from the package with the two headers that make a page
+// cross-origin isolated, which shared memory across workers needs:
+//   Cross-Origin-Opener-Policy: same-origin
+//   Cross-Origin-Embedder-Policy: require-corp
+// Usage: npm run demo [-- --port 8080]   (PORT works too; 0 picks a free port)
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const served = ['demo', 'dist', 'build'];
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * Starts the server. `isolated: false` leaves the COOP/COEP headers out, to
+ * show (and test) what a page that is not cross-origin isolated gets.
+ * Resolves to { url, close() }.
+ */
+export function startServer({ port = 8080, host = '127.0.0.1', isolated = true } = {}) {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/' || path === '/demo') {
+      res.writeHead(302, { location: '/demo/' });
+      res.end();
+      return;
+    }
+    const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
+    const top = file.slice(root.length).split(sep)[0];
+    if (!file.startsWith(root) || !served.includes(top) || req.method !== 'GET') {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      const headers = { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      if (isolated) {
+        headers['cross-origin-opener-policy'] = 'same-origin';
+        headers['cross-origin-embedder-policy'] = 'require-corp';
+      }
+      res.writeHead(200, headers).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const { port: bound } = server.address();
+      resolve({ url: `http://${host}:${bound}`, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--port');
+  const port = Number(i > 0 ? process.argv[i + 1] : (process.env.PORT ?? 8080));
+  const { url } = await startServer({ port });
+  console.log(`wasm-ringbuf demo: ${url}/demo/  (cross-origin isolated; Ctrl+C stops)`);
+}

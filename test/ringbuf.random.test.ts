@@ -1,0 +1,280 @@
+// Seeded random differential test: the wasm engine, the js engine and a
+// small reference model run the same random operations in lockstep, and
+// every result, count and byte read must agree after every operation.
+// A failure names the seed and the op index; WRB_SEED=<seed> replays it.
+
+import { describe, expect, it } from 'vitest';
+import { createEngine, RingBuf, type Engine } from '../dist/bindings/index.js';
+import { Prng, testSeed } from './util/prng.js';
+
+const UINT32_MAX = 2 ** 32 - 1;
+const seed = testSeed();
+
+/**
+ * Zephyr's ring_buf from the rules of zephyr-semantics.md §1, written
+ * independently of the implementation: positions are plain integers that
+ * count bytes since the last reset and never wrap (the 32-bit counters, the
+ * `base` fields and `internalReset`'s value are invisible by design, so the
+ * model has none), and a storage offset is simply position mod capacity.
+ */
+class Model {
+  readonly mem: Uint8Array;
+  private putHead = 0; // end of space claimed by the producer
+  private putTail = 0; // end of committed data
+  private getHead = 0; // end of data claimed by the consumer
+  private getTail = 0; // end of freed data
+  putOffset = 0;
+  getOffset = 0;
+
+  constructor(readonly capacity: number) {
+    this.mem = new Uint8Array(capacity);
+  }
+
+  get size(): number { return this.putTail - this.getHead; }
+  get space(): number { return this.capacity - (this.putHead - this.getTail); }
+  get putClaimed(): number { return this.putHead - this.putTail; }
+  get getClaimed(): number { return this.getHead - this.getTail; }
+
+  /** Grants up to the end of storage and no more than the free space. */
+  putClaim(n: number): number {
+    this.putOffset = this.putHead % this.capacity;
+    const g = Math.min(n, this.capacity - this.putOffset, this.space);
+    this.putHead += g;
+    return g;
+  }
+
+  /** Final: commits n, returns the rest of the claims; false (nothing changes) beyond the claims. */
+  putFinish(n: number): boolean {
+    if (n > this.putClaimed) return false;
+    this.putTail += n;
+    this.putHead = this.putTail;
+    return true;
+  }
+
+  getClaim(n: number): number {
+    this.getOffset = this.getHead % this.capacity;
+    const g = Math.min(n, this.capacity - this.getOffset, this.size);
+    this.getHead += g;
+    return g;
+  }
+
+  getFinish(n: number): boolean {
+    if (n > this.getClaimed) return false;
+    this.getTail += n;
+    this.getHead = this.getTail;
+    return true;
+  }
+
+  /** ring_buf_put: claims until done or full, then one finish of the total. */
+  put(src: Uint8Array, n: number): number {
+    let done = 0;
+    for (let g; done < n && (g = this.putClaim(n - done)) > 0; done += g) {
+      this.mem.set(src.subarray(done, done + g), this.putOffset);
+    }
+    this.putFinish(done);
+    return done;
+  }
+
+  /** ring_buf_get (dst null: discard) and ring_buf_peek (finish 0). */
+  read(dst: Uint8Array | null, at: number, n: number, peek: boolean): number {
+    let done = 0;
+    for (let g; done < n && (g = this.getClaim(n - done)) > 0; done += g) {
+      dst?.set(this.mem.subarray(this.getOffset, this.getOffset + g), at + done);
+    }
+    this.getFinish(peek ? 0 : done);
+    return done;
+  }
+
+  reset(): void {
+    this.putHead = this.putTail = this.getHead = this.getTail = 0;
+  }
+}
+
+/** One buffer under test, with arrays to copy from and into. */
+interface Subject {
+  name: string;
+  rb: RingBuf;
+  /** A second buffer whose storage serves as source/destination inside the engine's memory. */
+  scratch: RingBuf;
+  /** A source/destination outside the memory. */
+  foreign: Uint8Array;
+}
+
+async function subject(name: string, engine: Engine, capacity: number): Promise<Subject> {
+  const rb = new RingBuf(engine, capacity);
+  const room = 2 * capacity + 32;
+  return { name, rb, scratch: new RingBuf(engine, room), foreign: new Uint8Array(room) };
+}
+
+/**
+ * Runs `count` random ops on `model` and, for each op, on the subjects
+ * `pick` returns (all of them for a lockstep run, one for an alternating
+ * run), comparing everything after every op.
+ */
+function run(prng: Prng, model: Model, count: number, pick: () => Subject[], label: string): void {
+  const cap = model.capacity;
+  const room = 2 * cap + 32;
+  const data = new Uint8Array(room);
+  const want = new Uint8Array(room);
+  let i = 0;
+  let desc = '';
+  const fail = (what: string, got: unknown, expected: unknown): never => {
+    throw new Error(`${label}, seed ${seed} (WRB_SEED=${seed} replays), op #${i} ${desc}: ${what} is ${String(got)}, the model says ${String(expected)}`);
+  };
+  const same = (what: string, got: unknown, expected: unknown): void => {
+    if (got !== expected) fail(what, got, expected);
+  };
+  const sameBytes = (what: string, got: Uint8Array, expected: Uint8Array): void => {
+    for (let k = 0; k < expected.length; k++) {
+      if (got[k] !== expected[k]) fail(`${what}[${k}]`, got[k], expected[k]);
+    }
+  };
+  /** A request size: often small, sometimes 0, sometimes beyond the capacity. */
+  const size = (): number => {
+    const r = prng.int(0, 99);
+    if (r < 6) return 0;
+    if (r < 70) return prng.int(1, Math.max(1, cap >> 1));
+    if (r < 88) return prng.int(1, cap);
+    return prng.int(cap, 2 * cap + 3);
+  };
+  const count32 = (): number => (prng.chance(0.05) ? UINT32_MAX : size());
+  const fill = (n: number): void => {
+    const a = prng.u32() & 0xff, step = prng.int(1, 255);
+    for (let k = 0; k < n; k++) data[k] = (a + k * step) & 0xff;
+  };
+  const finishOutcome = (s: Subject, call: () => void): boolean => {
+    try {
+      call();
+      return true;
+    } catch (e) {
+      if (!(e instanceof RangeError) || (e as { errno?: number }).errno !== -22) fail(`${s.name} finish error`, e, 'RangeError errno -22');
+      return false;
+    }
+  };
+
+  for (i = 0; i < count; i++) {
+    const subjects = pick();
+    const op = prng.int(0, 99);
+    if (op < 20) {
+      // put, from outside or inside the memory, whole array or window.
+      const n = size(), inMem = prng.chance(0.4), windowed = prng.chance(0.5), start = prng.int(0, 7);
+      desc = `put n=${n} ${inMem ? 'same-memory' : 'foreign'} ${windowed ? 'window' : 'subarray'} start=${start}`;
+      fill(n);
+      const expected = model.put(data, n);
+      for (const s of subjects) {
+        const src = inMem ? s.scratch.storage : s.foreign;
+        src.set(data.subarray(0, n), start);
+        same(`${s.name} put`, windowed ? s.rb.put(src, start, start + n) : s.rb.put(src.subarray(start, start + n)), expected);
+      }
+    } else if (op < 42) {
+      // get or peek; bytes outside the window must stay as they were.
+      const peek = op >= 32, n = size(), inMem = prng.chance(0.4), windowed = prng.chance(0.5), start = prng.int(0, 7);
+      desc = `${peek ? 'peek' : 'get'} n=${n} ${inMem ? 'same-memory' : 'foreign'} ${windowed ? 'window' : 'subarray'} start=${start}`;
+      const span = start + n + 8;
+      const sentinel = prng.u32() & 0xff;
+      want.fill(sentinel, 0, span);
+      const expected = model.read(want, start, n, peek);
+      for (const s of subjects) {
+        const dst = inMem ? s.scratch.storage : s.foreign;
+        dst.fill(sentinel, 0, span);
+        const got = windowed
+          ? (peek ? s.rb.peek(dst, start, start + n) : s.rb.get(dst, start, start + n))
+          : (peek ? s.rb.peek(dst.subarray(start, start + n)) : s.rb.get(dst.subarray(start, start + n)));
+        same(`${s.name} ${peek ? 'peek' : 'get'}`, got, expected);
+        sameBytes(`${s.name} destination`, dst.subarray(0, span), want.subarray(0, span));
+      }
+    } else if (op < 47) {
+      const n = count32();
+      desc = `discard n=${n}`;
+      const expected = model.read(null, 0, n, false);
+      for (const s of subjects) same(`${s.name} discard`, s.rb.discard(n), expected);
+    } else if (op < 61) {
+      // putClaim, then write in place.
+      const n = count32();
+      desc = `putClaim n=${n}`;
+      const g = model.putClaim(n);
+      fill(g);
+      model.mem.set(data.subarray(0, g), model.putOffset);
+      for (const s of subjects) {
+        same(`${s.name} putClaim`, s.rb.putClaim(n), g);
+        same(`${s.name} putOffset`, s.rb.putOffset, model.putOffset);
+        s.rb.storage.set(data.subarray(0, g), s.rb.putOffset);
+      }
+    } else if (op < 73) {
+      const claimed = model.putClaimed, valid = prng.chance(0.7);
+      const n = valid ? prng.int(0, claimed) : claimed + prng.int(1, cap + 4);
+      desc = `putFinish n=${n} (claimed ${claimed})`;
+      const ok = model.putFinish(n);
+      for (const s of subjects) same(`${s.name} putFinish succeeded`, finishOutcome(s, () => s.rb.putFinish(n)), ok);
+    } else if (op < 85) {
+      // getClaim, then read in place.
+      const n = count32();
+      desc = `getClaim n=${n}`;
+      const g = model.getClaim(n);
+      for (const s of subjects) {
+        same(`${s.name} getClaim`, s.rb.getClaim(n), g);
+        same(`${s.name} getOffset`, s.rb.getOffset, model.getOffset);
+        sameBytes(`${s.name} claimed bytes`, s.rb.storage.subarray(s.rb.getOffset, s.rb.getOffset + g), model.mem.subarray(model.getOffset, model.getOffset + g));
+      }
+    } else if (op < 95) {
+      const claimed = model.getClaimed, valid = prng.chance(0.7);
+      const n = valid ? prng.int(0, claimed) : claimed + prng.int(1, cap + 4);
+      desc = `getFinish n=${n} (claimed ${claimed})`;
+      const ok = model.getFinish(n);
+      for (const s of subjects) same(`${s.name} getFinish succeeded`, finishOutcome(s, () => s.rb.getFinish(n)), ok);
+    } else if (op < 97) {
+      desc = 'reset';
+      model.reset();
+      for (const s of subjects) s.rb.reset();
+    } else {
+      // Counters just below 2^32, so that the next bytes carry them across it.
+      const r = prng.int(0, 2);
+      const v = r === 0 ? 0xffffff00 + prng.int(0, 255) : r === 1 ? (2 ** 32 - prng.int(1, 2 * cap)) >>> 0 : prng.u32();
+      desc = `internalReset 0x${v.toString(16)}`;
+      model.reset();
+      for (const s of subjects) s.rb.internalReset(v);
+    }
+    for (const s of subjects) {
+      same(`${s.name} size`, s.rb.size, model.size);
+      same(`${s.name} space`, s.rb.space, model.space);
+      same(`${s.name} isEmpty`, s.rb.isEmpty, model.size === 0);
+    }
+    if ((i & 1023) === 1023 || i === count - 1) {
+      for (const s of subjects) sameBytes(`${s.name} storage`, s.rb.storage, model.mem);
+    }
+  }
+}
+
+const capacities = [1, 2, 5, 7, 33, 64, 1000, 4096];
+const OPS_PER_CAPACITY = 25_000; // 8 x 25,000 = 200,000 ops per run
+
+describe(`random differential test (seed ${seed}; WRB_SEED=${seed} replays)`, () => {
+  it.each(capacities.map((c, k) => [c, k]))('capacity %i: wasm, js and the model in lockstep', async (cap, k) => {
+    // Odd rounds use a shared memory, so both wasm builds (core.wasm and core.unshared.wasm) are covered.
+    const shared = k % 2 === 1;
+    const wasm = await subject('wasm', await createEngine('wasm', { shared }), cap);
+    const js = await subject('js', await createEngine('js', { shared }), cap);
+    const both = [wasm, js];
+    run(new Prng((seed + k) >>> 0), new Model(cap), OPS_PER_CAPACITY, () => both, `capacity ${cap}`);
+    expect(wasm.rb.size).toBe(js.rb.size);
+  });
+
+  it.each([3, 64, 4096].map((c, k) => [c, k]))('capacity %i: one buffer through a wasm and a js engine alternately', async (cap, k) => {
+    const wasmEngine = await createEngine('wasm');
+    const jsEngine = await createEngine('js', { memory: wasmEngine.memory });
+    const viaWasm = await subject('wasm', wasmEngine, cap);
+    const viaJs: Subject = {
+      name: 'js',
+      rb: RingBuf.attach(jsEngine, viaWasm.rb.descriptor),
+      scratch: RingBuf.attach(jsEngine, viaWasm.scratch.descriptor),
+      foreign: new Uint8Array(2 * cap + 32),
+    };
+    const prng = new Prng((seed + 100 + k) >>> 0);
+    const one: Subject[] = [viaWasm];
+    run(prng, new Model(cap), 10_000, () => {
+      one[0] = prng.chance(0.5) ? viaWasm : viaJs;
+      return one;
+    }, `alternating engines, capacity ${cap}`);
+    expect(viaJs.rb.capacity).toBe(cap);
+  });
+});

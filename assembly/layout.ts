@@ -31,10 +31,12 @@
 //   the same cache line, and a line is read by the other side only when
 //   its cached copy of the other side's tail says there is not enough.
 //
-//   line 0  (read-only after init)
+//   line 0  (read-only after init, except by a thread about to sleep)
 //     +0   RB_KIND       RB_KIND_BYTES or RB_KIND_ITEMS
 //     +4   RB_SIZE       capacity in bytes (items: 4 * words)
 //     +8   RB_STORAGE    absolute address of the storage
+//     +12  RB_DATA_WAITERS   consumers asleep on put.tail (waiting for data)
+//     +16  RB_SPACE_WAITERS  producers asleep on get.tail (waiting for space)
 //   line 1  producer side: Zephyr's `put` index, at RB_PUT
 //     +64  head          end of the space claimed by the producer
 //     +68  tail          end of committed data          (published, atomic)
@@ -55,6 +57,21 @@
 //   `available = limit - head` the same formula on both sides:
 //     producer: available = (get.tail + size) - put.head   (Zephyr's space)
 //     consumer: available =  put.tail         - get.head   (Zephyr's size)
+//
+//   Waiting (bindings/wait.ts): a sleeper waits on the other side's
+//   published tail (Atomics.wait on that word), after adding itself to the
+//   waiter count of line 0; every finish stores its tail, then reads the
+//   count and notifies the tail's address only if it is non-zero. The counts
+//   live on line 0 because that line is read on every operation anyway and
+//   written only by a thread that is about to sleep: while nobody sleeps it
+//   stays clean in both caches, so the check costs one cached load.
+//   No lost wake-up: the tail store, the count load, the count increment and
+//   the sleeper's own wait (which compares the tail with the value it saw,
+//   atomically with going to sleep) are all sequentially consistent. If the
+//   finish reads the count before the increment, its tail store came first,
+//   so the wait sees the new tail and returns at once; otherwise the finish
+//   sees the count and notifies, either waking the sleeper or (if it has not
+//   slept yet) preceding a wait that sees the new tail.
 
 export const HEAP_MAGIC = 0;
 export const HEAP_TOP = 4;
@@ -65,6 +82,8 @@ export const LINE = 64;
 export const RB_KIND = 0;
 export const RB_SIZE = 4;
 export const RB_STORAGE = 8;
+export const RB_DATA_WAITERS = 12;
+export const RB_SPACE_WAITERS = 16;
 export const RB_PUT = 64;
 export const RB_GET = 128;
 export const RB_CB_BYTES = 192;
@@ -87,3 +106,104 @@ export const EINVAL = 22;
 export const EAGAIN = 11;
 export const EMSGSIZE = 90;
 export const ENOTSUP = 95;
+
+// ── MpscPbuf control block (MP_CB_BYTES = 192) ────────────────────────────
+//
+//   Zephyr's struct mpsc_pbuf_buffer. All sizes and indices are in 32-bit
+//   words; every index is in [0, size).
+//
+//   line 0  (read-only after init)
+//     +0   MP_KIND       MP_KIND_VALUE
+//     +4   MP_SIZE       capacity in words
+//     +8   MP_STORAGE    absolute byte address of the storage (size words)
+//     +12  MP_LEN_MASK   packet length = (header >>> 2) & mask; 0 = custom
+//                        lengths, kept in the length table below
+//     +16  MP_LENS       absolute byte address of the length table (custom
+//                        lengths only: one word per storage word, written at
+//                        commit; 0 otherwise)
+//   line 1  the locked state: everything Zephyr's spinlock protects
+//     +64  MP_LOCK       0 free, 1 held (CAS acquire, atomic store release)
+//     +68  MP_TMP_WR     allocation frontier
+//     +72  MP_WR         commit frontier (a count: commits come out of order)
+//     +76  MP_TMP_RD     claim frontier
+//     +80  MP_RD         free frontier: the oldest word still in use
+//     +84  MP_FLAGS      Zephyr's flags: POW2, OVERWRITE, MAX_UTILIZATION, FULL
+//     +88  MP_MAX_USAGE  peak usage in words (with MP_FLAG_MAXUTIL)
+//     +92  MP_CLAIMED    word offset + 1 of the outstanding claim, 0 if none
+//     +96  MP_DROPPED    user packets dropped to make room (overwrite mode)
+//     +100 MP_LOST       put_word/put_word_ext/put_data that found no room
+//   line 2  wake-ups (Zephyr's binary k_sem)
+//     +128 MP_SEM        set to 1 by every free, taken (exchanged to 0) by a waiter
+//     +132 MP_WAITERS    allocators blocked on MP_SEM; free notifies only if > 0
+//
+//   Why the indices share one line: Zephyr's algorithm keeps all four
+//   indices and the flags under one lock, and every operation on either side
+//   reads the other side's indices (free space needs rd, claim needs wr, a
+//   drop moves rd and tmp_rd, a free may move tmp_rd). The lock word is
+//   written by both sides on every operation anyway, so putting the indices
+//   beside it costs no extra line transfer; splitting them would add one.
+//   The semaphore sits on its own line because blocked producers read it
+//   while the consumer keeps working on line 1.
+//
+//   Per-handle scratch block (MP_SCR_BYTES = 64, one per handle and thread):
+//   the state Zephyr's alloc loop keeps in locals between iterations.
+//     +0   MP_SCR_PREV   post_drop_action's prev_tmp_wr
+//     +4   MP_SCR_SHIFT  post_drop_action's shift; 0 = nothing pending
+//     +8   MP_SCR_DROP   word offset of the packet just dropped (an output)
+//     +12  MP_SCR_PROBE  a word the bindings use to test whether they may block
+//
+//   Packet header (word 0 of every packet): bit 0 valid, bit 1 busy, bits
+//   2..31 the user's (a skip packet, valid 0 busy 1, keeps its length there).
+
+export const MP_KIND = 0;
+export const MP_SIZE = 4;
+export const MP_STORAGE = 8;
+export const MP_LEN_MASK = 12;
+export const MP_LENS = 16;
+export const MP_LOCK = 64;
+export const MP_TMP_WR = 68;
+export const MP_WR = 72;
+export const MP_TMP_RD = 76;
+export const MP_RD = 80;
+export const MP_FLAGS = 84;
+export const MP_MAX_USAGE = 88;
+export const MP_CLAIMED = 92;
+export const MP_DROPPED = 96;
+export const MP_LOST = 100;
+export const MP_SEM = 128;
+export const MP_WAITERS = 132;
+export const MP_CB_BYTES = 192;
+
+export const MP_SCR_PREV = 0;
+export const MP_SCR_SHIFT = 4;
+export const MP_SCR_DROP = 8;
+export const MP_SCR_PROBE = 12;
+export const MP_SCR_BYTES = 64;
+
+export const MP_KIND_VALUE = 0x4d500001;
+
+// Zephyr's flag bits (mpsc_pbuf.h).
+export const MP_FLAG_POW2 = 1;
+export const MP_FLAG_OVERWRITE = 2;
+export const MP_FLAG_MAXUTIL = 4;
+export const MP_FLAG_FULL = 8;
+
+// Header bits (mpsc_packet.h).
+export const MP_VALID = 1;
+export const MP_BUSY = 2;
+
+/** Largest size in words: lengths live in a 30-bit field, and storage must fit in 4 GiB. */
+export const MP_MAX_SIZE = 0x3fffffff;
+
+// mp_alloc modes: what to do when there is no room.
+export const MP_MODE_NOWAIT = 0; // drop (overwrite mode) or fail, as K_NO_WAIT
+export const MP_MODE_WAIT = 1;   // return MP_WAIT: the caller waits for a free
+export const MP_MODE_PUT = 2;    // as NOWAIT, and a failure counts in MP_LOST
+
+// Results of the step functions (non-negative results are word offsets or 0).
+export const MP_DROPPED_R = -1;  // dropped a packet: notify, then call again
+export const MP_WAIT = -2;       // no room; waiting is allowed
+export const MP_FAIL = -3;       // no room, nothing (more) can be dropped
+export const MP_NONE = -1;       // claim: nothing to claim
+export const MP_ERR_CLAIMED = -4; // claim: a claim is outstanding
+export const MP_ERR_BAD = -5;    // commit/free: not an allocated / the claimed packet

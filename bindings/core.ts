@@ -19,5 +19,21 @@ export interface RingCore {
   rb_peek(cb: number, dst: number, n: number): number;
 }
 
+/** Zephyr's mpsc_pbuf as step functions (assembly/mpsc.ts); results in assembly/layout.ts. */
+export interface MpscCore {
+  mp_init(cb: number, storage: number, size: number, flags: number, lenMask: number, lens: number): void;
+  mp_alloc(cb: number, scr: number, wlen: number, mode: number): number;
+  mp_post_drop(cb: number, scr: number): void;
+  mp_commit(cb: number, off: number, wlen: number): number;
+  mp_put_finish(cb: number, off: number, wlen: number, header: number): void;
+  mp_put_word(cb: number, scr: number, word: number): number;
+  mp_put_word_ext(cb: number, scr: number, word: number, ext: number): number;
+  mp_claim(cb: number): number;
+  mp_free(cb: number, off: number): number;
+  mp_is_pending(cb: number): number;
+  mp_usage(cb: number): number;
+  mp_max_usage(cb: number): number;
+}
+
 /** Everything an engine provides. */
-export type Core = RingCore;
+export type Core = RingCore & MpscCore;

@@ -4,8 +4,9 @@
 import type { Core } from '../core.js';
 import type { Views } from '../views.js';
 import { ringJs } from './ringbuf.js';
+import { mpscJs } from './mpsc.js';
 
 /** Builds the JS twin of the core over `v` (once per memory and thread). */
 export function jsCore(v: Views): Core {
-  return { ...ringJs(v) };
+  return { ...ringJs(v), ...mpscJs(v) };
 }

@@ -1,0 +1,476 @@
+// Zephyr's mpsc_pbuf (multi-producer single-consumer packet buffer) on a
+// control block at a host-given address (layout: MpscPbuf in layout.ts).
+//
+// The algorithm is Zephyr's lib/os/mpsc_pbuf.c with the 2025 fixes (#83355,
+// #84595, #85781), line for line where it matters: free_space, available,
+// idx_inc, add_skip_item, drop_item_locked with the tmp_wr reservation,
+// post_drop_action, commit, put_word/_ext, claim, free, is_pending.
+//
+// What changes is the shape of the loops. Zephyr's alloc loop calls the user's
+// notify_drop with the lock released and then takes the lock again; a
+// stateless core cannot call a JS callback, so every step function here does
+// the locked part of one iteration and returns to the host when Zephyr would
+// notify (MP_DROPPED_R), wait on its semaphore (MP_WAIT) or give up
+// (MP_FAIL). The host calls again after notifying or waiting; the loop's
+// locals (post_drop_action's prev_tmp_wr and shift) travel in a per-handle
+// scratch block. Iterations that need no host action (a skip packet added at
+// the end of storage, a skip packet dropped at rd, a claimed packet jumped
+// over) loop inside the call, releasing the lock between iterations as
+// Zephyr does.
+//
+// Locking: every state change happens between lock() and unlock(), around
+// exactly Zephyr's critical sections, never around user code. lock() is a
+// compare-exchange of MP_LOCK from 0 to 1 and unlock() an atomic store of 0.
+// Wasm atomics are sequentially consistent, so the CAS is (at least) an
+// acquire and the store (at least) a release: every plain load and store of
+// the indices, flags and headers made inside one critical section happens
+// before those of the next one, in whichever thread it runs. Payload words
+// are written outside the lock by their one producer and published by the
+// commit's critical section (release), which the consumer's claim acquires.
+
+import {
+  MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCK, MP_TMP_WR, MP_WR,
+  MP_TMP_RD, MP_RD, MP_FLAGS, MP_MAX_USAGE, MP_CLAIMED, MP_DROPPED, MP_LOST,
+  MP_SEM, MP_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
+  MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
+  MP_VALID, MP_BUSY, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_FAIL,
+  MP_NONE, MP_ERR_CLAIMED, MP_ERR_BAD,
+} from './layout';
+
+// drop_item_locked's outcomes.
+const DROP_NONE: u32 = 0;  // nothing could be dropped (Zephyr returns false)
+const DROP_AGAIN: u32 = 1; // space was freed without a user packet: try again
+const DROP_USER: u32 = 2;  // a user packet was dropped: notify, then try again
+
+/**
+ * Writes a fresh control block (mpsc_pbuf_init). `flags` holds OVERWRITE and
+ * MAXUTIL; POW2 is added when `size` is a power of two, as in Zephyr.
+ * `lenMask` selects the length field (0 = lengths from the table at `lens`).
+ */
+export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMask: u32, lens: usize): void {
+  memory.fill(cb, 0, MP_CB_BYTES);
+  store<u32>(cb, MP_KIND_VALUE, MP_KIND);
+  store<u32>(cb, size, MP_SIZE);
+  store<u32>(cb, <u32>storage, MP_STORAGE);
+  store<u32>(cb, lenMask, MP_LEN_MASK);
+  store<u32>(cb, <u32>lens, MP_LENS);
+  if ((size & (size - 1)) == 0) flags |= MP_FLAG_POW2;
+  store<u32>(cb, flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2), MP_FLAGS);
+}
+
+// ── the lock ──────────────────────────────────────────────────────────────
+
+@inline function lock(cb: usize): void {
+  // Acquire (seq-cst CAS): pairs with the release in unlock().
+  while (atomic.cmpxchg<u32>(cb + MP_LOCK, 0, 1) != 0) {
+    // Contended: another thread is inside a critical section of a few dozen
+    // instructions. Spin on a plain atomic load (no cache-line stealing)
+    // until it looks free, then try again. A bounded spin followed by
+    // memory.atomic.wait32 (where the thread may block) can go here.
+    while (atomic.load<u32>(cb + MP_LOCK) != 0) {}
+  }
+}
+
+@inline function unlock(cb: usize): void {
+  // Release (seq-cst store): publishes every write of the critical section.
+  atomic.store<u32>(cb + MP_LOCK, 0);
+}
+
+// ── Zephyr's helpers (all called with the lock held) ──────────────────────
+
+@inline function idxInc(cb: usize, i: u32, n: u32): u32 {
+  const size = load<u32>(cb, MP_SIZE);
+  const j = i + n;
+  if (load<u32>(cb, MP_FLAGS) & MP_FLAG_POW2) return j & (size - 1);
+  return j >= size ? j - size : j;
+}
+
+@inline function hdrAt(cb: usize, off: u32): usize {
+  return <usize>load<u32>(cb, MP_STORAGE) + (<usize>off << 2);
+}
+
+/** get_wlen: the length field of the header, or the length recorded at commit. */
+@inline function wlenAt(cb: usize, off: u32): u32 {
+  const mask = load<u32>(cb, MP_LEN_MASK);
+  if (mask != 0) return (load<u32>(hdrAt(cb, off)) >>> 2) & mask;
+  return load<u32>(<usize>load<u32>(cb, MP_LENS) + (<usize>off << 2));
+}
+
+@inline function setLen(cb: usize, off: u32, wlen: u32): void {
+  if (load<u32>(cb, MP_LEN_MASK) == 0) store<u32>(<usize>load<u32>(cb, MP_LENS) + (<usize>off << 2), wlen);
+}
+
+/** free_space: the free words, with bit 31 set when they end at the end of storage (`wrap`). */
+@inline function freeSpace(cb: usize): u32 {
+  if (load<u32>(cb, MP_FLAGS) & MP_FLAG_FULL) return 0;
+  const rd = load<u32>(cb, MP_RD);
+  const tmpWr = load<u32>(cb, MP_TMP_WR);
+  if (rd > tmpWr) return rd - tmpWr;
+  return (load<u32>(cb, MP_SIZE) - tmpWr) | 0x80000000;
+}
+
+/** available: words that may hold something to claim. */
+@inline function available(cb: usize): u32 {
+  const tmpRd = load<u32>(cb, MP_TMP_RD);
+  const wr = load<u32>(cb, MP_WR);
+  if ((load<u32>(cb, MP_FLAGS) & MP_FLAG_FULL) || tmpRd > wr) return load<u32>(cb, MP_SIZE) - tmpRd;
+  return wr - tmpRd;
+}
+
+/**
+ * Words from rd to tmp_wr: claimed and uncommitted packets count. Exact,
+ * where Zephyr's get_usage is one word short when tmp_wr is behind rd (a
+ * deliberate deviation, see the README).
+ */
+@inline function usage(cb: usize): u32 {
+  if (load<u32>(cb, MP_FLAGS) & MP_FLAG_FULL) return load<u32>(cb, MP_SIZE);
+  const rd = load<u32>(cb, MP_RD);
+  const tmpWr = load<u32>(cb, MP_TMP_WR);
+  return tmpWr >= rd ? tmpWr - rd : load<u32>(cb, MP_SIZE) - rd + tmpWr;
+}
+
+@inline function maxUsageUpdate(cb: usize): void {
+  if (load<u32>(cb, MP_FLAGS) & MP_FLAG_MAXUTIL) {
+    const u = usage(cb);
+    if (u > load<u32>(cb, MP_MAX_USAGE)) store<u32>(cb, u, MP_MAX_USAGE);
+  }
+}
+
+@inline function tmpWrInc(cb: usize, n: u32): void {
+  const t = idxInc(cb, load<u32>(cb, MP_TMP_WR), n);
+  store<u32>(cb, t, MP_TMP_WR);
+  if (t == load<u32>(cb, MP_RD)) store<u32>(cb, load<u32>(cb, MP_FLAGS) | MP_FLAG_FULL, MP_FLAGS);
+}
+
+@inline function rdInc(cb: usize, n: u32): void {
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_RD), n), MP_RD);
+  store<u32>(cb, load<u32>(cb, MP_FLAGS) & ~MP_FLAG_FULL, MP_FLAGS);
+}
+
+@inline function skipHeader(n: u32): u32 {
+  return (n << 2) | MP_BUSY;
+}
+
+@inline function addSkip(cb: usize, n: u32): void {
+  store<u32>(hdrAt(cb, load<u32>(cb, MP_TMP_WR)), skipHeader(n));
+  tmpWrInc(cb, n);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), n), MP_WR);
+}
+
+/** drop_item_locked: makes room at rd (see zephyr-semantics §2.5). */
+function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
+  const rd = load<u32>(cb, MP_RD);
+  const item = hdrAt(cb, rd);
+  const h = load<u32>(item);
+  const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> 2 : 0;
+  if (skip != 0) {
+    // A skip packet goes silently, in both modes.
+    rdInc(cb, skip);
+    store<u32>(cb, load<u32>(cb, MP_RD), MP_TMP_RD);
+    return DROP_AGAIN;
+  }
+  if (!(load<u32>(cb, MP_FLAGS) & MP_FLAG_OVERWRITE)) return DROP_NONE;
+  const rdW = wlenAt(cb, rd);
+  // Uncommitted: it can neither be dropped nor jumped over.
+  if (!(h & MP_VALID)) return DROP_NONE;
+  if (h & MP_BUSY) {
+    // Claimed: jump over it, as if it had just been written.
+    let ret = DROP_AGAIN;
+    if (freeW != 0) addSkip(cb, freeW);
+    store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), rdW), MP_WR);
+    // Met the same claimed packet again after going round (#84595): give up.
+    if (load<u32>(cb, MP_RD) == load<u32>(cb, MP_TMP_RD)) {
+      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_TMP_RD), rdW), MP_TMP_RD);
+      ret = DROP_NONE;
+    }
+    const tmpRd = load<u32>(cb, MP_TMP_RD);
+    store<u32>(cb, tmpRd, MP_TMP_WR);
+    store<u32>(cb, tmpRd, MP_RD);
+    store<u32>(cb, load<u32>(cb, MP_FLAGS) | MP_FLAG_FULL, MP_FLAGS);
+    return ret;
+  }
+  // Committed and idle: drop it. Reserve its space (and the free gap before
+  // it) by moving tmp_wr over both, so that no other producer allocates over
+  // it or drops it again while the host notifies with the lock released;
+  // post_drop_action returns the reservation at the next iteration.
+  rdInc(cb, rdW);
+  store<u32>(cb, load<u32>(cb, MP_RD), MP_TMP_RD);
+  const tmpWr = load<u32>(cb, MP_TMP_WR);
+  if (freeW != 0) store<u32>(hdrAt(cb, tmpWr), 0); // an "invalid" header: no reader mistakes the gap for data
+  const shift = rdW + freeW;
+  store<u32>(scr, tmpWr, MP_SCR_PREV);
+  store<u32>(scr, shift, MP_SCR_SHIFT);
+  store<u32>(scr, rd, MP_SCR_DROP);
+  store<u32>(cb, idxInc(cb, tmpWr, shift), MP_TMP_WR);
+  store<u32>(cb, load<u32>(cb, MP_FLAGS) | MP_FLAG_FULL, MP_FLAGS);
+  store<u32>(item, h & ~MP_VALID); // the callback sees valid == 0
+  store<u32>(cb, load<u32>(cb, MP_DROPPED) + 1, MP_DROPPED);
+  return DROP_USER;
+}
+
+/** post_drop_action, if the previous iteration dropped a packet. */
+@inline function postDrop(cb: usize, scr: usize): void {
+  const shift = load<u32>(scr, MP_SCR_SHIFT);
+  if (shift == 0) return;
+  store<u32>(scr, 0, MP_SCR_SHIFT);
+  const prev = load<u32>(scr, MP_SCR_PREV);
+  if (idxInc(cb, prev, shift) == load<u32>(cb, MP_TMP_WR)) {
+    // Nobody allocated meanwhile: undo the reservation.
+    store<u32>(cb, prev, MP_TMP_WR);
+    store<u32>(cb, load<u32>(cb, MP_FLAGS) & ~MP_FLAG_FULL, MP_FLAGS);
+    return;
+  }
+  // Another producer allocated after the reservation: skip the reserved area.
+  store<u32>(hdrAt(cb, prev), skipHeader(shift));
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), shift), MP_WR);
+}
+
+/**
+ * Runs a pending post_drop_action on its own: the host's way out of the loop
+ * when a drop callback throws, so the reservation never outlives the call.
+ */
+export function mp_post_drop(cb: usize, scr: usize): void {
+  lock(cb);
+  postDrop(cb, scr);
+  unlock(cb);
+}
+
+/**
+ * The end of an iteration with no room: drop (or wait, or fail). Returns the
+ * step's result, or 0 to mean "iterate again". Called with the lock held;
+ * returns with it released.
+ */
+@inline function noRoom(cb: usize, scr: usize, freeW: u32, mode: u32): i32 {
+  if (mode == MP_MODE_WAIT) {
+    // Zephyr waits on its semaphore here and never drops.
+    unlock(cb);
+    return MP_WAIT;
+  }
+  const r = dropItemLocked(cb, scr, freeW);
+  if (r == DROP_NONE && mode == MP_MODE_PUT) store<u32>(cb, load<u32>(cb, MP_LOST) + 1, MP_LOST);
+  unlock(cb);
+  if (r == DROP_USER) return MP_DROPPED_R;
+  return r == DROP_AGAIN ? 0 : MP_FAIL;
+}
+
+/**
+ * One call of mpsc_pbuf_alloc's loop, up to the next host action. Returns
+ * the word offset of the new packet (its valid and busy bits cleared),
+ * MP_DROPPED_R (the packet at scratch MP_SCR_DROP was dropped: notify and
+ * call again), MP_WAIT (mode MP_MODE_WAIT only: wait for a free, call again)
+ * or MP_FAIL. `wlen` is from 1 to size (the host checks).
+ */
+export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
+  while (true) {
+    lock(cb);
+    postDrop(cb, scr);
+    const fs = freeSpace(cb);
+    const f = fs & 0x7fffffff;
+    if (f >= wlen) {
+      const off = load<u32>(cb, MP_TMP_WR);
+      const item = hdrAt(cb, off);
+      store<u32>(item, load<u32>(item) & ~(MP_VALID | MP_BUSY));
+      tmpWrInc(cb, wlen);
+      unlock(cb);
+      return <i32>off;
+    }
+    if (fs & 0x80000000) {
+      // The tail is too short: pad it with a skip packet, even if the
+      // allocation then fails.
+      addSkip(cb, f);
+      unlock(cb);
+      continue;
+    }
+    const r = noRoom(cb, scr, f, mode);
+    if (r != 0) return r;
+  }
+}
+
+/**
+ * mpsc_pbuf_commit, with `wlen` read by the host before the lock as Zephyr
+ * does. Returns 0, or MP_ERR_BAD (nothing changed) when `off` is not an
+ * allocated, uncommitted packet of `wlen` words inside the used region.
+ */
+export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
+  lock(cb);
+  const size = load<u32>(cb, MP_SIZE);
+  const item = hdrAt(cb, off);
+  const h = load<u32>(item);
+  const rd = load<u32>(cb, MP_RD);
+  const d = off >= rd ? off - rd : size - rd + off;
+  if (off >= size || wlen == 0 || wlen > size - off || (h & (MP_VALID | MP_BUSY)) != 0 || d + wlen > usage(cb)) {
+    unlock(cb);
+    return MP_ERR_BAD;
+  }
+  setLen(cb, off, wlen);
+  store<u32>(item, h | MP_VALID);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), wlen), MP_WR);
+  maxUsageUpdate(cb);
+  unlock(cb);
+  return 0;
+}
+
+/**
+ * The second half of put_data: the host reserved `wlen` words with mp_alloc
+ * (mode MP_MODE_PUT) and copied the payload; this writes the header word and
+ * publishes the packet as put_data's critical section does.
+ */
+export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void {
+  lock(cb);
+  setLen(cb, off, wlen);
+  store<u32>(hdrAt(cb, off), header);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), wlen), MP_WR);
+  maxUsageUpdate(cb);
+  unlock(cb);
+}
+
+/**
+ * One call of mpsc_pbuf_put_word's loop. Returns 0 (stored), MP_DROPPED_R
+ * (notify and call again) or MP_FAIL (no room: the word is lost and counted).
+ */
+export function mp_put_word(cb: usize, scr: usize, word: u32): i32 {
+  while (true) {
+    lock(cb);
+    postDrop(cb, scr);
+    // One word always fits before the end of storage: the wrap flag is moot.
+    if ((freeSpace(cb) & 0x7fffffff) != 0) {
+      const off = load<u32>(cb, MP_TMP_WR);
+      setLen(cb, off, 1);
+      store<u32>(hdrAt(cb, off), word);
+      tmpWrInc(cb, 1);
+      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), 1), MP_WR);
+      maxUsageUpdate(cb);
+      unlock(cb);
+      return 0;
+    }
+    const r = noRoom(cb, scr, 0, MP_MODE_PUT);
+    if (r != 0) return r;
+  }
+}
+
+/** One call of mpsc_pbuf_put_word_ext's loop (2 words, as on wasm32); results as mp_put_word. */
+export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32 {
+  while (true) {
+    lock(cb);
+    postDrop(cb, scr);
+    const fs = freeSpace(cb);
+    const f = fs & 0x7fffffff;
+    if (f >= 2) {
+      const off = load<u32>(cb, MP_TMP_WR);
+      const item = hdrAt(cb, off);
+      setLen(cb, off, 2);
+      store<u32>(item, word);
+      store<u32>(item, ext, 4);
+      tmpWrInc(cb, 2);
+      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), 2), MP_WR);
+      maxUsageUpdate(cb);
+      unlock(cb);
+      return 0;
+    }
+    if (fs & 0x80000000) {
+      addSkip(cb, f);
+      unlock(cb);
+      continue;
+    }
+    const r = noRoom(cb, scr, f, MP_MODE_PUT);
+    if (r != 0) return r;
+  }
+}
+
+/**
+ * mpsc_pbuf_claim: the oldest committed packet, marked busy, or MP_NONE;
+ * skip packets on the way are consumed silently. MP_ERR_CLAIMED (nothing
+ * changed) while a claim is outstanding: Zephyr allows one at a time.
+ */
+export function mp_claim(cb: usize): i32 {
+  lock(cb);
+  if (load<u32>(cb, MP_CLAIMED) != 0) {
+    unlock(cb);
+    return MP_ERR_CLAIMED;
+  }
+  while (true) {
+    const a = available(cb);
+    const tmpRd = load<u32>(cb, MP_TMP_RD);
+    const item = hdrAt(cb, tmpRd);
+    const h = load<u32>(item);
+    if (a == 0 || (h & (MP_VALID | MP_BUSY)) == 0) {
+      unlock(cb);
+      return MP_NONE;
+    }
+    const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> 2 : 0;
+    if (skip != 0 || !(h & MP_VALID)) {
+      // Zephyr drops and retakes the lock here; nothing outside can need it
+      // between two skips, so we keep it.
+      const inc = skip != 0 ? skip : wlenAt(cb, tmpRd);
+      store<u32>(cb, idxInc(cb, tmpRd, inc), MP_TMP_RD);
+      rdInc(cb, inc);
+      continue;
+    }
+    store<u32>(item, h | MP_BUSY);
+    store<u32>(cb, idxInc(cb, tmpRd, wlenAt(cb, tmpRd)), MP_TMP_RD);
+    store<u32>(cb, tmpRd + 1, MP_CLAIMED);
+    unlock(cb);
+    return <i32>tmpRd;
+  }
+}
+
+/**
+ * mpsc_pbuf_free of the claimed packet at `off`; MP_ERR_BAD (nothing
+ * changed) if `off` is not the outstanding claim. Then gives the semaphore.
+ */
+export function mp_free(cb: usize, off: u32): i32 {
+  lock(cb);
+  if (load<u32>(cb, MP_CLAIMED) != off + 1) {
+    unlock(cb);
+    return MP_ERR_BAD;
+  }
+  const wlen = wlenAt(cb, off);
+  const item = hdrAt(cb, off);
+  const h = load<u32>(item) & ~MP_VALID;
+  if (!(load<u32>(cb, MP_FLAGS) & MP_FLAG_OVERWRITE) || off == load<u32>(cb, MP_RD)) {
+    store<u32>(item, h & ~MP_BUSY);
+    // The writers went round right up to the claimed packet: the freed
+    // packet is now the only free space.
+    if (load<u32>(cb, MP_RD) == load<u32>(cb, MP_TMP_RD)) {
+      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_TMP_RD), wlen), MP_TMP_RD);
+    }
+    rdInc(cb, wlen);
+  } else {
+    // A producer jumped over this packet while it was claimed: it becomes a
+    // skip packet, passed over later.
+    store<u32>(item, skipHeader(wlen));
+  }
+  store<u32>(cb, 0, MP_CLAIMED);
+  unlock(cb);
+  // k_sem_give (binary). The seq-cst store of MP_SEM comes before the load of
+  // MP_WAITERS, and a waiter increments MP_WAITERS before it exchanges MP_SEM
+  // to 0 and waits for it to change: either the waiter sees 1, or we see it
+  // waiting and wake it. The plain check first keeps a store off the hot path.
+  if (atomic.load<u32>(cb + MP_SEM) == 0) atomic.store<u32>(cb + MP_SEM, 1);
+  if (atomic.load<u32>(cb + MP_WAITERS) != 0) atomic.notify(cb + MP_SEM, 1);
+  return 0;
+}
+
+/** mpsc_pbuf_is_pending: 1 if something may be claimable (skips count). */
+export function mp_is_pending(cb: usize): u32 {
+  lock(cb);
+  const a = available(cb);
+  unlock(cb);
+  return a != 0 ? 1 : 0;
+}
+
+/** Current usage in words, from rd to tmp_wr (mpsc_pbuf_get_utilization, exact). */
+export function mp_usage(cb: usize): u32 {
+  lock(cb);
+  const u = usage(cb);
+  unlock(cb);
+  return u;
+}
+
+/** Peak usage in words since init (mpsc_pbuf_get_max_utilization, with MP_FLAG_MAXUTIL). */
+export function mp_max_usage(cb: usize): u32 {
+  lock(cb);
+  const u = load<u32>(cb, MP_MAX_USAGE);
+  unlock(cb);
+  return u;
+}

@@ -1,0 +1,391 @@
+// The TypeScript twin of assembly/mpsc.ts: the same algorithm, step functions
+// and results on the same control block, so either engine can pick up a
+// buffer the other created. The algorithm and the memory ordering are
+// explained in the AS file; the orderings here are the same: the lock is taken
+// with Atomics.compareExchange and released with Atomics.store (both
+// sequentially consistent), everything inside a critical section uses plain
+// typed-array accesses, and the semaphore words use Atomics.
+
+import {
+  MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCK, MP_TMP_WR, MP_WR,
+  MP_TMP_RD, MP_RD, MP_FLAGS, MP_MAX_USAGE, MP_CLAIMED, MP_DROPPED, MP_LOST,
+  MP_SEM, MP_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
+  MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
+  MP_VALID, MP_BUSY, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_FAIL,
+  MP_NONE, MP_ERR_CLAIMED, MP_ERR_BAD,
+} from '../../assembly/layout.js';
+import type { MpscCore } from '../core.js';
+import type { Views } from '../views.js';
+
+const DROP_NONE = 0;
+const DROP_AGAIN = 1;
+const DROP_USER = 2;
+
+// Word indices of the control block fields, relative to cb >>> 2.
+const SIZE = MP_SIZE >> 2, STORAGE = MP_STORAGE >> 2, LEN_MASK = MP_LEN_MASK >> 2, LENS = MP_LENS >> 2;
+const LOCK = MP_LOCK >> 2, TMP_WR = MP_TMP_WR >> 2, WR = MP_WR >> 2, TMP_RD = MP_TMP_RD >> 2, RD = MP_RD >> 2;
+const FLAGS = MP_FLAGS >> 2, MAX_USAGE = MP_MAX_USAGE >> 2, CLAIMED = MP_CLAIMED >> 2;
+const DROPPED = MP_DROPPED >> 2, LOST = MP_LOST >> 2, SEM = MP_SEM >> 2, WAITERS = MP_WAITERS >> 2;
+const PREV = MP_SCR_PREV >> 2, SHIFT = MP_SCR_SHIFT >> 2, DROP = MP_SCR_DROP >> 2;
+
+export function mpscJs(v: Views): MpscCore {
+  // Every helper takes `c`, the control block's word index, and reads the
+  // current view (v.u32) itself, so a refreshed view is picked up at once.
+
+  function lock(c: number): void {
+    const i32 = v.i32;
+    while (Atomics.compareExchange(i32, c + LOCK, 0, 1) !== 0) {
+      while (Atomics.load(i32, c + LOCK) !== 0) { /* spin: see assembly/mpsc.ts */ }
+    }
+  }
+
+  function unlock(c: number): void {
+    Atomics.store(v.i32, c + LOCK, 0);
+  }
+
+  function idxInc(c: number, i: number, n: number): number {
+    const u32 = v.u32, size = u32[c + SIZE];
+    const j = i + n;
+    if (u32[c + FLAGS] & MP_FLAG_POW2) return j & (size - 1);
+    return j >= size ? j - size : j;
+  }
+
+  const hdr = (c: number, off: number): number => (v.u32[c + STORAGE] >>> 2) + off;
+
+  function wlenAt(c: number, off: number): number {
+    const u32 = v.u32, mask = u32[c + LEN_MASK];
+    if (mask !== 0) return (u32[hdr(c, off)] >>> 2) & mask;
+    return u32[(u32[c + LENS] >>> 2) + off];
+  }
+
+  function setLen(c: number, off: number, wlen: number): void {
+    const u32 = v.u32;
+    if (u32[c + LEN_MASK] === 0) u32[(u32[c + LENS] >>> 2) + off] = wlen;
+  }
+
+  /** free words; `wrap` is reported through the sign (-f - 1) to avoid a tuple. */
+  function freeSpace(c: number): number {
+    const u32 = v.u32;
+    if (u32[c + FLAGS] & MP_FLAG_FULL) return 0;
+    const rd = u32[c + RD], tmpWr = u32[c + TMP_WR];
+    if (rd > tmpWr) return rd - tmpWr;
+    return -(u32[c + SIZE] - tmpWr) - 1;
+  }
+
+  function available(c: number): number {
+    const u32 = v.u32, tmpRd = u32[c + TMP_RD], wr = u32[c + WR];
+    if ((u32[c + FLAGS] & MP_FLAG_FULL) || tmpRd > wr) return u32[c + SIZE] - tmpRd;
+    return wr - tmpRd;
+  }
+
+  function usage(c: number): number {
+    const u32 = v.u32;
+    if (u32[c + FLAGS] & MP_FLAG_FULL) return u32[c + SIZE];
+    const rd = u32[c + RD], tmpWr = u32[c + TMP_WR];
+    return tmpWr >= rd ? tmpWr - rd : u32[c + SIZE] - rd + tmpWr;
+  }
+
+  function maxUsageUpdate(c: number): void {
+    const u32 = v.u32;
+    if (u32[c + FLAGS] & MP_FLAG_MAXUTIL) {
+      const u = usage(c);
+      if (u > u32[c + MAX_USAGE]) u32[c + MAX_USAGE] = u;
+    }
+  }
+
+  function tmpWrInc(c: number, n: number): void {
+    const u32 = v.u32;
+    const t = idxInc(c, u32[c + TMP_WR], n);
+    u32[c + TMP_WR] = t;
+    if (t === u32[c + RD]) u32[c + FLAGS] |= MP_FLAG_FULL;
+  }
+
+  function rdInc(c: number, n: number): void {
+    const u32 = v.u32;
+    u32[c + RD] = idxInc(c, u32[c + RD], n);
+    u32[c + FLAGS] &= ~MP_FLAG_FULL;
+  }
+
+  const skipHeader = (n: number): number => ((n << 2) | MP_BUSY) >>> 0;
+
+  function addSkip(c: number, n: number): void {
+    const u32 = v.u32;
+    u32[hdr(c, u32[c + TMP_WR])] = skipHeader(n);
+    tmpWrInc(c, n);
+    u32[c + WR] = idxInc(c, u32[c + WR], n);
+  }
+
+  function dropItemLocked(c: number, s: number, freeW: number): number {
+    const u32 = v.u32;
+    const rd = u32[c + RD];
+    const item = hdr(c, rd);
+    const h = u32[item];
+    const skip = (h & (MP_VALID | MP_BUSY)) === MP_BUSY ? h >>> 2 : 0;
+    if (skip !== 0) {
+      rdInc(c, skip);
+      u32[c + TMP_RD] = u32[c + RD];
+      return DROP_AGAIN;
+    }
+    if (!(u32[c + FLAGS] & MP_FLAG_OVERWRITE)) return DROP_NONE;
+    const rdW = wlenAt(c, rd);
+    if (!(h & MP_VALID)) return DROP_NONE;
+    if (h & MP_BUSY) {
+      let ret = DROP_AGAIN;
+      if (freeW !== 0) addSkip(c, freeW);
+      u32[c + WR] = idxInc(c, u32[c + WR], rdW);
+      if (u32[c + RD] === u32[c + TMP_RD]) {
+        u32[c + TMP_RD] = idxInc(c, u32[c + TMP_RD], rdW);
+        ret = DROP_NONE;
+      }
+      const tmpRd = u32[c + TMP_RD];
+      u32[c + TMP_WR] = tmpRd;
+      u32[c + RD] = tmpRd;
+      u32[c + FLAGS] |= MP_FLAG_FULL;
+      return ret;
+    }
+    rdInc(c, rdW);
+    u32[c + TMP_RD] = u32[c + RD];
+    const tmpWr = u32[c + TMP_WR];
+    if (freeW !== 0) u32[hdr(c, tmpWr)] = 0;
+    const shift = rdW + freeW;
+    u32[s + PREV] = tmpWr;
+    u32[s + SHIFT] = shift;
+    u32[s + DROP] = rd;
+    u32[c + TMP_WR] = idxInc(c, tmpWr, shift);
+    u32[c + FLAGS] |= MP_FLAG_FULL;
+    u32[item] = h & ~MP_VALID;
+    u32[c + DROPPED]++;
+    return DROP_USER;
+  }
+
+  function postDrop(c: number, s: number): void {
+    const u32 = v.u32;
+    const shift = u32[s + SHIFT];
+    if (shift === 0) return;
+    u32[s + SHIFT] = 0;
+    const prev = u32[s + PREV];
+    if (idxInc(c, prev, shift) === u32[c + TMP_WR]) {
+      u32[c + TMP_WR] = prev;
+      u32[c + FLAGS] &= ~MP_FLAG_FULL;
+      return;
+    }
+    u32[hdr(c, prev)] = skipHeader(shift);
+    u32[c + WR] = idxInc(c, u32[c + WR], shift);
+  }
+
+  function noRoom(c: number, s: number, freeW: number, mode: number): number {
+    if (mode === MP_MODE_WAIT) {
+      unlock(c);
+      return MP_WAIT;
+    }
+    const r = dropItemLocked(c, s, freeW);
+    if (r === DROP_NONE && mode === MP_MODE_PUT) v.u32[c + LOST]++;
+    unlock(c);
+    if (r === DROP_USER) return MP_DROPPED_R;
+    return r === DROP_AGAIN ? 0 : MP_FAIL;
+  }
+
+  return {
+    mp_init(cb, storage, size, flags, lenMask, lens) {
+      v.u8.fill(0, cb, cb + MP_CB_BYTES);
+      const u32 = v.u32, c = cb >>> 2;
+      u32[c + (MP_KIND >> 2)] = MP_KIND_VALUE;
+      u32[c + SIZE] = size;
+      u32[c + STORAGE] = storage;
+      u32[c + LEN_MASK] = lenMask;
+      u32[c + LENS] = lens;
+      if ((size & (size - 1)) === 0) flags |= MP_FLAG_POW2;
+      u32[c + FLAGS] = flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2);
+    },
+
+    mp_post_drop(cb, scr) {
+      const c = cb >>> 2;
+      lock(c);
+      postDrop(c, scr >>> 2);
+      unlock(c);
+    },
+
+    mp_alloc(cb, scr, wlen, mode) {
+      const c = cb >>> 2, s = scr >>> 2;
+      for (;;) {
+        lock(c);
+        postDrop(c, s);
+        const fs = freeSpace(c);
+        const f = fs < 0 ? -fs - 1 : fs;
+        if (f >= wlen) {
+          const u32 = v.u32, off = u32[c + TMP_WR], item = hdr(c, off);
+          u32[item] &= ~(MP_VALID | MP_BUSY);
+          tmpWrInc(c, wlen);
+          unlock(c);
+          return off;
+        }
+        if (fs < 0) {
+          addSkip(c, f);
+          unlock(c);
+          continue;
+        }
+        const r = noRoom(c, s, f, mode);
+        if (r !== 0) return r;
+      }
+    },
+
+    mp_commit(cb, off, wlen) {
+      const c = cb >>> 2;
+      lock(c);
+      const u32 = v.u32, size = u32[c + SIZE];
+      const item = hdr(c, off), h = u32[item], rd = u32[c + RD];
+      const d = off >= rd ? off - rd : size - rd + off;
+      if (off >= size || wlen === 0 || wlen > size - off || (h & (MP_VALID | MP_BUSY)) !== 0 || d + wlen > usage(c)) {
+        unlock(c);
+        return MP_ERR_BAD;
+      }
+      setLen(c, off, wlen);
+      u32[item] = h | MP_VALID;
+      u32[c + WR] = idxInc(c, u32[c + WR], wlen);
+      maxUsageUpdate(c);
+      unlock(c);
+      return 0;
+    },
+
+    mp_put_finish(cb, off, wlen, header) {
+      const c = cb >>> 2;
+      lock(c);
+      const u32 = v.u32;
+      setLen(c, off, wlen);
+      u32[hdr(c, off)] = header;
+      u32[c + WR] = idxInc(c, u32[c + WR], wlen);
+      maxUsageUpdate(c);
+      unlock(c);
+    },
+
+    mp_put_word(cb, scr, word) {
+      const c = cb >>> 2, s = scr >>> 2;
+      for (;;) {
+        lock(c);
+        postDrop(c, s);
+        if (freeSpace(c) !== 0) {
+          const u32 = v.u32, off = u32[c + TMP_WR];
+          setLen(c, off, 1);
+          u32[hdr(c, off)] = word;
+          tmpWrInc(c, 1);
+          u32[c + WR] = idxInc(c, u32[c + WR], 1);
+          maxUsageUpdate(c);
+          unlock(c);
+          return 0;
+        }
+        const r = noRoom(c, s, 0, MP_MODE_PUT);
+        if (r !== 0) return r;
+      }
+    },
+
+    mp_put_word_ext(cb, scr, word, ext) {
+      const c = cb >>> 2, s = scr >>> 2;
+      for (;;) {
+        lock(c);
+        postDrop(c, s);
+        const fs = freeSpace(c);
+        const f = fs < 0 ? -fs - 1 : fs;
+        if (f >= 2) {
+          const u32 = v.u32, off = u32[c + TMP_WR], item = hdr(c, off);
+          setLen(c, off, 2);
+          u32[item] = word;
+          u32[item + 1] = ext;
+          tmpWrInc(c, 2);
+          u32[c + WR] = idxInc(c, u32[c + WR], 2);
+          maxUsageUpdate(c);
+          unlock(c);
+          return 0;
+        }
+        if (fs < 0) {
+          addSkip(c, f);
+          unlock(c);
+          continue;
+        }
+        const r = noRoom(c, s, f, MP_MODE_PUT);
+        if (r !== 0) return r;
+      }
+    },
+
+    mp_claim(cb) {
+      const c = cb >>> 2;
+      lock(c);
+      const u32 = v.u32;
+      if (u32[c + CLAIMED] !== 0) {
+        unlock(c);
+        return MP_ERR_CLAIMED;
+      }
+      for (;;) {
+        const a = available(c);
+        const tmpRd = u32[c + TMP_RD];
+        const item = hdr(c, tmpRd);
+        const h = u32[item];
+        if (a === 0 || (h & (MP_VALID | MP_BUSY)) === 0) {
+          unlock(c);
+          return MP_NONE;
+        }
+        const skip = (h & (MP_VALID | MP_BUSY)) === MP_BUSY ? h >>> 2 : 0;
+        if (skip !== 0 || !(h & MP_VALID)) {
+          const inc = skip !== 0 ? skip : wlenAt(c, tmpRd);
+          u32[c + TMP_RD] = idxInc(c, tmpRd, inc);
+          rdInc(c, inc);
+          continue;
+        }
+        u32[item] = h | MP_BUSY;
+        u32[c + TMP_RD] = idxInc(c, tmpRd, wlenAt(c, tmpRd));
+        u32[c + CLAIMED] = tmpRd + 1;
+        unlock(c);
+        return tmpRd;
+      }
+    },
+
+    mp_free(cb, off) {
+      const c = cb >>> 2;
+      lock(c);
+      const u32 = v.u32;
+      if (u32[c + CLAIMED] !== off + 1) {
+        unlock(c);
+        return MP_ERR_BAD;
+      }
+      const wlen = wlenAt(c, off);
+      const item = hdr(c, off);
+      const h = u32[item] & ~MP_VALID;
+      if (!(u32[c + FLAGS] & MP_FLAG_OVERWRITE) || off === u32[c + RD]) {
+        u32[item] = h & ~MP_BUSY;
+        if (u32[c + RD] === u32[c + TMP_RD]) u32[c + TMP_RD] = idxInc(c, u32[c + TMP_RD], wlen);
+        rdInc(c, wlen);
+      } else {
+        u32[item] = skipHeader(wlen);
+      }
+      u32[c + CLAIMED] = 0;
+      unlock(c);
+      const i32 = v.i32;
+      if (Atomics.load(i32, c + SEM) === 0) Atomics.store(i32, c + SEM, 1);
+      if (Atomics.load(i32, c + WAITERS) !== 0) Atomics.notify(i32, c + SEM, 1);
+      return 0;
+    },
+
+    mp_is_pending(cb) {
+      const c = cb >>> 2;
+      lock(c);
+      const a = available(c);
+      unlock(c);
+      return a !== 0 ? 1 : 0;
+    },
+
+    mp_usage(cb) {
+      const c = cb >>> 2;
+      lock(c);
+      const u = usage(c);
+      unlock(c);
+      return u;
+    },
+
+    mp_max_usage(cb) {
+      const c = cb >>> 2;
+      lock(c);
+      const u = v.u32[c + MAX_USAGE];
+      unlock(c);
+      return u;
+    },
+  };
+}

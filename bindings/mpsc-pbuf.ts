@@ -1,0 +1,498 @@
+// MpscPbuf: Zephyr's multi-producer single-consumer packet buffer over a
+// control block and storage in an engine's memory (layout: assembly/layout.ts,
+// algorithm: assembly/mpsc.ts).
+//
+// The core does the locked part of each iteration of Zephyr's loops; this
+// class runs the loops: it calls the drop callback with the lock released
+// (as Zephyr does), waits for frees where the thread may block, and turns
+// the core's error results into exceptions before anything has changed.
+
+import {
+  MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_CB_BYTES, MP_TMP_WR, MP_WR, MP_TMP_RD,
+  MP_RD, MP_FLAGS, MP_DROPPED, MP_LOST, MP_SEM, MP_WAITERS, MP_SCR_BYTES, MP_SCR_DROP,
+  MP_SCR_PROBE, MP_KIND_VALUE, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_MAX_SIZE,
+  MP_MODE_NOWAIT, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_ERR_CLAIMED,
+} from '../assembly/layout.js';
+import type { Core } from './core.js';
+import type { Engine } from './engine.js';
+import { checkInt, checkWindow, checkWords } from './errors.js';
+import { mayBlockHere, waitForFree, waitForFreeAsync } from './mpsc-wait.js';
+import { attachAddress, type BufferDescriptor } from './ringbuf.js';
+import type { Views } from './views.js';
+
+/** Called with the word offset of each packet dropped to make room; the header's valid bit is already clear. */
+export type DropCallback = (offset: number) => void;
+
+/** Returns the length in words of the packet whose header is at `offset` (Zephyr's get_wlen). */
+export type WlenFunction = (offset: number) => number;
+
+/** Options of {@link MpscPbuf} that every handle has its own of. */
+export interface MpscHandleOptions {
+  /**
+   * Called for every packet dropped in overwrite mode, oldest first, with the
+   * buffer consistent and unlocked; the packet's words stay intact until the
+   * allocation returns. If it throws, the allocation stops and rethrows with
+   * the buffer consistent (the dropped packet stays dropped).
+   */
+  onDrop?: DropCallback;
+  /**
+   * Packet lengths for custom headers, for a buffer created with `getWlen`:
+   * called by `commit` on the packet's offset; must ignore bits 0 and 1.
+   */
+  getWlen?: WlenFunction;
+  /**
+   * Whether a timed `alloc` may block this thread in Atomics.wait. Default:
+   * detected once (false on a browser's main thread). Pass false where
+   * blocking would deadlock (Zephyr's "alloc with a spinlock held"): a timed
+   * alloc then behaves as a no-wait one.
+   */
+  mayBlock?: boolean;
+}
+
+/** Options of a new {@link MpscPbuf}. */
+export interface MpscPbufOptions extends MpscHandleOptions {
+  /** When full, drop the oldest packets (MPSC_PBUF_MODE_OVERWRITE). Default false: allocation fails. */
+  overwrite?: boolean;
+  /** Track the peak usage (MPSC_PBUF_MAX_UTILIZATION). Default false. */
+  maxUtilization?: boolean;
+  /**
+   * Width of the header's length field, bits 2 .. 2+lengthBits-1 (from 1 to
+   * 30, default 30). The bits above it are yours. Ignored with `getWlen`.
+   */
+  lengthBits?: number;
+}
+
+const noDrop: DropCallback = () => {};
+
+/**
+ * Zephyr's MPSC packet buffer: producers `alloc` a packet of `wlen` 32-bit
+ * words, write it in place and `commit` it, or store small packets whole
+ * with `putWord`/`putWordExt`/`putData`; one consumer `claim`s the oldest
+ * committed packet and `free`s it. Packets are word offsets into
+ * {@link MpscPbuf.words}; nothing is allocated per operation.
+ *
+ * Header (word 0 of a packet): bit 0 valid, bit 1 busy (both owned by the
+ * buffer), the length in bits 2.. (width `lengthBits`), your bits above.
+ *
+ * @example
+ * ```ts
+ * const engine = await createEngine('wasm');
+ * const pb = new MpscPbuf(engine, 256, { overwrite: true, onDrop: (off) => console.log('dropped', off) });
+ * const p = pb.alloc(3);                       // word offset, or null
+ * if (p !== null) {
+ *   pb.words[p] = 3 << 2;                       // length 3 (valid/busy are the buffer's)
+ *   pb.words[p + 1] = 42; pb.words[p + 2] = 43;
+ *   pb.commit(p);
+ * }
+ * const q = pb.claim();                         // p
+ * if (q !== null) { use(pb.words[q + 1]); pb.free(q); }
+ * ```
+ */
+export class MpscPbuf {
+  /** The engine (memory and core) this handle runs on. */
+  readonly engine: Engine;
+  /** Address of the control block; with the memory it identifies the buffer. */
+  readonly address: number;
+  /** Capacity in 32-bit words. */
+  readonly size: number;
+  /** Absolute byte address of the storage in the memory. */
+  readonly storageAddress: number;
+  /** Whether full allocations drop the oldest packets. */
+  readonly overwrite: boolean;
+  /** Width of the header's length field, or 0 when lengths come from `getWlen`. */
+  readonly lengthBits: number;
+  private readonly core: Core;
+  private readonly views: Views;
+  private readonly scratch: number;
+  private readonly dropWord: number;
+  private readonly cbWord: number;
+  private readonly lenMask: number;
+  private readonly onDrop: DropCallback;
+  private readonly getWlen: WlenFunction | undefined;
+  private readonly mayBlock: boolean;
+  private readonly shared: boolean;
+  private wordsView: Uint32Array;
+
+  /**
+   * Places a new, empty buffer of `size` words in the engine's memory.
+   * @throws RangeError if `size` is not an integer from 1 to 2^30-1, `lengthBits` not from 1 to 30,
+   * or the memory cannot hold the buffer; TypeError for callbacks that are not functions.
+   */
+  constructor(engine: Engine, size: number, options?: MpscPbufOptions);
+  /** @internal Attaches to the control block at `address` (see {@link MpscPbuf.attach}). */
+  constructor(engine: Engine, size: number, options: MpscHandleOptions | undefined, address: number);
+  constructor(engine: Engine, size: number, options: MpscPbufOptions = {}, address?: number) {
+    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    const { onDrop, getWlen, mayBlock } = options;
+    if (onDrop !== undefined && typeof onDrop !== 'function') throw new TypeError('options.onDrop must be a function');
+    if (getWlen !== undefined && typeof getWlen !== 'function') throw new TypeError('options.getWlen must be a function');
+    if (mayBlock !== undefined && typeof mayBlock !== 'boolean') throw new TypeError('options.mayBlock must be a boolean');
+    this.engine = engine;
+    this.core = engine.core;
+    this.views = engine.views;
+    const v = this.views;
+    if (address === undefined) {
+      checkInt('size', size, 1, MP_MAX_SIZE);
+      const { overwrite = false, maxUtilization = false, lengthBits = 30 } = options;
+      if (typeof overwrite !== 'boolean') throw new TypeError('options.overwrite must be a boolean');
+      if (typeof maxUtilization !== 'boolean') throw new TypeError('options.maxUtilization must be a boolean');
+      checkInt('options.lengthBits', lengthBits, 1, 30);
+      // Custom lengths are recorded at commit in a table beside the storage
+      // (one word per storage word), so the core never calls back into JS
+      // with the lock held: drop and claim read the table.
+      const custom = getWlen !== undefined;
+      const bytes = MP_CB_BYTES + size * 4 * (custom ? 2 : 1);
+      address = engine.alloc(bytes, `size ${size}`);
+      const flags = (overwrite ? MP_FLAG_OVERWRITE : 0) | (maxUtilization ? MP_FLAG_MAXUTIL : 0);
+      const mask = custom ? 0 : 2 ** lengthBits - 1;
+      this.core.mp_init(address, address + MP_CB_BYTES, size, flags, mask, custom ? address + MP_CB_BYTES + size * 4 : 0);
+    }
+    this.address = address;
+    this.cbWord = address >>> 2;
+    this.size = v.u32[this.cbWord + (MP_SIZE >> 2)];
+    this.storageAddress = v.u32[this.cbWord + (MP_STORAGE >> 2)];
+    this.lenMask = v.u32[this.cbWord + (MP_LEN_MASK >> 2)];
+    this.lengthBits = this.lenMask === 0 ? 0 : Math.log2(this.lenMask + 1);
+    this.overwrite = (v.u32[this.cbWord + (MP_FLAGS >> 2)] & MP_FLAG_OVERWRITE) !== 0;
+    if (this.lenMask === 0 && getWlen === undefined) {
+      throw new TypeError('options.getWlen is required: the buffer was created with custom packet lengths');
+    }
+    this.getWlen = getWlen;
+    this.onDrop = onDrop ?? noDrop;
+    this.views.cover(this.storageAddress + this.size * 4);
+    // Zephyr's alloc loop keeps prev_tmp_wr and shift in locals; here they
+    // live in a scratch block of this handle (one per handle, so one per
+    // producer thread), placed once.
+    this.scratch = engine.alloc(MP_SCR_BYTES, 'the MpscPbuf handle');
+    v.u32.fill(0, this.scratch >>> 2, (this.scratch + MP_SCR_BYTES) >>> 2);
+    this.dropWord = (this.scratch + MP_SCR_DROP) >>> 2;
+    this.shared = engine.shared;
+    this.mayBlock = mayBlock ?? mayBlockHere(v.i32, (this.scratch + MP_SCR_PROBE) >>> 2);
+    this.wordsView = v.u32.subarray(this.storageAddress >>> 2, (this.storageAddress >>> 2) + this.size);
+  }
+
+  /**
+   * Attaches to a buffer created elsewhere, typically in another thread, from
+   * its {@link MpscPbuf.descriptor}. Each handle has its own drop callback.
+   * @example
+   * ```ts
+   * // worker:
+   * const engine = await createEngine('wasm', { memory: desc.memory });
+   * const pb = MpscPbuf.attach(engine, desc, { onDrop: (off) => {} });
+   * ```
+   */
+  static attach(engine: Engine, descriptor: BufferDescriptor, options?: MpscHandleOptions): MpscPbuf {
+    const address = attachAddress(engine, descriptor, 'MpscPbuf', MP_KIND_VALUE);
+    return new MpscPbuf(engine, engine.views.u32[(address + MP_SIZE) >>> 2], options, address);
+  }
+
+  /** What {@link MpscPbuf.attach} needs, ready for `postMessage`. */
+  get descriptor(): BufferDescriptor {
+    return { type: 'MpscPbuf', memory: this.engine.memory, address: this.address };
+  }
+
+  /**
+   * The storage as a Uint32Array (one long-lived view, rebuilt only if the
+   * memory grew): packet offsets index into it.
+   * @example
+   * ```ts
+   * const p = pb.alloc(2)!;
+   * pb.words[p] = 2 << 2; pb.words[p + 1] = 7; pb.commit(p);
+   * ```
+   */
+  get words(): Uint32Array {
+    const v = this.views;
+    v.sync();
+    if (this.wordsView.buffer !== v.u32.buffer) {
+      this.wordsView = v.u32.subarray(this.storageAddress >>> 2, (this.storageAddress >>> 2) + this.size);
+    }
+    return this.wordsView;
+  }
+
+  /**
+   * Allocates a packet of `wlen` words and returns its word offset, or null
+   * (Zephyr's mpsc_pbuf_alloc). Its valid and busy bits are clear; write the
+   * header (with its length) and the payload, then {@link MpscPbuf.commit}.
+   *
+   * With `timeoutMs` 0 (the default, K_NO_WAIT) a full buffer drops the
+   * oldest packets in overwrite mode, or fails. With a timeout (Infinity for
+   * ever) it never drops: it waits until the consumer frees enough space, in
+   * total at most `timeoutMs`. Where this thread may not block (see
+   * `mayBlock`) a timed alloc is a no-wait one, as in a Zephyr ISR. On an
+   * unshared memory nothing can free space while this thread waits, so it
+   * returns null at once instead of sleeping.
+   * @throws RangeError if `wlen` is not an integer from 1 to `size` or `timeoutMs` is not a number >= 0.
+   * @example
+   * ```ts
+   * const p = pb.alloc(4);                       // no wait
+   * const q = pb.alloc(4, 10);                   // waits up to 10 ms for a free (in a worker)
+   * ```
+   */
+  alloc(wlen: number, timeoutMs = 0): number | null {
+    checkInt('wlen', wlen, 1, this.size);
+    if (timeoutMs !== 0) checkTimeout(timeoutMs);
+    const core = this.core, cb = this.address, scr = this.scratch;
+    const mode = timeoutMs !== 0 && this.mayBlock ? MP_MODE_WAIT : MP_MODE_NOWAIT;
+    this.views.sync();
+    let deadline = -1;
+    for (;;) {
+      const r = core.mp_alloc(cb, scr, wlen, mode);
+      if (r >= 0) return r;
+      if (r === MP_DROPPED_R) {
+        this.notifyDrop();
+      } else if (r === MP_WAIT && this.shared) {
+        if (deadline < 0) deadline = performance.now() + timeoutMs;
+        if (!waitForFree(this.views.i32, this.cbWord + (MP_SEM >> 2), this.cbWord + (MP_WAITERS >> 2), deadline)) return null;
+      } else {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * {@link MpscPbuf.alloc} for contexts that may not block (a browser's main
+   * thread): waits up to `timeoutMs` without blocking, with Atomics.waitAsync
+   * on a shared memory or short sleeps otherwise (so a consumer in this same
+   * thread can free space meanwhile). Never drops while it waits.
+   * @example
+   * ```ts
+   * const p = await pb.allocAsync(8, 100);
+   * ```
+   */
+  async allocAsync(wlen: number, timeoutMs = 0): Promise<number | null> {
+    checkInt('wlen', wlen, 1, this.size);
+    if (timeoutMs !== 0) checkTimeout(timeoutMs);
+    const mode = timeoutMs !== 0 ? MP_MODE_WAIT : MP_MODE_NOWAIT;
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      this.views.sync();
+      const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
+      if (r >= 0) return r;
+      if (r === MP_DROPPED_R) {
+        this.notifyDrop();
+      } else if (r === MP_WAIT) {
+        this.views.sync();
+        if (!(await waitForFreeAsync(this.views.i32, this.cbWord + (MP_SEM >> 2), this.cbWord + (MP_WAITERS >> 2), deadline))) return null;
+      } else {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Makes an allocated packet visible to the consumer (mpsc_pbuf_commit).
+   * Commits may come in any order; the consumer still sees packets in
+   * allocation order. The length is read from the header (or `getWlen`).
+   * @throws RangeError if `packet` is not an allocated, uncommitted packet or its length does not fit (nothing changes).
+   * @example
+   * ```ts
+   * const p = pb.alloc(1)!;
+   * pb.words[p] = 1 << 2;
+   * pb.commit(p);
+   * ```
+   */
+  commit(packet: number): void {
+    checkInt('packet', packet, 0, this.size - 1);
+    const wlen = this.lengthOf(packet);
+    this.views.sync();
+    if (this.core.mp_commit(this.address, packet, wlen) !== 0) {
+      throw new RangeError(`packet ${packet} is not an allocated, uncommitted packet of ${wlen} words`);
+    }
+  }
+
+  private lengthOf(packet: number): number {
+    const max = this.size - packet;
+    if (this.getWlen !== undefined) return checkInt('getWlen() result', this.getWlen(packet), 1, max);
+    const wlen = (this.words[packet] >>> 2) & this.lenMask;
+    if (wlen < 1 || wlen > max) {
+      throw new RangeError(`the length field of packet ${packet} must be from 1 to ${max}, got ${wlen}`);
+    }
+    return wlen;
+  }
+
+  /**
+   * Stores a 1-word packet (mpsc_pbuf_put_word). `word` must have the valid
+   * bit set and length 1. Returns false, and counts a loss, when there is no
+   * room and nothing can be dropped (Zephyr loses it silently).
+   * @example
+   * ```ts
+   * pb.putWord(1 | (1 << 2) | (tag << 11));
+   * ```
+   */
+  putWord(word: number): boolean {
+    checkInt('word', word, 0, 0xffffffff);
+    this.views.sync();
+    for (;;) {
+      const r = this.core.mp_put_word(this.address, this.scratch, word);
+      if (r === 0) return true;
+      if (r !== MP_DROPPED_R) return false;
+      this.notifyDrop();
+    }
+  }
+
+  /**
+   * Stores a 2-word packet, `word` then `ext` (mpsc_pbuf_put_word_ext, where
+   * the second word is a pointer: 2 words on wasm32). Returns as {@link MpscPbuf.putWord}.
+   * @example
+   * ```ts
+   * pb.putWordExt(1 | (2 << 2), 0xdeadbeef);
+   * ```
+   */
+  putWordExt(word: number, ext: number): boolean {
+    checkInt('word', word, 0, 0xffffffff);
+    checkInt('ext', ext, 0, 0xffffffff);
+    this.views.sync();
+    for (;;) {
+      const r = this.core.mp_put_word_ext(this.address, this.scratch, word, ext);
+      if (r === 0) return true;
+      if (r !== MP_DROPPED_R) return false;
+      this.notifyDrop();
+    }
+  }
+
+  /**
+   * Stores `src[start, end)` as one whole, committed packet
+   * (mpsc_pbuf_put_data); `src[start]` is its header, with the valid bit set.
+   * Returns as {@link MpscPbuf.putWord}.
+   * @throws RangeError if the packet is empty or longer than the buffer (Zephyr would loop for ever).
+   * @example
+   * ```ts
+   * pb.putData(new Uint32Array([1 | (3 << 2), 10, 20]));
+   * ```
+   */
+  putData(src: Uint32Array, start = 0, end = src?.length): boolean {
+    checkWords('src', src);
+    checkWindow('src', src.length, start, end);
+    const wlen = checkInt('putData length (end - start)', end - start, 1, this.size);
+    this.views.sync();
+    for (;;) {
+      const off = this.core.mp_alloc(this.address, this.scratch, wlen, MP_MODE_PUT);
+      if (off >= 0) {
+        // Zephyr copies under the lock; here the packet stays "allocated"
+        // (valid and busy clear) while the payload is copied, and the header
+        // is published by mp_put_finish's critical section.
+        const w = this.words;
+        for (let i = 1; i < wlen; i++) w[off + i] = src[start + i];
+        this.core.mp_put_finish(this.address, off, wlen, src[start]);
+        return true;
+      }
+      if (off !== MP_DROPPED_R) return false;
+      this.notifyDrop();
+    }
+  }
+
+  private notifyDrop(): void {
+    const off = this.views.u32[this.dropWord];
+    try {
+      this.onDrop(off);
+    } catch (e) {
+      // Zephyr's loop would run post_drop_action next; do it now so the
+      // reservation made for the dropped packet does not outlive the call.
+      this.views.sync();
+      this.core.mp_post_drop(this.address, this.scratch);
+      throw e;
+    }
+    // The callback may have grown the memory (an unshared one detaches views).
+    this.views.sync();
+  }
+
+  /**
+   * Claims the oldest committed packet and returns its offset, or null
+   * (mpsc_pbuf_claim). Skip packets are passed over. Free it before the next claim.
+   * @throws TypeError while another claimed packet has not been freed (nothing changes).
+   * @example
+   * ```ts
+   * const p = pb.claim();
+   * if (p !== null) { handle(pb.words, p); pb.free(p); }
+   * ```
+   */
+  claim(): number | null {
+    this.views.sync();
+    const r = this.core.mp_claim(this.address);
+    if (r >= 0) return r;
+    if (r === MP_ERR_CLAIMED) {
+      throw new TypeError('claim: a claimed packet has not been freed yet; free it first (one claim at a time, as in Zephyr)');
+    }
+    return null;
+  }
+
+  /**
+   * Frees the claimed packet (mpsc_pbuf_free) and wakes a waiting allocator.
+   * @throws RangeError if `packet` is not the packet returned by the last claim (nothing changes).
+   * @example
+   * ```ts
+   * const p = pb.claim();
+   * if (p !== null) pb.free(p);
+   * ```
+   */
+  free(packet: number): void {
+    checkInt('packet', packet, 0, this.size - 1);
+    this.views.sync();
+    if (this.core.mp_free(this.address, packet) !== 0) {
+      throw new RangeError(`packet ${packet} is not the claimed packet`);
+    }
+  }
+
+  /**
+   * True if something may be waiting to be claimed (mpsc_pbuf_is_pending).
+   * It can be true while `claim()` returns null: only skip packets, or an
+   * uncommitted packet first.
+   */
+  get isPending(): boolean {
+    this.views.sync();
+    return this.core.mp_is_pending(this.address) !== 0;
+  }
+
+  /** Capacity in bytes, `size * 4` (Zephyr reports (size-1)*4). */
+  get capacityBytes(): number {
+    return this.size * 4;
+  }
+
+  /** Bytes in use now, from the oldest claimed or committed packet to the newest allocated one (exact). */
+  get utilization(): number {
+    this.views.sync();
+    return this.core.mp_usage(this.address) * 4;
+  }
+
+  /** The peak of {@link MpscPbuf.utilization} in bytes since creation, or undefined without `maxUtilization` (Zephyr's -ENOTSUP). */
+  get maxUtilization(): number | undefined {
+    this.views.sync();
+    if ((this.views.u32[this.cbWord + (MP_FLAGS >> 2)] & MP_FLAG_MAXUTIL) === 0) return undefined;
+    return this.core.mp_max_usage(this.address) * 4;
+  }
+
+  /** User packets dropped to make room (overwrite mode), by every handle. */
+  get dropped(): number {
+    this.views.sync();
+    return Atomics.load(this.views.u32, this.cbWord + (MP_DROPPED >> 2));
+  }
+
+  /** putWord/putWordExt/putData calls that found no room and returned false, by every handle. */
+  get lost(): number {
+    this.views.sync();
+    return Atomics.load(this.views.u32, this.cbWord + (MP_LOST >> 2));
+  }
+
+  /**
+   * The internal indices (Zephyr's names) and flags, for debugging.
+   * @example
+   * ```ts
+   * const { wr, tmpWr, rd, tmpRd, flags } = pb.inspect();
+   * ```
+   */
+  inspect(): { wr: number; tmpWr: number; rd: number; tmpRd: number; flags: number } {
+    this.views.sync();
+    const u32 = this.views.u32, c = this.cbWord;
+    return {
+      wr: u32[c + (MP_WR >> 2)], tmpWr: u32[c + (MP_TMP_WR >> 2)],
+      rd: u32[c + (MP_RD >> 2)], tmpRd: u32[c + (MP_TMP_RD >> 2)],
+      flags: u32[c + (MP_FLAGS >> 2)],
+    };
+  }
+}
+
+function checkTimeout(ms: number): void {
+  if (typeof ms !== 'number') throw new TypeError(`timeoutMs must be a number, got ${typeof ms}`);
+  if (!(ms >= 0)) throw new RangeError(`timeoutMs must be a number of milliseconds from 0 to Infinity, got ${ms}`);
+}
+

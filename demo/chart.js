@@ -54,10 +54,14 @@ export class Chart {
     g.font = FONT;
     g.fillStyle = '#7d8b99';
     g.fillText(title, left, top + 11);
-    this.series.forEach((s, i) => {
+    let lx = right; // legend, right-aligned, last series rightmost
+    for (let i = this.series.length - 1; i >= 0; i--) {
+      const s = this.series[i];
+      lx -= g.measureText(s.name).width;
       g.fillStyle = s.color;
-      g.fillText(s.name, right - 190 + i * 100, top + 11);
-    });
+      g.fillText(s.name, lx, top + 11);
+      lx -= 18;
+    }
     g.strokeStyle = '#263241';
     g.lineWidth = 1;
     for (let k = 0; k <= 4; k++) {

@@ -3,11 +3,12 @@
 import { createEngine } from '../dist/bindings/index.js';
 import { AudioStream } from './audio-stream.js';
 import { Chart } from './chart.js';
+import { SensorStream } from './sensor-stream.js';
 
 const $ = (s) => document.querySelector(s);
 const settings = { engine: 'wasm', overwrite: false, sensors: 3, rate: 10_000 };
 const TICK_MS = 250; // counters and chart
-const HISTORY = 240; // chart samples: one minute
+const HISTORY = 120; // chart samples: 30 s
 
 async function main() {
   let wasm;
@@ -21,8 +22,15 @@ async function main() {
   }
   // The js engine attaches to the same memory: both see the same buffers.
   const engines = { wasm, js: await createEngine('js', { memory: wasm.memory }) };
-  const streams = { audio: new AudioStream(engines, settings) };
-  const chart = new Chart($('#chart'), [{ name: 'audio · RingBuf', color: '#ffb74d' }], HISTORY);
+  const streams = { sensor: new SensorStream(engines, settings), audio: new AudioStream(engines, settings) };
+  const chart = new Chart(
+    $('#chart'),
+    [
+      { name: 'sensors · MpscPbuf', color: '#4fc3f7' },
+      { name: 'audio · RingBuf', color: '#ffb74d' },
+    ],
+    HISTORY,
+  );
 
   // The consumer: drain what is there, within a time budget, then yield.
   const pump = () => {
@@ -58,11 +66,21 @@ async function main() {
     settings.overwrite = v === 'on';
     for (const s of Object.values(streams)) s.set({ overwrite: settings.overwrite });
   });
+  $('#sensors').onchange = (e) => streams.sensor.resize(Number(e.target.value));
+  $('#rate').onchange = (e) => {
+    settings.rate = Number(e.target.value);
+    streams.sensor.set({ rate: settings.rate });
+    subtitle();
+  };
+  const subtitle = () =>
+    ($('#sensor-sub').textContent = `${streams.sensor.stats.workers} workers · ${settings.rate.toLocaleString('en')} frames/s each · 36-byte frames`);
+  subtitle();
+  $('#sensors').addEventListener('change', subtitle);
   $('#stall').onclick = () => {
     const end = performance.now() + 500;
     while (performance.now() < end); // deliberately block the consumer; the workers keep capturing
   };
-  window.demo = { settings, stats: () => Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats }])) };
+  window.demo = { settings, stats: () => Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats, capacity: s.capacity }])) };
   document.body.dataset.ready = 'true';
 }
 

@@ -3,11 +3,11 @@
 
 import {
   RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES, IDX_CLAIM,
-  RB_KIND_BYTES, RB_MAX_SIZE, EINVAL,
+  RB_KIND_BYTES, RB_MAX_SIZE, EINVAL, LINE,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import { checkBytes, checkInt, checkWindow } from './errors.js';
-import type { Engine } from './engine.js';
+import { Engine } from './engine.js';
 import type { Views } from './views.js';
 
 /**
@@ -94,6 +94,7 @@ export class RingBuf {
   /** @internal Attaches to the control block at `address` (see {@link RingBuf.attach}). */
   constructor(engine: Engine, capacity: number, address: number);
   constructor(engine: Engine, capacity: number, address?: number) {
+    checkEngine(engine);
     this.engine = engine;
     this.core = engine.core;
     this.views = engine.views;
@@ -362,15 +363,31 @@ export class RingBuf {
   }
 }
 
+/** @internal Throws a TypeError unless `engine` came from createEngine; run before anything uses it. */
+export function checkEngine(engine: unknown): void {
+  if (!(engine instanceof Engine)) {
+    const got = engine === null ? 'null' : typeof engine === 'object' ? `a ${engine.constructor?.name ?? 'object'}` : typeof engine;
+    throw new TypeError(`engine must be an Engine made by createEngine, got ${got}`);
+  }
+}
+
 /** @internal Validates a descriptor for `engine` and returns its control block address. */
 export function attachAddress(engine: Engine, d: BufferDescriptor, type: string, kind: number): number {
+  checkEngine(engine);
   if (d === null || typeof d !== 'object') throw new TypeError(`descriptor must be a ${type} descriptor object`);
   if (d.type !== type) throw new TypeError(`descriptor.type must be '${type}', got ${String(d.type)}`);
   if (d.memory !== engine.memory) {
     throw new TypeError('descriptor.memory must be the engine\'s memory: create the engine with { memory: descriptor.memory }');
   }
   checkInt('descriptor.address', d.address, 64, 2 ** 32 - 64);
-  engine.views.cover(d.address + 64);
+  // Every control block starts on a line (heap.ts) and lies inside the
+  // memory: anything else cannot be one, and must not be read as one.
+  if (d.address % LINE !== 0) throw new RangeError(`descriptor.address must be a multiple of ${LINE}, got ${d.address}`);
+  const end = engine.memory.buffer.byteLength;
+  if (d.address + LINE > end) {
+    throw new RangeError(`descriptor.address must be at most ${end - LINE} (the memory has ${end} bytes), got ${d.address}`);
+  }
+  engine.views.cover(d.address + LINE);
   const found = engine.views.u32[(d.address + RB_KIND) >>> 2];
   if (found !== kind) {
     throw new TypeError(`descriptor.address ${d.address} does not hold a ${type} (kind word 0x${found.toString(16)})`);

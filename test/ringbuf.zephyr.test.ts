@@ -21,6 +21,13 @@ function claimed(rb: RingBuf, granted: number): Uint8Array {
   return rb.storage.slice(rb.getOffset, rb.getOffset + granted);
 }
 
+/** Zephyr's step 1 of A19/A20: a put and get of `i % 5 + 1` bytes that shifts the offset. */
+function shiftOffset(rb: RingBuf, i: number, out: Uint8Array): void {
+  const req = (i % 5) + 1;
+  expect(rb.put(range(req), 0, req)).toBe(req);
+  expect(rb.get(out, 0, req)).toBe(req);
+}
+
 /** The errno a finish beyond the claim carries (Zephyr returns it). */
 function finishErrno(call: () => void): number | undefined {
   try {
@@ -167,9 +174,7 @@ describe.each(['wasm', 'js'] as const)('Zephyr ringbuffer_api tests, byte mode, 
     rb.reset();
     const out = new Uint8Array(5);
     for (let i = 0; i < 100; i++) {
-      const req = (i % 5) + 1;
-      expect(rb.put(range(req), 0, req)).toBe(req);
-      expect(rb.get(out, 0, req)).toBe(req);
+      shiftOffset(rb, i, out);
       expect(rb.putClaim(2)).toBe(2);
       const a = rb.putClaim(5);
       const b = rb.putClaim(5);
@@ -184,9 +189,7 @@ describe.each(['wasm', 'js'] as const)('Zephyr ringbuffer_api tests, byte mode, 
     rb.reset();
     const out = new Uint8Array(5);
     for (let i = 0; i < 100; i++) {
-      const req = (i % 5) + 1;
-      expect(rb.put(range(req), 0, req)).toBe(req);
-      expect(rb.get(out, 0, req)).toBe(req);
+      shiftOffset(rb, i, out);
       expect(rb.put(range(5))).toBe(5);
       expect(rb.getClaim(2)).toBe(2);
       const a = rb.getClaim(5);

@@ -77,9 +77,11 @@ export const ringOps: OpFamily = (ctx) => {
   }
 
   /** put_finish/get_finish: Zephyr returns -EINVAL where the API throws a RangeError carrying it. */
-  function finish(op: string, call: () => void): void {
+  function finish(op: string, args: string[], call: (r: RingBuf, n: number) => void): void {
+    arity(args, 1);
+    const r = bytes();
     try {
-      call();
+      call(r, num(args[0], 'n'));
       ctx.print(`${op} 0`);
     } catch (e) {
       const errno = (e as { errno?: unknown }).errno;
@@ -134,12 +136,7 @@ export const ringOps: OpFamily = (ctx) => {
       r.storage.set(source(args[1], granted, granted), off);
       ctx.print(`put_claim ${granted} off=${off}`);
     },
-    put_finish(args) {
-      arity(args, 1);
-      const r = bytes();
-      const n = num(args[0], 'n');
-      finish('put_finish', () => r.putFinish(n));
-    },
+    put_finish: (args) => finish('put_finish', args, (r, n) => r.putFinish(n)),
     get_claim(args) {
       arity(args, 1);
       const r = bytes();
@@ -147,12 +144,7 @@ export const ringOps: OpFamily = (ctx) => {
       const off = r.getOffset;
       ctx.print(`get_claim ${granted} off=${off} ${hex(r.storage, off, off + granted)}`);
     },
-    get_finish(args) {
-      arity(args, 1);
-      const r = bytes();
-      const n = num(args[0], 'n');
-      finish('get_finish', () => r.getFinish(n));
-    },
+    get_finish: (args) => finish('get_finish', args, (r, n) => r.getFinish(n)),
     space(args) {
       arity(args, 0);
       ctx.print(`space ${currentRing(ctx).spaceBytes}`);

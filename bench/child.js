@@ -1,0 +1,97 @@
+// Runs one (case, impl) pair in this process and prints one JSON line.
+//
+// Why a process per pair: V8 shares type feedback and optimised code between
+// closures made from the same source text, so a case measured after another
+// one in the same process can run on code deoptimised by its predecessor.
+//
+// Usage (run.js does this): node --expose-gc --min-semi-space-size=64
+//   --max-semi-space-size=64 bench/child.js <caseId> <impl> <json options>
+// The large fixed semi-space lets the heap measurement run without a scavenge.
+
+import { performance, PerformanceObserver } from 'node:perf_hooks';
+import cases from './cases/index.js';
+
+const [caseId, implName, optionsJson] = process.argv.slice(2);
+const opts = { sampleMs: 40, warmupMs: 200, samples: 5, heapOps: 20000, ...JSON.parse(optionsJson ?? '{}') };
+
+const spec = cases.find((c) => c.id === caseId);
+if (spec === undefined) fail(`no case ${caseId}`);
+const factory = spec.impls[implName];
+if (factory === undefined) fail(`case ${caseId} has no impl ${implName}`);
+
+function fail(message) {
+  process.stdout.write(JSON.stringify({ error: message }) + '\n');
+  process.exit(1);
+}
+
+// Every checksum lands here and is printed, so no work can be dropped as dead.
+let sink = 0;
+
+/** Runs step(n) once, awaiting it only if it returned a Promise; returns elapsed ns. */
+async function timed(step, n) {
+  const t0 = process.hrtime.bigint();
+  let r = step(n);
+  if (r !== null && typeof r === 'object' && typeof r.then === 'function') r = await r;
+  const t1 = process.hrtime.bigint();
+  sink = (sink + (Number(r) | 0)) | 0;
+  return Number(t1 - t0);
+}
+
+/** Doubles n until one call takes at least a quarter of a sample, then scales to a full sample. */
+async function calibrate(step) {
+  let n = 1;
+  for (;;) {
+    const ns = await timed(step, n);
+    if (ns >= opts.sampleMs * 250_000 || n >= 2 ** 30) return Math.max(1, Math.round((n * opts.sampleMs * 1e6) / ns));
+    n *= 2;
+  }
+}
+
+/**
+ * Heap bytes allocated per operation: heapUsed after minus before a run of
+ * `ops` operations, minus the same for a run of 0 operations (the cost of
+ * measuring), over `ops`. Valid only if no GC ran in between, which a 'gc'
+ * PerformanceObserver tells; otherwise null ("n/a").
+ */
+async function heapPerOp(step, ops) {
+  const gcs = [];
+  const obs = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  obs.observe({ entryTypes: ['gc'] });
+  const grow = async (n) => {
+    globalThis.gc();
+    await new Promise((r) => setImmediate(r)); // deliver the forced GC's entry before the window opens
+    const start = performance.now();
+    const h0 = process.memoryUsage().heapUsed;
+    let r = step(n);
+    if (r !== null && typeof r === 'object' && typeof r.then === 'function') r = await r;
+    const h1 = process.memoryUsage().heapUsed;
+    const end = performance.now();
+    sink = (sink + (Number(r) | 0)) | 0;
+    return { bytes: h1 - h0, start, end };
+  };
+  const base = await grow(0);
+  const run = await grow(ops);
+  await new Promise((r) => setTimeout(r, 10)); // let the observer see any GC of the window
+  obs.disconnect();
+  const hit = gcs.some((e) => (e.startTime >= base.start && e.startTime <= base.end) || (e.startTime >= run.start && e.startTime <= run.end));
+  if (hit) return null;
+  return Math.max(0, (run.bytes - base.bytes) / ops);
+}
+
+const made = await factory();
+const step = typeof made === 'function' ? made : made.step;
+
+// Warm-up: let the optimising compiler settle before anything is timed.
+let n = await calibrate(step);
+const warmEnd = performance.now() + opts.warmupMs;
+while (performance.now() < warmEnd) await timed(step, n);
+n = await calibrate(step);
+
+const nsPerOp = [];
+for (let i = 0; i < opts.samples; i++) nsPerOp.push((await timed(step, n)) / n);
+
+const heap = globalThis.gc ? await heapPerOp(step, Math.min(opts.heapOps, Math.max(n, 1000))) : null;
+if (typeof made === 'object' && typeof made.close === 'function') await made.close();
+
+process.stdout.write(JSON.stringify({ case: caseId, impl: implName, batch: n, nsPerOp, heapBytesPerOp: heap, sink }) + '\n');
+process.exit(0);

@@ -1,0 +1,53 @@
+// The terminal table: one row per (case, impl), with the ratios that answer
+// "how much faster is ours": wasm over js, and each of ours over each peer.
+
+import { OURS } from './stats.js';
+
+const COLS = [
+  ['case', 20, 'l'], ['impl', 15, 'l'], ['ns/op', 9, 'r'], ['min–max', 17, 'r'],
+  ['M op/s', 8, 'r'], ['MB/s', 8, 'r'], ['heap B/op', 9, 'r'], ['ratio (>1: ours faster)', 0, 'l'],
+];
+
+function cell(text, [, width, align]) {
+  const t = String(text);
+  return align === 'r' ? t.padStart(width) : t.padEnd(width);
+}
+
+function num(x) {
+  if (x >= 100) return x.toFixed(0);
+  if (x >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+/** Ratio text for one row: ops/s of ours divided by ops/s of this row's impl. */
+function ratios(rec, byImpl) {
+  if (rec.impl === 'wasm') return byImpl.js ? `wasm/js ${num(rec.opsPerSec / byImpl.js.opsPerSec)}` : '';
+  if (OURS.includes(rec.impl)) return '';
+  return OURS.filter((o) => byImpl[o])
+    .map((o) => `${o}/${rec.impl} ${num(byImpl[o].opsPerSec / rec.opsPerSec)}`)
+    .join('  ');
+}
+
+/** Renders `result` (the latest.json object) as plain text. */
+export function renderTable(result) {
+  const lines = [
+    `node ${result.node} (V8 ${result.v8}), ${result.cpu} × ${result.cores}, ${result.memory} memory, ${result.date}`,
+    COLS.map((c) => cell(c[0], c)).join(' '),
+  ];
+  const byCase = new Map();
+  for (const r of result.records) {
+    if (!byCase.has(r.case)) byCase.set(r.case, {});
+    byCase.get(r.case)[r.impl] = r;
+  }
+  for (const [id, byImpl] of byCase) {
+    Object.values(byImpl).forEach((r, i) => {
+      const heap = r.heapBytesPerOp === null ? 'n/a' : String(r.heapBytesPerOp);
+      const row = [
+        i === 0 ? id : '', r.impl, num(r.median), `${num(r.min)}–${num(r.max)}`,
+        num(r.opsPerSec / 1e6), num(r.bytesPerSec / 1e6), heap, ratios(r, byImpl),
+      ];
+      lines.push(row.map((t, k) => cell(t, COLS[k])).join(' ').trimEnd());
+    });
+  }
+  return lines.join('\n');
+}

@@ -333,6 +333,7 @@ export class MpscPbuf {
   /**
    * Stores a 2-word packet, `word` then `ext` (mpsc_pbuf_put_word_ext, where
    * the second word is a pointer: 2 words on wasm32). Returns as {@link MpscPbuf.putWord}.
+   * @throws RangeError on a 1-word buffer.
    * @example
    * ```ts
    * pb.putWordExt(1 | (2 << 2), 0xdeadbeef);
@@ -341,6 +342,8 @@ export class MpscPbuf {
   putWordExt(word: number, ext: number): boolean {
     checkInt('word', word, 0, 0xffffffff);
     checkInt('ext', ext, 0, 0xffffffff);
+    // Zephyr would loop for ever (pad, drop the padding, pad again…).
+    if (this.size < 2) throw new RangeError(`putWordExt needs a buffer of at least 2 words, this one has ${this.size}`);
     this.views.sync();
     for (;;) {
       const r = this.core.mp_put_word_ext(this.address, this.scratch, word, ext);

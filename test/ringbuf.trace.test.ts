@@ -35,7 +35,7 @@ describe.each(['wasm', 'js'] as const)('trace fixtures on the %s engine', (kind)
       'get_discard 0x100000000', // 9: beyond a u32
       'put 6 abc1',        // 10: blob repeated cyclically, 4 fit
       'put_finish 1',      // 11: no claim: Zephyr's -EINVAL
-      'get 2',
+      'get 4',
       'rb_mem 3 2',        // 13: beyond the storage
       'echo   done  ',
     ].join('\n');
@@ -49,7 +49,7 @@ describe.each(['wasm', 'js'] as const)('trace fixtures on the %s engine', (kind)
       'error 9 n must be an integer from 0 to 4294967295, got 4294967296',
       'put 4',
       'put_finish -22',
-      'get 2 abc1',
+      'get 4 abc1abc1',
       'error 13 off + n must be at most the capacity 4, got 5',
       'done',
       '',

@@ -4,7 +4,13 @@
 import type { EngineKind } from '../bindings/index.js';
 import { replay } from './trace/replay.js';
 
-/** The text `--help` prints. */
+/**
+ * The text `--help` prints.
+ * @example
+ * ```ts
+ * console.log(usage);
+ * ```
+ */
 export const usage = `Usage: wasm-ringbuf trace [--engine wasm|js] < script.txt
 
 Replays a trace script read from standard input against the buffers of one
@@ -17,7 +23,14 @@ Options:
   -h, --help         print this help and exit
 `;
 
-/** Where main() reads and writes; the process's streams by default. */
+/**
+ * Where main() reads and writes; the process's streams by default.
+ * @example
+ * ```ts
+ * let out = '';
+ * await main(['trace'], { stdin: ['rb_init 4\n'], stdout: (t) => { out += t; }, stderr: console.error });
+ * ```
+ */
 export interface Io {
   stdin: AsyncIterable<string | Uint8Array>;
   stdout: (text: string) => void;

@@ -36,7 +36,14 @@ function u32(tok: string | undefined, name: string): number {
   return v;
 }
 
-/** The current ring of either mode, for the ops every ring family shares. */
+/**
+ * The current ring of either mode, for ops that any ring family shares;
+ * a TraceError (an `error` line) when no ring was initialised.
+ * @example
+ * ```ts
+ * ctx.print(`item_space ${Math.floor(currentRing(ctx).spaceBytes / 4)}`);
+ * ```
+ */
 export function currentRing(ctx: TraceContext): RingLike {
   if (ctx.ring === undefined) throw new TraceError('no ring buffer: rb_init or rb_item_init first');
   return ctx.ring;
@@ -46,6 +53,10 @@ export function currentRing(ctx: TraceContext): RingLike {
  * The byte-mode ops: rb_init, put/get/peek, claims and finishes, and the
  * queries shared with item mode (space, size, capacity, empty, reset,
  * rb_internal_reset, rb_state, rb_mem).
+ * @example
+ * ```ts
+ * const families: OpFamily[] = [ringOps, itemOps];   // replay.ts
+ * ```
  */
 export const ringOps: OpFamily = (ctx) => {
   let rb: RingBuf | undefined;

@@ -32,7 +32,7 @@ Options:
  * ```
  */
 export interface Io {
-  stdin: AsyncIterable<string | Uint8Array>;
+  stdin: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
@@ -43,7 +43,7 @@ const processIo: Io = {
   stderr: (t) => { process.stderr.write(t); },
 };
 
-async function readAll(input: AsyncIterable<string | Uint8Array>): Promise<string> {
+async function readAll(input: Io['stdin']): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   for await (const chunk of input) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });

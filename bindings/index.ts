@@ -6,3 +6,4 @@ export { RingBuf } from './ringbuf.js';
 export type { BufferDescriptor } from './ringbuf.js';
 export { MpscPbuf } from './mpsc-pbuf.js';
 export type { MpscPbufOptions, MpscHandleOptions, DropCallback, WlenFunction } from './mpsc-pbuf.js';
+export { canBlock } from './wait.js';

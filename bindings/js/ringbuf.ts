@@ -6,7 +6,7 @@
 // `>>> 0` keeps every counter a u32, as AssemblyScript's u32 arithmetic does.
 
 import {
-  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES,
+  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES, RB_DATA_WAITERS, RB_SPACE_WAITERS,
   IDX_HEAD, IDX_TAIL, IDX_BASE, IDX_LIMIT, IDX_CLAIM, EINVAL,
 } from '../../assembly/layout.js';
 import type { RingCore } from '../core.js';
@@ -39,7 +39,7 @@ export function ringJs(v: Views): RingCore {
     return n;
   }
 
-  function areaFinish(cb: number, side: number, n: number): number {
+  function areaFinish(cb: number, side: number, waiters: number, n: number): number {
     const u32 = v.u32, w = side >>> 2;
     const tail = u32[w + (IDX_TAIL >> 2)];
     if (n > ((u32[w + (IDX_HEAD >> 2)] - tail) >>> 0)) return -EINVAL;
@@ -49,14 +49,17 @@ export function ringJs(v: Views): RingCore {
     if (((newTail - base) >>> 0) >= size) u32[w + (IDX_BASE >> 2)] = base + size;
     u32[w + (IDX_HEAD >> 2)] = newTail;
     Atomics.store(u32, w + (IDX_TAIL >> 2), newTail);
+    // Wake sleepers on this tail (bindings/wait.ts); on an unshared memory
+    // nobody can sleep and Atomics.notify returns 0.
+    if (Atomics.load(u32, (cb + waiters) >>> 2) !== 0) Atomics.notify(v.i32, w + (IDX_TAIL >> 2));
     return 0;
   }
 
   const putClaim = (cb: number, want: number): number =>
     areaClaim(cb, cb + RB_PUT, cb + RB_GET, v.u32[(cb + RB_SIZE) >>> 2], want);
   const getClaim = (cb: number, want: number): number => areaClaim(cb, cb + RB_GET, cb + RB_PUT, 0, want);
-  const putFinish = (cb: number, n: number): number => areaFinish(cb, cb + RB_PUT, n);
-  const getFinish = (cb: number, n: number): number => areaFinish(cb, cb + RB_GET, n);
+  const putFinish = (cb: number, n: number): number => areaFinish(cb, cb + RB_PUT, RB_DATA_WAITERS, n);
+  const getFinish = (cb: number, n: number): number => areaFinish(cb, cb + RB_GET, RB_SPACE_WAITERS, n);
 
   function getOrPeek(cb: number, dst: number, n: number, peek: boolean): number {
     const storage = v.u32[(cb + RB_STORAGE) >>> 2];

@@ -1,0 +1,186 @@
+// The roles a stress-test thread can play, as plain functions of one message.
+// Only web-standard APIs here (no node: import), so the same functions run
+// in Node's worker_threads (node.js) and in a browser's Web Workers: a
+// thread receives { role, kind, module, descriptor, ... }, runs
+// `run(data)`, and posts back what it returns.
+//
+// Every role checks what it receives and throws on the first mismatch; every
+// wait has a bound (`waitMs`), so a stalled peer ends the role with an error
+// instead of hanging the test.
+import { createEngine, RingBuf } from '../../dist/bindings/index.js';
+
+/** mulberry32: the same generator as test/util/prng.ts, for seeded choices in a thread. */
+export function prng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    let t = (s = (s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/** FNV-1a over bytes[from, to). */
+export function fnv(bytes, from, to) {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Fills the frame of sequence number `seq` into `out` and returns its length:
+ * [seq u32][len u32][len payload bytes][fnv u32], little-endian. The payload
+ * is derived from seq, so the reader can also check it byte by byte.
+ */
+export function writeFrame(out, seq, len) {
+  const dv = new DataView(out.buffer, out.byteOffset);
+  dv.setUint32(0, seq, true);
+  dv.setUint32(4, len, true);
+  let x = Math.imul(seq, 0x9e3779b1) | 1;
+  for (let i = 0; i < len; i++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    out[8 + i] = x;
+  }
+  dv.setUint32(8 + len, fnv(out, 8, 8 + len), true);
+  return len + 12;
+}
+
+/** Largest payload of a stress frame: frames straddle a 4 KiB ring's end often. */
+export const MAX_PAYLOAD = 1500;
+
+/**
+ * Waits through `wait` (a bound waitForData/waitForSpace) and fails unless a
+ * wake-up ended it: the peer streams all the time, so a wait that lasts its
+ * whole `waitMs` means a lost wake-up or a stalled peer.
+ */
+function wake(rb, wait, data, what) {
+  const t0 = performance.now();
+  wait.call(rb, data.waitMs);
+  if (performance.now() - t0 >= data.waitMs) throw new Error(`${what}: not woken within ${data.waitMs} ms`);
+}
+
+async function engineFor(data) {
+  return createEngine(data.kind, { memory: data.descriptor.memory, module: data.module });
+}
+
+/**
+ * Byte-stream producer: writes frames 0, 1, … until `total` bytes went out,
+ * alternately through put() and through putClaim()/putFinish() in place,
+ * and sleeps in waitForSpace() whenever the ring is full.
+ */
+async function bytesProducer(data) {
+  const rb = RingBuf.attach(await engineFor(data), data.descriptor);
+  const rand = prng(data.seed);
+  const frame = new Uint8Array(MAX_PAYLOAD + 12);
+  let sent = 0, seq = 0, waits = 0;
+  while (sent < data.total) {
+    const n = writeFrame(frame, seq, rand() % (MAX_PAYLOAD + 1));
+    const inPlace = (rand() & 1) === 1;
+    let done = 0;
+    while (done < n) {
+      let w;
+      if (inPlace) {
+        w = rb.putClaim(n - done);
+        rb.storage.set(frame.subarray(done, done + w), rb.putOffset);
+        rb.putFinish(w);
+      } else {
+        w = rb.put(frame, done, n);
+      }
+      done += w;
+      if (w === 0) {
+        waits++;
+        wake(rb, rb.waitForSpace, data, `producer at frame ${seq}`);
+      }
+    }
+    sent += n;
+    seq++;
+  }
+  return { frames: seq, bytes: sent, waits };
+}
+
+/** Reads exactly `n` bytes into dst[at..], by get() or by getClaim() in place, waiting when empty. */
+function readExact(rb, dst, at, n, inPlace, data, waits) {
+  let done = 0;
+  while (done < n) {
+    let g;
+    if (inPlace) {
+      g = rb.getClaim(n - done);
+      const off = rb.getOffset;
+      dst.set(rb.storage.subarray(off, off + g), at + done);
+      rb.getFinish(g);
+    } else {
+      g = rb.get(dst, at + done, at + n);
+    }
+    done += g;
+    if (g === 0) {
+      waits.n++;
+      wake(rb, rb.waitForData, data, 'consumer');
+    }
+  }
+}
+
+/**
+ * Byte-stream consumer: reads frames until `total` bytes came in and checks
+ * each one's sequence number, length, checksum and every payload byte.
+ * With `grow`, it also places a 64 KiB RingBuf in the shared memory every
+ * `grow` frames, growing the memory under the producer's feet, and returns
+ * their addresses so that the main thread can attach them.
+ */
+async function bytesConsumer(data) {
+  const engine = await engineFor(data);
+  const rb = RingBuf.attach(engine, data.descriptor);
+  const rand = prng(data.seed ^ 0x5eed);
+  const frame = new Uint8Array(MAX_PAYLOAD + 12);
+  const expect = new Uint8Array(MAX_PAYLOAD + 12);
+  const dv = new DataView(frame.buffer);
+  const waits = { n: 0 };
+  const grown = [];
+  let got = 0, seq = 0;
+  while (got < data.total) {
+    readExact(rb, frame, 0, 8, (rand() & 1) === 1, data, waits);
+    const s = dv.getUint32(0, true), len = dv.getUint32(4, true);
+    if (s !== seq) throw new Error(`consumer: frame ${seq} expected, got sequence number ${s}`);
+    if (len > MAX_PAYLOAD) throw new Error(`consumer: frame ${seq} has length ${len}`);
+    readExact(rb, frame, 8, len + 4, (rand() & 1) === 1, data, waits);
+    if (dv.getUint32(8 + len, true) !== fnv(frame, 8, 8 + len)) throw new Error(`consumer: frame ${seq} checksum mismatch`);
+    writeFrame(expect, seq, len);
+    for (let i = 8; i < 8 + len; i++) {
+      if (frame[i] !== expect[i]) throw new Error(`consumer: frame ${seq} byte ${i - 8} is ${frame[i]}, expected ${expect[i]}`);
+    }
+    got += len + 12;
+    seq++;
+    if (data.grow && seq % data.grow === 0) {
+      const before = engine.memory.buffer.byteLength;
+      grown.push({ address: new RingBuf(engine, 65536).address, grew: engine.memory.buffer.byteLength > before });
+    }
+  }
+  return { frames: seq, bytes: got, waits: waits.n, grown };
+}
+
+/** Sleeps `ms` in a worker without spinning (workers may block). */
+function nap(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** After `delayMs`, puts `bytes` bytes of value 7: wakes a consumer waiting for data. */
+async function delayedPut(data) {
+  const rb = RingBuf.attach(await engineFor(data), data.descriptor);
+  nap(data.delayMs);
+  return { put: rb.put(new Uint8Array(data.bytes).fill(7)) };
+}
+
+/** After `delayMs`, discards `bytes` bytes: wakes a producer waiting for space. */
+async function delayedGet(data) {
+  const rb = RingBuf.attach(await engineFor(data), data.descriptor);
+  nap(data.delayMs);
+  return { got: rb.discard(data.bytes) };
+}
+
+const roles = { bytesProducer, bytesConsumer, delayedPut, delayedGet };
+
+/** Runs the role `data.role` and returns its result (posted back by the wrapper). */
+export async function run(data) {
+  const role = roles[data.role];
+  if (role === undefined) throw new Error(`unknown role ${data.role}`);
+  return role(data);
+}

@@ -2,3 +2,4 @@
 // Each concern lives in its own file; this entry only gathers the exports.
 export * from './ringbuf';
 export * from './mpsc';
+export * from './items';

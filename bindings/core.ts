@@ -35,5 +35,16 @@ export interface MpscCore {
   mp_max_usage(cb: number): number;
 }
 
+/**
+ * Zephyr's ring_buf item mode (assembly/items.ts). Data and records sit in
+ * linear memory; results are word counts or negative errno values.
+ */
+export interface ItemCore {
+  item_put(cb: number, header: number, src: number): number;
+  item_get(cb: number, dst: number, max: number, out: number): number;
+  item_put_batch(cb: number, src: number, n: number): number;
+  item_get_batch(cb: number, dst: number, max: number, out: number): number;
+}
+
 /** Everything an engine provides. */
-export type Core = RingCore & MpscCore;
+export type Core = RingCore & MpscCore & ItemCore;

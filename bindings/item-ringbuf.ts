@@ -1,0 +1,471 @@
+// ItemRingBuf: Zephyr's ring buffer in item mode (ring_buf_item_put/get)
+// over a control block of kind RB_KIND_ITEMS (layout: assembly/layout.ts).
+// A class of its own, so byte access and item access can never be mixed on
+// one buffer (Zephyr only warns about that).
+//
+// The core only reads and writes linear memory. Data already in the
+// engine's memory goes through one core call; data in a JavaScript array is
+// copied by JS into a staging area of the engine's memory and then goes
+// through the same single call (one call per item or per batch chunk, where
+// copying straight into storage would need a claim call and a finish call).
+
+import { RB_SIZE, RB_STORAGE, RB_CB_BYTES, RB_KIND_ITEMS, RB_MAX_SIZE, EAGAIN as E_AGAIN, EMSGSIZE as E_MSGSIZE } from '../assembly/layout.js';
+import type { Core } from './core.js';
+import { checkInt, checkWindow, checkWords } from './errors.js';
+import type { Engine } from './engine.js';
+import { attachAddress, checkEngine, type BufferDescriptor } from './ringbuf.js';
+import type { Views } from './views.js';
+
+/** `get` result: the buffer is empty (Zephyr's -EAGAIN, as glibc numbers it). */
+export const EAGAIN = -E_AGAIN;
+/**
+ * `put` result: the item does not fit (nothing was written); `get` result:
+ * the destination is too small (the item stays; {@link ItemRingBuf.itemWords}
+ * says how many words it needs). Zephyr's -EMSGSIZE, as glibc numbers it.
+ */
+export const EMSGSIZE = -E_MSGSIZE;
+
+/** Most payload words one item can carry: Zephyr's size32 is a uint8_t. */
+export const ITEM_MAX_WORDS = 255;
+
+/** Largest capacity in words: storage is 4 bytes a word and at most RB_MAX_SIZE bytes. */
+const MAX_CAPACITY = Math.floor(RB_MAX_SIZE / 4);
+
+/**
+ * Per engine (one memory in one thread): the core's output word at +0 and,
+ * from +64, room for JS-array data on its way in or out. Several handles of
+ * one engine share it, since calls in one thread never overlap.
+ */
+const STAGE_OFFSET = 64;
+/** Staging room in words: four largest items, so a batch chunk always holds one. */
+const STAGE_WORDS = 1024;
+const scratchOf = new WeakMap<Engine, number>();
+
+function scratch(engine: Engine): number {
+  let at = scratchOf.get(engine);
+  if (at === undefined) {
+    at = engine.alloc(STAGE_OFFSET + 4 * STAGE_WORDS, 'the item staging area');
+    scratchOf.set(engine, at);
+  }
+  return at;
+}
+
+/** Longest in-memory batch handed to the core in one call: its byte count must fit in a u32. */
+const MAX_DIRECT_WORDS = 2 ** 29;
+
+/** Pieces up to this many words are copied with a loop, larger ones through a view (one per batch chunk). */
+const LOOP_COPY_WORDS = 64;
+
+/** Copies `n` words from `src[from..]` into `u32` at word index `to`, creating no view for whole arrays or short pieces. */
+function copyIn(u32: Uint32Array, to: number, src: Uint32Array, from: number, n: number): void {
+  if (from === 0 && n === src.length) {
+    u32.set(src, to);
+  } else if (n <= LOOP_COPY_WORDS) {
+    for (let i = 0; i < n; i++) u32[to + i] = src[from + i];
+  } else {
+    u32.set(src.subarray(from, from + n), to);
+  }
+}
+
+/** Copies `n` words from `u32` at word index `from` into `dst[to..]`; the mirror of {@link copyIn}. */
+function copyOut(dst: Uint32Array, to: number, u32: Uint32Array, from: number, n: number): void {
+  if (n <= LOOP_COPY_WORDS) {
+    for (let i = 0; i < n; i++) dst[to + i] = u32[from + i];
+  } else {
+    dst.set(u32.subarray(from, from + n), to);
+  }
+}
+
+/** Words one record (header + payload) takes, from its header. */
+function recordWords(header: number): number {
+  return 1 + ((header >>> 16) & 0xff);
+}
+
+/** The RangeError for records that do not end exactly at `end`; null when they do. */
+function malformed(records: Uint32Array, start: number, end: number): RangeError | null {
+  let at = start;
+  let last = start;
+  while (at < end) {
+    last = at;
+    at += recordWords(records[at]);
+  }
+  if (at === end) return null;
+  return new RangeError(
+    `records must hold whole items from start to end: the header at word ${last} needs ${at - last} words, ` +
+      `but only ${end - last} remain before end (${end})`,
+  );
+}
+
+/**
+ * Zephyr's ring buffer in item mode: items of 0 to 255 32-bit words, each
+ * with a 16-bit type and an 8-bit value, stored as one header word plus the
+ * payload, all or nothing. One producer and one consumer may run in two
+ * threads at once. Capacity, size and space count 32-bit words; an item
+ * takes 1 + its payload words.
+ *
+ * `get` reports the item's type, value and length through
+ * {@link ItemRingBuf.itemType}, {@link ItemRingBuf.itemValue} and
+ * {@link ItemRingBuf.itemWords}, read after the call: nothing is allocated
+ * per item. Batches move many items in storage format
+ * (`[header, payload…]*`, see {@link ItemRingBuf.header}) in one call.
+ *
+ * @example
+ * ```ts
+ * const engine = await createEngine('wasm');
+ * const rb = new ItemRingBuf(engine, 256);          // 256 words
+ * rb.put(7, 1, new Uint32Array([10, 20]));           // 0
+ * const out = new Uint32Array(255);
+ * rb.get(out);                                       // 2: out starts 10, 20
+ * rb.itemType;                                       // 7
+ * rb.itemValue;                                      // 1
+ * ```
+ */
+export class ItemRingBuf {
+  /** `get` result when the buffer is empty: {@link EAGAIN}. */
+  static readonly EAGAIN = EAGAIN;
+  /** `put`/`get` result when the item or the destination is too small: {@link EMSGSIZE}. */
+  static readonly EMSGSIZE = EMSGSIZE;
+
+  /** The engine (memory and core) this handle runs on. */
+  readonly engine: Engine;
+  /** Address of the control block; with the memory it identifies the buffer. */
+  readonly address: number;
+  /** Capacity in 32-bit words. */
+  readonly capacity: number;
+  /** Absolute byte address of the storage in the memory. */
+  readonly storageAddress: number;
+  private readonly core: Core;
+  private readonly views: Views;
+  /** The core's output word (byte address) and the staging area (byte address and word index). */
+  private readonly out: number;
+  private readonly stage: number;
+  private readonly stageWord: number;
+  /** The header seen by the last get or getBatch that reported one. */
+  private header = 0;
+
+  /**
+   * Places a new, empty buffer of `capacity` 32-bit words in the engine's memory.
+   * @throws RangeError if `capacity` is not an integer from 1 to 536870911, or the memory cannot hold it.
+   */
+  constructor(engine: Engine, capacity: number);
+  /** @internal Attaches to the control block at `address` (see {@link ItemRingBuf.attach}). */
+  constructor(engine: Engine, capacity: number, address: number);
+  constructor(engine: Engine, capacity: number, address?: number) {
+    checkEngine(engine);
+    this.engine = engine;
+    this.core = engine.core;
+    this.views = engine.views;
+    if (address === undefined) {
+      checkInt('capacity', capacity, 1, MAX_CAPACITY);
+      address = engine.alloc(RB_CB_BYTES + 4 * capacity, `capacity ${capacity} words`);
+      this.core.rb_init(address, RB_KIND_ITEMS, address + RB_CB_BYTES, 4 * capacity);
+    }
+    this.address = address;
+    this.capacity = capacity;
+    this.storageAddress = this.views.u32[(address + RB_STORAGE) >>> 2];
+    this.views.cover(this.storageAddress + 4 * capacity);
+    this.out = scratch(engine);
+    this.stage = this.out + STAGE_OFFSET;
+    this.stageWord = this.stage >>> 2;
+  }
+
+  /**
+   * Attaches to a buffer created elsewhere (typically in another thread)
+   * from its {@link ItemRingBuf.descriptor}. Either engine may attach.
+   * @example
+   * ```ts
+   * // worker:
+   * const engine = await createEngine('wasm', { memory: desc.memory });
+   * const rb = ItemRingBuf.attach(engine, desc);
+   * ```
+   */
+  static attach(engine: Engine, descriptor: BufferDescriptor): ItemRingBuf {
+    const address = attachAddress(engine, descriptor, 'ItemRingBuf', RB_KIND_ITEMS);
+    return new ItemRingBuf(engine, engine.views.u32[(address + RB_SIZE) >>> 2] / 4, address);
+  }
+
+  /** What {@link ItemRingBuf.attach} needs, ready for `postMessage`. */
+  get descriptor(): BufferDescriptor {
+    return { type: 'ItemRingBuf', memory: this.engine.memory, address: this.address };
+  }
+
+  /**
+   * Packs a header word exactly as Zephyr does: type in bits 0-15, payload
+   * length in bits 16-23, value in bits 24-31. Use it to build batches.
+   * @throws TypeError or RangeError if an argument is out of range.
+   * @example
+   * ```ts
+   * const batch = new Uint32Array([ItemRingBuf.header(1, 2, 1), 42, ItemRingBuf.header(3, 4, 0)]);
+   * rb.putBatch(batch);                                // 3 words: two items
+   * ```
+   */
+  static header(type: number, value: number, words: number): number {
+    checkInt('type', type, 0, 0xffff);
+    checkInt('value', value, 0, 0xff);
+    checkInt('words', words, 0, ITEM_MAX_WORDS);
+    return (type | (words << 16) | (value << 24)) >>> 0;
+  }
+
+  /**
+   * The type (bits 0-15) of a header word.
+   * @example
+   * ```ts
+   * ItemRingBuf.headerType(batch[0]);                  // 1
+   * ```
+   */
+  static headerType(header: number): number {
+    return header & 0xffff;
+  }
+
+  /**
+   * The value (bits 24-31) of a header word.
+   * @example
+   * ```ts
+   * ItemRingBuf.headerValue(batch[0]);                 // 2
+   * ```
+   */
+  static headerValue(header: number): number {
+    return header >>> 24;
+  }
+
+  /**
+   * The payload length in words (bits 16-23) of a header word; the record
+   * takes one word more.
+   * @example
+   * ```ts
+   * for (let at = 0; at < n; at += 1 + ItemRingBuf.headerWords(out[at])) visit(out, at);
+   * ```
+   */
+  static headerWords(header: number): number {
+    return (header >>> 16) & 0xff;
+  }
+
+  /** Words of committed items not yet read, headers included. */
+  get size(): number {
+    return this.core.rb_size(this.address) >>> 2;
+  }
+
+  /**
+   * Free words (Zephyr's ring_buf_item_space_get): words, not items; an item
+   * of n payload words needs n + 1.
+   */
+  get space(): number {
+    return this.core.rb_space(this.address) >>> 2;
+  }
+
+  /** True when there is no item to read. */
+  get isEmpty(): boolean {
+    return this.core.rb_size(this.address) === 0;
+  }
+
+  /** Type of the item the last {@link ItemRingBuf.get} returned or kept (EMSGSIZE). */
+  get itemType(): number {
+    return this.header & 0xffff;
+  }
+
+  /** Value of the item the last {@link ItemRingBuf.get} returned or kept. */
+  get itemValue(): number {
+    return this.header >>> 24;
+  }
+
+  /**
+   * Payload words of the item the last {@link ItemRingBuf.get} returned, or
+   * the words a destination needs after an EMSGSIZE (Zephyr's size32 output).
+   */
+  get itemWords(): number {
+    return (this.header >>> 16) & 0xff;
+  }
+
+  /**
+   * Stores one item: `type` 0..65535, `value` 0..255 and the payload
+   * `data[start, end)` of 0 to 255 words (none when `data` is omitted).
+   * All or nothing (Zephyr's ring_buf_item_put): returns 0, or
+   * {@link EMSGSIZE} and writes nothing when the item does not fit.
+   * @throws TypeError or RangeError naming the argument, before anything is written
+   * (unlike Zephyr, more than 255 words is an error, not a silent truncation).
+   * @example
+   * ```ts
+   * if (rb.put(1, 0, samples) === EMSGSIZE) backOff();
+   * rb.put(2, 9);                                      // a header-only item
+   * ```
+   */
+  put(type: number, value: number, data?: Uint32Array, start = 0, end = data === undefined ? 0 : data.length): number {
+    checkInt('type', type, 0, 0xffff);
+    checkInt('value', value, 0, 0xff);
+    let n = 0;
+    if (data !== undefined) {
+      checkWords('data', data);
+      checkWindow('data', data.length, start, end);
+      n = end - start;
+      if (n > ITEM_MAX_WORDS) {
+        throw new RangeError(`data must hold at most ${ITEM_MAX_WORDS} words (end - start), got ${n}`);
+      }
+    }
+    const v = this.views;
+    v.sync();
+    let src = 0;
+    if (n !== 0) {
+      if (data!.buffer === v.u32.buffer) {
+        src = data!.byteOffset + 4 * start;
+      } else {
+        copyIn(v.u32, this.stageWord, data!, start, n);
+        src = this.stage;
+      }
+    }
+    return this.core.item_put(this.address, (type | (n << 16) | (value << 24)) >>> 0, src);
+  }
+
+  /**
+   * Removes the oldest item and copies its payload into `dst[start, end)`;
+   * returns the payload length in words (Zephyr's ring_buf_item_get).
+   * Without `dst` the item is dropped (Zephyr's NULL data). Returns
+   * {@link EAGAIN} when empty, and {@link EMSGSIZE} when the window is too
+   * small: the item stays, and {@link ItemRingBuf.itemWords} says how many
+   * words it needs. Type and value are in {@link ItemRingBuf.itemType} and
+   * {@link ItemRingBuf.itemValue} until the next get.
+   * @example
+   * ```ts
+   * const out = new Uint32Array(255);
+   * for (let n; (n = rb.get(out)) >= 0;) handle(rb.itemType, rb.itemValue, out, n);
+   * rb.get();                                          // drop the oldest item
+   * ```
+   */
+  get(dst?: Uint32Array, start = 0, end = dst === undefined ? 0 : dst.length): number {
+    let max = 0;
+    if (dst !== undefined) {
+      checkWords('dst', dst);
+      checkWindow('dst', dst.length, start, end);
+      max = end - start;
+    }
+    const v = this.views;
+    v.sync();
+    let at = 0;
+    let staged = false;
+    if (dst !== undefined) {
+      staged = dst.buffer !== v.u32.buffer;
+      at = staged ? this.stage : dst.byteOffset + 4 * start;
+    }
+    // A JS destination is staged: only max words can come back, and the
+    // staging area holds the largest item.
+    const r = this.core.item_get(this.address, at, Math.min(max, ITEM_MAX_WORDS), this.out);
+    if (r === EAGAIN) return r;
+    this.header = v.u32[this.out >>> 2];
+    if (staged && r > 0) copyOut(dst!, start, v.u32, this.stageWord, r);
+    return r;
+  }
+
+  /**
+   * Stores as many leading items of `records[start, end)` as fit, in one
+   * call per up to 1024 words (one core call in all when the records lie in
+   * the engine's memory). The records are in storage format:
+   * `[header, payload…]*`, see {@link ItemRingBuf.header}. Returns the words
+   * stored, a multiple of whole records (0 when not even the first fits):
+   * continue from `start + result`.
+   * @throws TypeError or RangeError if the headers do not end exactly at
+   * `end`; nothing is written then.
+   * @example
+   * ```ts
+   * let at = 0;
+   * while (at < batch.length) at += rb.putBatch(batch, at) || await drained();
+   * ```
+   */
+  putBatch(records: Uint32Array, start = 0, end = records?.length): number {
+    checkWords('records', records);
+    checkWindow('records', records.length, start, end);
+    const v = this.views;
+    v.sync();
+    const cb = this.address;
+    if (records.buffer === v.u32.buffer && end - start <= MAX_DIRECT_WORDS) {
+      // The core validates every header before writing anything.
+      const r = this.core.item_put_batch(cb, records.byteOffset + 4 * start, end - start);
+      if (r < 0) throw malformed(records, start, end)!;
+      return r;
+    }
+    const bad = malformed(records, start, end);
+    if (bad !== null) throw bad;
+    let done = start;
+    while (done < end) {
+      // A chunk of whole records that fits the staging area.
+      let stop = done;
+      while (stop < end) {
+        const w = recordWords(records[stop]);
+        if (stop + w - done > STAGE_WORDS) break;
+        stop += w;
+      }
+      const n = stop - done;
+      copyIn(v.u32, this.stageWord, records, done, n);
+      const r = this.core.item_put_batch(cb, this.stage, n);
+      done += r;
+      if (r < n) break;
+    }
+    return done - start;
+  }
+
+  /**
+   * Moves as many of the oldest whole items as fit into `dst[start, end)`,
+   * in storage format (`[header, payload…]*`), and returns the words moved
+   * (0 when empty). Returns {@link EMSGSIZE} when the window cannot hold
+   * even the oldest item, which stays ({@link ItemRingBuf.itemWords} + 1 is
+   * the room it needs).
+   * @example
+   * ```ts
+   * const n = rb.getBatch(out);
+   * for (let at = 0; at < n; at += 1 + ItemRingBuf.headerWords(out[at])) visit(out, at);
+   * ```
+   */
+  getBatch(dst: Uint32Array, start = 0, end = dst?.length): number {
+    checkWords('dst', dst);
+    checkWindow('dst', dst.length, start, end);
+    const v = this.views;
+    v.sync();
+    const cb = this.address, core = this.core;
+    // No more than the capacity can come out, which also keeps max * 4 in range.
+    const room = Math.min(end - start, this.capacity);
+    if (dst.buffer === v.u32.buffer) {
+      const r = core.item_get_batch(cb, dst.byteOffset + 4 * start, room, this.out);
+      if (r === EMSGSIZE) this.header = v.u32[this.out >>> 2];
+      return r;
+    }
+    // At least one call, so that an empty window still reports EMSGSIZE.
+    let done = 0;
+    do {
+      const r = core.item_get_batch(cb, this.stage, Math.min(room - done, STAGE_WORDS), this.out);
+      if (r <= 0) {
+        // EMSGSIZE after a chunk means only that the rest of the window is short.
+        if (r === EMSGSIZE && done === 0) {
+          this.header = v.u32[this.out >>> 2];
+          return r;
+        }
+        break;
+      }
+      copyOut(dst, start + done, v.u32, this.stageWord, r);
+      done += r;
+    } while (done < room);
+    return done;
+  }
+
+  /**
+   * Empties the buffer (Zephyr's ring_buf_reset). Not safe while the other
+   * side is running.
+   * @example
+   * ```ts
+   * rb.reset();                                        // rb.space === rb.capacity
+   * ```
+   */
+  reset(): void {
+    this.core.rb_internal_reset(this.address, 0);
+  }
+
+  /**
+   * Test hook (Zephyr's ring_buf_internal_reset): empties the buffer and sets
+   * all six index counters to `value` (bytes), so that 32-bit wrap-around can be tested.
+   * @example
+   * ```ts
+   * rb.internalReset(0xfffffff0);                      // the next 16 bytes cross 2^32
+   * ```
+   */
+  internalReset(value: number): void {
+    checkInt('value', value, 0, 2 ** 32 - 1);
+    this.core.rb_internal_reset(this.address, value);
+  }
+}

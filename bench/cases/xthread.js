@@ -1,0 +1,123 @@
+// Cross-thread cases: this thread produces, a worker_threads Worker
+// (xthread.worker.js) consumes at the same time. One operation is one chunk
+// that left this thread and was consumed by the other; a step ends only
+// when the consumer has drained everything it was sent, so the time covers
+// both sides. As in peers.md §4(c):
+//   wasm, js     our RingBuf (64 KiB), both sides sleeping when they must
+//                (waitForSpace / waitForData), zero spinning;
+//   ringbuf.js   its SAB ring (64 KiB), pushing only when a whole chunk fits
+//                and polling on both sides, since it has no wait;
+//   postMessage  one structured-clone message per chunk.
+//
+// `xthread.mpsc.2p`: two producer Workers run alloc/fill/commit of 8-word
+// packets as fast as the buffer lets them (sleeping in alloc when full);
+// this thread is the consumer and one operation is one packet claimed,
+// summed and freed.
+
+import { Worker } from 'node:worker_threads';
+import { RingBuffer } from 'ringbuf.js';
+import { createEngine, RingBuf } from '../../dist/bindings/index.js';
+
+const RING = 65536;
+const worker = new URL('./xthread.worker.js', import.meta.url);
+
+function chunkOf(size) {
+  const a = new Uint8Array(size);
+  for (let i = 0; i < size; i++) a[i] = (i * 7 + 1) & 255;
+  return a;
+}
+
+/**
+ * A consumer Worker and its control words, once it is ready to consume (so
+ * that its start-up is not timed); unref'd so that it never holds the process.
+ */
+async function consumer(impl, data) {
+  const ctl = new Int32Array(new SharedArrayBuffer(8));
+  const w = new Worker(worker, { workerData: { impl, ctl: ctl.buffer, ...data } });
+  w.unref();
+  await new Promise((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  return { w, ctl, close: () => w.terminate() };
+}
+
+/** Sleeps (or, with `poll`, spins: ringbuf.js's way) until the consumer has counted `expected` bytes. */
+function drained(ctl, expected, poll) {
+  for (;;) {
+    const got = Atomics.load(ctl, 0);
+    if (got === expected) return Atomics.load(ctl, 1);
+    if (!poll) Atomics.wait(ctl, 0, got, 1);
+  }
+}
+
+async function ours(kind, size) {
+  const engine = await createEngine(kind, { shared: true });
+  const rb = new RingBuf(engine, RING);
+  const c = await consumer(kind, { descriptor: rb.descriptor, module: engine.module });
+  const chunk = chunkOf(size);
+  let sent = 0;
+  const step = (n) => {
+    for (let i = 0; i < n; i++) {
+      chunk[0] = i;
+      let done = rb.put(chunk);
+      while (done < size) {
+        rb.waitForSpace(Infinity, size - done);
+        done += rb.put(chunk, done, size);
+      }
+    }
+    sent = (sent + n * size) | 0;
+    // Everything is out once the whole ring is free again; the count follows at once.
+    rb.waitForSpace(Infinity, RING);
+    return drained(c.ctl, sent, true);
+  };
+  return { step, close: c.close };
+}
+
+async function ringbufJs(size) {
+  const sab = RingBuffer.getStorageForCapacity(RING, Uint8Array);
+  const rb = new RingBuffer(sab, Uint8Array);
+  const c = await consumer('ringbuf.js', { sab });
+  const chunk = chunkOf(size);
+  let sent = 0;
+  const step = (n) => {
+    for (let i = 0; i < n; i++) {
+      chunk[0] = i;
+      while (rb.availableWrite() < size);
+      rb.push(chunk);
+    }
+    sent = (sent + n * size) | 0;
+    return drained(c.ctl, sent, true);
+  };
+  return { step, close: c.close };
+}
+
+async function postMessagePerChunk(size) {
+  const c = await consumer('postMessage', {});
+  const chunk = chunkOf(size);
+  let sent = 0;
+  const step = (n) => {
+    for (let i = 0; i < n; i++) {
+      chunk[0] = i;
+      c.w.postMessage(chunk);
+    }
+    sent = (sent + n * size) | 0;
+    return drained(c.ctl, sent, false);
+  };
+  return { step, close: c.close };
+}
+
+const bytes = [256, 4096].map((size) => ({
+  id: `xthread.bytes.${size}`,
+  size,
+  bytesPerOp: size,
+  clock: 'wall', // two threads: the time until the consumer has drained
+  impls: {
+    wasm: () => ours('wasm', size),
+    js: () => ours('js', size),
+    'ringbuf.js': () => ringbufJs(size),
+    postMessage: () => postMessagePerChunk(size),
+  },
+}));
+
+export default [...bytes];

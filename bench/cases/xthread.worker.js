@@ -1,0 +1,57 @@
+// The consumer side of the cross-thread cases (xthread.js), one per Worker.
+// It drains whatever arrives and publishes, in the shared control words,
+// how many bytes it consumed and a checksum (the first and last byte of
+// every read), so that the producing step can wait for the drain and return
+// something derived from the data.
+import { parentPort, workerData } from 'node:worker_threads';
+import { RingBuffer } from 'ringbuf.js';
+import { createEngine, RingBuf } from '../../dist/bindings/index.js';
+
+const { impl, ctl: ctlBuffer } = workerData;
+const ctl = new Int32Array(ctlBuffer); // [0] bytes consumed (mod 2^32), [1] checksum
+const out = new Uint8Array(65536);
+
+function publish(got, sum) {
+  // Release: the producer reads the checksum after it sees the count.
+  Atomics.store(ctl, 1, sum);
+  Atomics.store(ctl, 0, got);
+}
+
+if (impl === 'wasm' || impl === 'js') {
+  const { descriptor, module } = workerData;
+  const rb = RingBuf.attach(await createEngine(impl, { memory: descriptor.memory, module }), descriptor);
+  parentPort.postMessage('ready');
+  let got = 0, sum = 0;
+  for (;;) {
+    const g = rb.get(out);
+    if (g === 0) {
+      rb.waitForData();
+      continue;
+    }
+    sum = (sum + out[0] + out[g - 1]) | 0;
+    got = (got + g) | 0;
+    publish(got, sum);
+  }
+} else if (impl === 'ringbuf.js') {
+  // ringbuf.js has no wait: its consumer polls, as its README shows.
+  const rb = new RingBuffer(workerData.sab, Uint8Array);
+  parentPort.postMessage('ready');
+  let got = 0, sum = 0;
+  for (;;) {
+    const g = rb.pop(out);
+    if (g === 0) continue;
+    sum = (sum + out[0] + out[g - 1]) | 0;
+    got = (got + g) | 0;
+    publish(got, sum);
+  }
+} else if (impl === 'postMessage') {
+  let got = 0, sum = 0;
+  parentPort.on('message', (chunk) => {
+    sum = (sum + chunk[0] + chunk[chunk.length - 1]) | 0;
+    got = (got + chunk.length) | 0;
+    publish(got, sum);
+    // The producer sleeps on the count only at the end of a step.
+    Atomics.notify(ctl, 0);
+  });
+  parentPort.postMessage('ready');
+}

@@ -12,6 +12,7 @@ export class AudioStream {
     this.block = new Uint8Array(AUDIO_BLOCK_BYTES); // reused: the reader allocates nothing per block
     this.head = new Uint32Array(this.block.buffer, 0, 2);
     this.stats = { received: 0, bytes: 0, dropped: 0, lost: 0, peak: 0, workers: 1 };
+    this.tickUsed = 0;
     this.expected = 0;
     this.worker = new Worker(new URL('./workers/audio.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e) => (this.stats.peak = Math.max(this.stats.peak, e.data.peak));
@@ -32,6 +33,8 @@ export class AudioStream {
   consume(engine, deadline) {
     const ring = this.rings[engine];
     const s = this.stats;
+    // The fullest the buffer was before a drain in this chart tick (after a stall, say).
+    this.tickUsed = Math.max(this.tickUsed, this.used(engine));
     while (ring.size >= AUDIO_BLOCK_BYTES && performance.now() < deadline) {
       ring.get(this.block);
       const seq = this.head[0];

@@ -8,19 +8,24 @@ export class Chart {
    * @param {HTMLCanvasElement} canvas
    * @param {{ name: string, color: string }[]} series
    * @param {number} length samples kept (one per tick)
+   * @param {number} tickMs time between two samples
    */
-  constructor(canvas, series, length) {
+  constructor(canvas, series, length, tickMs) {
     this.canvas = canvas;
     this.series = series;
     this.length = length;
+    this.tickMs = tickMs;
     // Per series: throughput (MB/s), utilization and peak (0..1).
     this.rate = series.map(() => []);
     this.util = series.map(() => []);
     this.peak = series.map(() => 0);
+    this.drops = []; // frames dropped during each tick, all series together
   }
 
-  /** Appends one sample per series: `[{ rate, util, peak }]`. */
+  /** Appends one sample per series: `[{ rate, util, peak, drops }]`. */
   push(samples) {
+    this.drops.push(samples.reduce((a, s) => a + s.drops, 0));
+    if (this.drops.length > this.length) this.drops.shift();
     samples.forEach((s, i) => {
       this.rate[i].push(s.rate);
       this.util[i].push(s.util);
@@ -45,8 +50,24 @@ export class Chart {
     g.clearRect(0, 0, w, h);
     const half = (h - 10) / 2;
     const maxRate = niceCeil(Math.max(0.001, ...this.rate.flat()));
-    this.panel(g, 0, w, half, 'throughput, MB/s', maxRate, (v) => v.toFixed(maxRate < 1 ? 2 : 1), this.rate);
-    this.panel(g, half + 10, w, half, 'utilization (dashed: peak)', 1, (v) => `${Math.round(v * 100)}%`, this.util, this.peak);
+    const secs = Math.round((this.length * this.tickMs) / 1000);
+    const digits = Math.max(0, -Math.floor(Math.log10(maxRate / 5)));
+    this.dropBands(g, w, h);
+    this.panel(g, 0, w, half, `throughput, MB/s · last ${secs} s`, maxRate, (v) => v.toFixed(digits), this.rate);
+    this.panel(g, half + 10, w, half, 'utilization, highest per tick (dashed: peak)', 1, (v) => `${Math.round(v * 100)}%`, this.util, this.peak);
+  }
+
+  /** A red band behind both panels for every tick in which frames were dropped. */
+  dropBands(g, w, h) {
+    const left = 44, right = w - 10, step = (right - left) / (this.length - 1);
+    const off = this.length - this.drops.length;
+    g.fillStyle = 'rgba(239, 83, 80, 0.28)';
+    this.drops.forEach((d, j) => d > 0 && g.fillRect(left + (off + j - 0.5) * step, 16, step, h - 32));
+    if (this.drops.some((d) => d > 0)) {
+      g.font = FONT;
+      g.fillStyle = '#ef5350';
+      g.fillText('▮ frames dropped', left + 180, 11);
+    }
   }
 
   panel(g, top, w, h, title, max, label, data, peaks) {
@@ -64,14 +85,16 @@ export class Chart {
     }
     g.strokeStyle = '#263241';
     g.lineWidth = 1;
-    for (let k = 0; k <= 4; k++) {
-      const y = Math.round(y0 - ((y0 - y1) * k) / 4) + 0.5;
+    // Round steps: 5 for a top of 1 or 5 (x 10^n), 4 for 2.
+    const steps = Math.abs(max / 10 ** Math.floor(Math.log10(max)) - 2) < 1e-9 ? 4 : 5;
+    for (let k = 0; k <= steps; k++) {
+      const y = Math.round(y0 - ((y0 - y1) * k) / steps) + 0.5;
       g.beginPath();
       g.moveTo(left, y);
       g.lineTo(right, y);
       g.stroke();
       g.fillStyle = '#7d8b99';
-      g.fillText(label((max * k) / 4), 2, y + 4);
+      g.fillText(label((max * k) / steps), 2, y + 4);
     }
     const x = (j) => left + ((right - left) * j) / (this.length - 1);
     const y = (v) => y0 - (y0 - y1) * Math.min(1, v / max);

@@ -8,7 +8,7 @@ import { SensorStream } from './sensor-stream.js';
 const $ = (s) => document.querySelector(s);
 const settings = { engine: 'wasm', overwrite: false, sensors: 3, rate: 10_000 };
 const TICK_MS = 250; // counters and chart
-const HISTORY = 120; // chart samples: 30 s
+const HISTORY = 80; // chart samples: 20 s
 
 async function main() {
   let wasm;
@@ -30,6 +30,7 @@ async function main() {
       { name: 'audio · RingBuf', color: '#ffb74d' },
     ],
     HISTORY,
+    TICK_MS,
   );
 
   // The consumer: drain what is there, within a time budget, then yield.
@@ -42,6 +43,7 @@ async function main() {
 
   let last = performance.now();
   const lastBytes = {};
+  const lastDropped = {};
   setInterval(() => {
     const now = performance.now();
     const samples = [];
@@ -51,7 +53,11 @@ async function main() {
       const util = s.used(settings.engine) / s.capacity;
       const peak = s.stats.peak / s.capacity;
       show(name, s.stats, rate, util, peak);
-      samples.push({ rate, util, peak });
+      // The chart shows the fullest the buffer was during the tick, the counter how full it is now.
+      const fullest = Math.max(util, s.tickUsed / s.capacity);
+      s.tickUsed = 0;
+      samples.push({ rate, util: fullest, peak, drops: s.stats.dropped - (lastDropped[name] ?? 0) });
+      lastDropped[name] = s.stats.dropped;
     }
     last = now;
     chart.push(samples);

@@ -17,6 +17,7 @@ export class SensorStream {
     this.settings = settings;
     this.stats = { received: 0, bytes: 0, dropped: 0, lost: 0, peak: 0, workers: 0 };
     this.gaps = 0;
+    this.tickUsed = 0;
     this.expected = []; // next sequence number, per producer id
     this.workers = [];
     this.resize(settings.sensors);
@@ -53,6 +54,8 @@ export class SensorStream {
     const pb = this.bufs[engine];
     const words = pb.words;
     const s = this.stats;
+    // The fullest the buffer was before a drain in this chart tick (after a stall, say).
+    this.tickUsed = Math.max(this.tickUsed, this.used(engine));
     let n = 0;
     for (;;) {
       // performance.now() is not free: look at the clock every 256 frames.

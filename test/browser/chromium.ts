@@ -1,26 +1,12 @@
-// Where the browser tests find Chromium, and how they launch it. Debian's
-// package (`apt-get install chromium`) is the one CI installs; nothing here
-// downloads a browser of its own. CHROMIUM_PATH points elsewhere.
+// Where the browser tests find Chromium (demo/chromium.js has the path and
+// flags, shared with the demo's screenshot script), and a loud failure when
+// it is missing.
 import { existsSync } from 'node:fs';
+import { chromiumPath } from '../../demo/chromium.js';
 
-/** The Chromium executable the browser tests drive. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { chromiumArgs, chromiumPath } from '../../demo/chromium.js';
 
-/**
- * Flags this kind of machine needs: no sandbox (CI runs as root in a
- * container), no GPU, and nothing that reaches the network on its own.
- */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** Fails loudly (instead of skipping) when Chromium is missing: CI installs it, so there the browser tests must run. */
+/** Fails (instead of skipping) when Chromium is missing: CI installs it, so there the browser tests must run. */
 export function requireChromium(): void {
   if (!existsSync(chromiumPath)) {
     throw new Error(

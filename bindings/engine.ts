@@ -3,6 +3,7 @@
 // same layout, so buffers made through one can be used through the other.
 
 import type { Core } from './core.js';
+import { checkInt } from './errors.js';
 import { initHeap, heapAlloc } from './heap.js';
 import { jsCore } from './js/index.js';
 import { viewsOf, type Views } from './views.js';
@@ -163,12 +164,8 @@ function newMemory(options: EngineOptions): WebAssembly.Memory {
   const maximum = options.maximumPages ?? 65536;
   if (typeof shared !== 'boolean') throw new TypeError('options.shared must be a boolean');
   if (shared) checkIsolation();
-  if (!Number.isInteger(initial) || initial < 1 || initial > 65536) {
-    throw new RangeError(`options.initialPages must be an integer from 1 to 65536, got ${initial}`);
-  }
-  if (!Number.isInteger(maximum) || maximum < initial || maximum > 65536) {
-    throw new RangeError(`options.maximumPages must be an integer from initialPages (${initial}) to 65536, got ${maximum}`);
-  }
+  checkInt('options.initialPages', initial, 1, 65536);
+  checkInt('options.maximumPages', maximum, initial, 65536);
   return shared
     ? new WebAssembly.Memory({ initial, maximum, shared: true })
     : new WebAssembly.Memory({ initial, maximum });

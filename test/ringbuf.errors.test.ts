@@ -250,6 +250,8 @@ describe('createEngine', () => {
     ['initialPages', { initialPages: 65537 }, RangeError, 'options.initialPages'],
     ['maximumPages', { initialPages: 4, maximumPages: 2 }, RangeError, 'options.maximumPages'],
     ['maximumPages', { maximumPages: Infinity }, RangeError, 'options.maximumPages'],
+    ['initialPages', { initialPages: '2' }, TypeError, 'options.initialPages'],
+    ['maximumPages', { maximumPages: '8' }, TypeError, 'options.maximumPages'],
   ] as [string, object, ErrorClass, string][])('options.%s %j throws', async (_, options, cls, name) => {
     for (const kind of ['wasm', 'js'] as const) {
       const p = createEngine(kind, options);

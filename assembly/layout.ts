@@ -121,6 +121,10 @@ export const ENOTSUP = 95;
 //     +16  MP_LENS       absolute byte address of the length table (custom
 //                        lengths only: one word per storage word, written at
 //                        commit; 0 otherwise)
+//     +20  MP_LOCKING    1 on a shared memory: critical sections take MP_LOCK.
+//                        0 on an unshared memory, which no other thread can
+//                        reach (its sharedness is fixed at creation), so the
+//                        lock would only cost two locked instructions a call
 //   line 1  the locked state: everything Zephyr's spinlock protects
 //     +64  MP_LOCK       0 free, 1 held (CAS acquire, atomic store release)
 //     +68  MP_TMP_WR     allocation frontier
@@ -160,6 +164,7 @@ export const MP_SIZE = 4;
 export const MP_STORAGE = 8;
 export const MP_LEN_MASK = 12;
 export const MP_LENS = 16;
+export const MP_LOCKING = 20;
 export const MP_LOCK = 64;
 export const MP_TMP_WR = 68;
 export const MP_WR = 72;

@@ -29,7 +29,7 @@
 // commit's critical section (release), which the consumer's claim acquires.
 
 import {
-  MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCK, MP_TMP_WR, MP_WR,
+  MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCKING, MP_LOCK, MP_TMP_WR, MP_WR,
   MP_TMP_RD, MP_RD, MP_FLAGS, MP_MAX_USAGE, MP_CLAIMED, MP_DROPPED, MP_LOST,
   MP_SEM, MP_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
@@ -46,14 +46,16 @@ const DROP_USER: u32 = 2;  // a user packet was dropped: notify, then try again
  * Writes a fresh control block (mpsc_pbuf_init). `flags` holds OVERWRITE and
  * MAXUTIL; POW2 is added when `size` is a power of two, as in Zephyr.
  * `lenMask` selects the length field (0 = lengths from the table at `lens`).
+ * `locking` is 1 when the memory is shared (see MP_LOCKING in layout.ts).
  */
-export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMask: u32, lens: usize): void {
+export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMask: u32, lens: usize, locking: u32): void {
   memory.fill(cb, 0, MP_CB_BYTES);
   store<u32>(cb, MP_KIND_VALUE, MP_KIND);
   store<u32>(cb, size, MP_SIZE);
   store<u32>(cb, <u32>storage, MP_STORAGE);
   store<u32>(cb, lenMask, MP_LEN_MASK);
   store<u32>(cb, <u32>lens, MP_LENS);
+  store<u32>(cb, locking, MP_LOCKING);
   if ((size & (size - 1)) == 0) flags |= MP_FLAG_POW2;
   store<u32>(cb, flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2), MP_FLAGS);
 }
@@ -61,6 +63,8 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 // ── the lock ──────────────────────────────────────────────────────────────
 
 @inline function lock(cb: usize): void {
+  // An unshared memory is reachable from this thread only: no lock needed.
+  if (load<u32>(cb, MP_LOCKING) == 0) return;
   // Acquire (seq-cst CAS): pairs with the release in unlock().
   while (atomic.cmpxchg<u32>(cb + MP_LOCK, 0, 1) != 0) {
     // Contended: another thread is inside a critical section of a few dozen
@@ -72,6 +76,7 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 }
 
 @inline function unlock(cb: usize): void {
+  if (load<u32>(cb, MP_LOCKING) == 0) return;
   // Release (seq-cst store): publishes every write of the critical section.
   atomic.store<u32>(cb + MP_LOCK, 0);
 }

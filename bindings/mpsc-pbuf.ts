@@ -145,7 +145,8 @@ export class MpscPbuf {
       address = engine.alloc(bytes, `size ${size}`);
       const flags = (overwrite ? MP_FLAG_OVERWRITE : 0) | (maxUtilization ? MP_FLAG_MAXUTIL : 0);
       const mask = custom ? 0 : 2 ** lengthBits - 1;
-      this.core.mp_init(address, address + MP_CB_BYTES, size, flags, mask, custom ? address + MP_CB_BYTES + size * 4 : 0);
+      const lens = custom ? address + MP_CB_BYTES + size * 4 : 0;
+      this.core.mp_init(address, address + MP_CB_BYTES, size, flags, mask, lens, engine.shared ? 1 : 0);
     }
     this.address = address;
     this.cbWord = address >>> 2;

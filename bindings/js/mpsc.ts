@@ -7,7 +7,7 @@
 // typed-array accesses, and the semaphore words use Atomics.
 
 import {
-  MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCK, MP_TMP_WR, MP_WR,
+  MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCKING, MP_LOCK, MP_TMP_WR, MP_WR,
   MP_TMP_RD, MP_RD, MP_FLAGS, MP_MAX_USAGE, MP_CLAIMED, MP_DROPPED, MP_LOST,
   MP_SEM, MP_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
@@ -22,7 +22,7 @@ const DROP_AGAIN = 1;
 const DROP_USER = 2;
 
 // Word indices of the control block fields, relative to cb >>> 2.
-const SIZE = MP_SIZE >> 2, STORAGE = MP_STORAGE >> 2, LEN_MASK = MP_LEN_MASK >> 2, LENS = MP_LENS >> 2;
+const SIZE = MP_SIZE >> 2, STORAGE = MP_STORAGE >> 2, LEN_MASK = MP_LEN_MASK >> 2, LENS = MP_LENS >> 2, LOCKING = MP_LOCKING >> 2;
 const LOCK = MP_LOCK >> 2, TMP_WR = MP_TMP_WR >> 2, WR = MP_WR >> 2, TMP_RD = MP_TMP_RD >> 2, RD = MP_RD >> 2;
 const FLAGS = MP_FLAGS >> 2, MAX_USAGE = MP_MAX_USAGE >> 2, CLAIMED = MP_CLAIMED >> 2;
 const DROPPED = MP_DROPPED >> 2, LOST = MP_LOST >> 2, SEM = MP_SEM >> 2, WAITERS = MP_WAITERS >> 2;
@@ -34,13 +34,15 @@ export function mpscJs(v: Views): MpscCore {
 
   function lock(c: number): void {
     const i32 = v.i32;
+    if (i32[c + LOCKING] === 0) return;
     while (Atomics.compareExchange(i32, c + LOCK, 0, 1) !== 0) {
       while (Atomics.load(i32, c + LOCK) !== 0) { /* spin: see assembly/mpsc.ts */ }
     }
   }
 
   function unlock(c: number): void {
-    Atomics.store(v.i32, c + LOCK, 0);
+    const i32 = v.i32;
+    if (i32[c + LOCKING] !== 0) Atomics.store(i32, c + LOCK, 0);
   }
 
   function idxInc(c: number, i: number, n: number): number {
@@ -186,7 +188,7 @@ export function mpscJs(v: Views): MpscCore {
   }
 
   return {
-    mp_init(cb, storage, size, flags, lenMask, lens) {
+    mp_init(cb, storage, size, flags, lenMask, lens, locking) {
       v.u8.fill(0, cb, cb + MP_CB_BYTES);
       const u32 = v.u32, c = cb >>> 2;
       u32[c + (MP_KIND >> 2)] = MP_KIND_VALUE;
@@ -194,6 +196,7 @@ export function mpscJs(v: Views): MpscCore {
       u32[c + STORAGE] = storage;
       u32[c + LEN_MASK] = lenMask;
       u32[c + LENS] = lens;
+      u32[c + LOCKING] = locking;
       if ((size & (size - 1)) === 0) flags |= MP_FLAG_POW2;
       u32[c + FLAGS] = flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2);
     },

@@ -5,12 +5,14 @@
 
 import { createEngine, type Engine, type EngineKind } from '../../bindings/index.js';
 import { ringOps } from './ring-ops.js';
+import { itemOps } from './item-ops.js';
 import { mpscOps } from './mpsc-ops.js';
 import { TraceError, type OpFamily, type OpHandler, type TraceContext } from './types.js';
 
 /** Every op family the replayer speaks, in registration order. */
 const families: OpFamily[] = [
   ringOps,
+  itemOps,
   mpscOps,
 ];
 

@@ -15,6 +15,7 @@ import { checkInt, checkWindow, checkWords } from './errors.js';
 import type { Engine } from './engine.js';
 import { attachAddress, checkEngine, type BufferDescriptor } from './ringbuf.js';
 import type { Views } from './views.js';
+import { ringWait, ringWaitAsync } from './wait.js';
 
 /** `get` result: the buffer is empty (Zephyr's -EAGAIN, as glibc numbers it). */
 export const EAGAIN = -E_AGAIN;
@@ -289,7 +290,7 @@ export class ItemRingBuf {
    * rb.put(2, 9);                                      // a header-only item
    * ```
    */
-  put(type: number, value: number, data?: Uint32Array, start = 0, end = data === undefined ? 0 : data.length): number {
+  put(type: number, value: number, data?: Uint32Array, start = 0, end = data?.length ?? 0): number {
     checkInt('type', type, 0, 0xffff);
     checkInt('value', value, 0, 0xff);
     let n = 0;
@@ -330,7 +331,7 @@ export class ItemRingBuf {
    * rb.get();                                          // drop the oldest item
    * ```
    */
-  get(dst?: Uint32Array, start = 0, end = dst === undefined ? 0 : dst.length): number {
+  get(dst?: Uint32Array, start = 0, end = dst?.length ?? 0): number {
     let max = 0;
     if (dst !== undefined) {
       checkWords('dst', dst);
@@ -467,5 +468,59 @@ export class ItemRingBuf {
   internalReset(value: number): void {
     checkInt('value', value, 0, 2 ** 32 - 1);
     this.core.rb_internal_reset(this.address, value);
+  }
+
+  /**
+   * Consumer side: blocks until at least `words` words (an item is 1 + its
+   * payload) are readable or `ms` milliseconds have passed; returns whether
+   * they are. Woken by the producer's next put. On an unshared memory it only looks.
+   * @throws Error on a thread that may not block (a browser's main thread):
+   * use {@link ItemRingBuf.waitForDataAsync} there.
+   * @example
+   * ```ts
+   * while (rb.get(out) === ItemRingBuf.EAGAIN) rb.waitForData(1000);
+   * ```
+   */
+  waitForData(ms = Infinity, words = 1): boolean {
+    checkInt('words', words, 1, this.capacity);
+    return ringWait('waitForData', this.views, this.core, this.address, false, 4 * words, ms);
+  }
+
+  /**
+   * Producer side: blocks until at least `words` words are free or `ms`
+   * milliseconds have passed; returns whether they are.
+   * @throws Error on a thread that may not block: use {@link ItemRingBuf.waitForSpaceAsync}.
+   * @example
+   * ```ts
+   * while (rb.put(1, 0, data) !== 0) rb.waitForSpace(1000, 1 + data.length);
+   * ```
+   */
+  waitForSpace(ms = Infinity, words = 1): boolean {
+    checkInt('words', words, 1, this.capacity);
+    return ringWait('waitForSpace', this.views, this.core, this.address, true, 4 * words, ms);
+  }
+
+  /**
+   * {@link ItemRingBuf.waitForData} as a Promise, for any thread: Atomics.waitAsync, or polling where that is missing.
+   * @example
+   * ```ts
+   * if (await rb.waitForDataAsync(100)) rb.get(out);
+   * ```
+   */
+  waitForDataAsync(ms = Infinity, words = 1): Promise<boolean> {
+    checkInt('words', words, 1, this.capacity);
+    return ringWaitAsync(this.views, this.core, this.address, false, 4 * words, ms);
+  }
+
+  /**
+   * {@link ItemRingBuf.waitForSpace} as a Promise, for any thread.
+   * @example
+   * ```ts
+   * while (rb.put(1, 0) !== 0) await rb.waitForSpaceAsync();
+   * ```
+   */
+  waitForSpaceAsync(ms = Infinity, words = 1): Promise<boolean> {
+    checkInt('words', words, 1, this.capacity);
+    return ringWaitAsync(this.views, this.core, this.address, true, 4 * words, ms);
   }
 }

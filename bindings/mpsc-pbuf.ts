@@ -111,7 +111,14 @@ export class MpscPbuf {
   private readonly getWlen: WlenFunction | undefined;
   private readonly mayBlock: boolean;
   private readonly shared: boolean;
+  /**
+   * The JS twin reads the memory through the views, so they must be current
+   * before each core call (an unshared memory detaches them when it grows);
+   * the wasm core does not need them, and skipping the check is measurable.
+   */
+  private readonly twin: boolean;
   private wordsView: Uint32Array;
+  private wordsOf: Uint32Array;
 
   /**
    * Places a new, empty buffer of `size` words in the engine's memory.
@@ -168,7 +175,9 @@ export class MpscPbuf {
     v.u32.fill(0, this.scratch >>> 2, (this.scratch + MP_SCR_BYTES) >>> 2);
     this.dropWord = (this.scratch + MP_SCR_DROP) >>> 2;
     this.shared = engine.shared;
+    this.twin = engine.kind === 'js';
     this.mayBlock = mayBlock ?? mayBlockHere(v.i32, (this.scratch + MP_SCR_PROBE) >>> 2);
+    this.wordsOf = v.u32;
     this.wordsView = v.u32.subarray(this.storageAddress >>> 2, (this.storageAddress >>> 2) + this.size);
   }
 
@@ -204,7 +213,10 @@ export class MpscPbuf {
   get words(): Uint32Array {
     const v = this.views;
     v.sync();
-    if (this.wordsView.buffer !== v.u32.buffer) {
+    // Identity of the memory-wide view, not `.buffer`: reading a typed
+    // array's buffer is a runtime call in V8, far slower than the op itself.
+    if (this.wordsOf !== v.u32) {
+      this.wordsOf = v.u32;
       this.wordsView = v.u32.subarray(this.storageAddress >>> 2, (this.storageAddress >>> 2) + this.size);
     }
     return this.wordsView;
@@ -234,7 +246,7 @@ export class MpscPbuf {
     if (timeoutMs !== 0) checkTimeout(timeoutMs);
     const core = this.core, cb = this.address, scr = this.scratch;
     const mode = timeoutMs !== 0 && this.mayBlock ? MP_MODE_WAIT : MP_MODE_NOWAIT;
-    this.views.sync();
+    if (this.twin) this.views.sync();
     let deadline = -1;
     for (;;) {
       const r = core.mp_alloc(cb, scr, wlen, mode);
@@ -295,7 +307,7 @@ export class MpscPbuf {
   commit(packet: number): void {
     checkInt('packet', packet, 0, this.size - 1);
     const wlen = this.lengthOf(packet);
-    this.views.sync();
+    if (this.twin) this.views.sync();
     if (this.core.mp_commit(this.address, packet, wlen) !== 0) {
       throw new RangeError(`packet ${packet} is not an allocated, uncommitted packet of ${wlen} words`);
     }
@@ -304,7 +316,9 @@ export class MpscPbuf {
   private lengthOf(packet: number): number {
     const max = this.size - packet;
     if (this.getWlen !== undefined) return checkInt('getWlen() result', this.getWlen(packet), 1, max);
-    const wlen = (this.words[packet] >>> 2) & this.lenMask;
+    const v = this.views;
+    v.sync();
+    const wlen = (v.u32[(this.storageAddress >>> 2) + packet] >>> 2) & this.lenMask;
     if (wlen < 1 || wlen > max) {
       throw new RangeError(`the length field of packet ${packet} must be from 1 to ${max}, got ${wlen}`);
     }
@@ -322,7 +336,7 @@ export class MpscPbuf {
    */
   putWord(word: number): boolean {
     checkInt('word', word, 0, 0xffffffff);
-    this.views.sync();
+    if (this.twin) this.views.sync();
     for (;;) {
       const r = this.core.mp_put_word(this.address, this.scratch, word);
       if (r === 0) return true;
@@ -345,7 +359,7 @@ export class MpscPbuf {
     checkInt('ext', ext, 0, 0xffffffff);
     // Zephyr would loop for ever (pad, drop the padding, pad again…).
     if (this.size < 2) throw new RangeError(`putWordExt needs a buffer of at least 2 words, this one has ${this.size}`);
-    this.views.sync();
+    if (this.twin) this.views.sync();
     for (;;) {
       const r = this.core.mp_put_word_ext(this.address, this.scratch, word, ext);
       if (r === 0) return true;
@@ -368,7 +382,7 @@ export class MpscPbuf {
     checkWords('src', src);
     checkWindow('src', src.length, start, end);
     const wlen = checkInt('putData length (end - start)', end - start, 1, this.size);
-    this.views.sync();
+    if (this.twin) this.views.sync();
     for (;;) {
       const off = this.core.mp_alloc(this.address, this.scratch, wlen, MP_MODE_PUT);
       if (off >= 0) {
@@ -411,7 +425,7 @@ export class MpscPbuf {
    * ```
    */
   claim(): number | null {
-    this.views.sync();
+    if (this.twin) this.views.sync();
     const r = this.core.mp_claim(this.address);
     if (r >= 0) return r;
     if (r === MP_ERR_CLAIMED) {
@@ -431,7 +445,7 @@ export class MpscPbuf {
    */
   free(packet: number): void {
     checkInt('packet', packet, 0, this.size - 1);
-    this.views.sync();
+    if (this.twin) this.views.sync();
     if (this.core.mp_free(this.address, packet) !== 0) {
       throw new RangeError(`packet ${packet} is not the claimed packet`);
     }

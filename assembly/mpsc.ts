@@ -259,29 +259,22 @@ export function mp_post_drop(cb: usize, scr: usize): void {
 }
 
 /**
- * One call of mpsc_pbuf_alloc's loop, up to the next host action. Returns
- * the word offset of the new packet (its valid and busy bits cleared),
- * MP_DROPPED_R (the packet at scratch MP_SCR_DROP was dropped: notify and
- * call again), MP_WAIT (mode MP_MODE_WAIT only: wait for a free, call again)
- * or MP_FAIL. `wlen` is from 1 to size (the host checks).
+ * The loop that mpsc_pbuf_alloc, put_word, put_word_ext and put_data share:
+ * pad the tail with a skip packet when the request does not fit before the
+ * end of storage (even if the allocation then fails), otherwise drop, wait or
+ * fail. Returns the word offset of `wlen` free words at tmp_wr with the lock
+ * HELD, or a negative step result with the lock released. (Zephyr's
+ * put_word ignores the wrap flag; with one word that changes nothing, since
+ * the space up to the end of storage is never 0 unless FULL.)
  */
-export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
+@inline function reserve(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
   while (true) {
     lock(cb);
     postDrop(cb, scr);
     const fs = freeSpace(cb);
     const f = fs & 0x7fffffff;
-    if (f >= wlen) {
-      const off = load<u32>(cb, MP_TMP_WR);
-      const item = hdrAt(cb, off);
-      store<u32>(item, load<u32>(item) & ~(MP_VALID | MP_BUSY));
-      tmpWrInc(cb, wlen);
-      unlock(cb);
-      return <i32>off;
-    }
+    if (f >= wlen) return <i32>load<u32>(cb, MP_TMP_WR);
     if (fs & 0x80000000) {
-      // The tail is too short: pad it with a skip packet, even if the
-      // allocation then fails.
       addSkip(cb, f);
       unlock(cb);
       continue;
@@ -289,6 +282,23 @@ export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
     const r = noRoom(cb, scr, f, mode);
     if (r != 0) return r;
   }
+}
+
+/**
+ * One call of mpsc_pbuf_alloc's loop, up to the next host action. Returns
+ * the word offset of the new packet (its valid and busy bits cleared),
+ * MP_DROPPED_R (the packet at scratch MP_SCR_DROP was dropped: notify and
+ * call again), MP_WAIT (mode MP_MODE_WAIT only: wait for a free, call again)
+ * or MP_FAIL. `wlen` is from 1 to size (the host checks).
+ */
+export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
+  const off = reserve(cb, scr, wlen, mode);
+  if (off < 0) return off;
+  const item = hdrAt(cb, off);
+  store<u32>(item, load<u32>(item) & ~(MP_VALID | MP_BUSY));
+  tmpWrInc(cb, wlen);
+  unlock(cb);
+  return off;
 }
 
 /**
@@ -329,57 +339,35 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void
   unlock(cb);
 }
 
+/** The end of put_word/put_word_ext: the packet at tmp_wr is written; publish it. Releases the lock. */
+@inline function putDone(cb: usize, off: u32, wlen: u32): i32 {
+  setLen(cb, off, wlen);
+  tmpWrInc(cb, wlen);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), wlen), MP_WR);
+  maxUsageUpdate(cb);
+  unlock(cb);
+  return 0;
+}
+
 /**
  * One call of mpsc_pbuf_put_word's loop. Returns 0 (stored), MP_DROPPED_R
  * (notify and call again) or MP_FAIL (no room: the word is lost and counted).
  */
 export function mp_put_word(cb: usize, scr: usize, word: u32): i32 {
-  while (true) {
-    lock(cb);
-    postDrop(cb, scr);
-    // One word always fits before the end of storage: the wrap flag is moot.
-    if ((freeSpace(cb) & 0x7fffffff) != 0) {
-      const off = load<u32>(cb, MP_TMP_WR);
-      setLen(cb, off, 1);
-      store<u32>(hdrAt(cb, off), word);
-      tmpWrInc(cb, 1);
-      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), 1), MP_WR);
-      maxUsageUpdate(cb);
-      unlock(cb);
-      return 0;
-    }
-    const r = noRoom(cb, scr, 0, MP_MODE_PUT);
-    if (r != 0) return r;
-  }
+  const off = reserve(cb, scr, 1, MP_MODE_PUT);
+  if (off < 0) return off;
+  store<u32>(hdrAt(cb, off), word);
+  return putDone(cb, off, 1);
 }
 
 /** One call of mpsc_pbuf_put_word_ext's loop (2 words, as on wasm32); results as mp_put_word. */
 export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32 {
-  while (true) {
-    lock(cb);
-    postDrop(cb, scr);
-    const fs = freeSpace(cb);
-    const f = fs & 0x7fffffff;
-    if (f >= 2) {
-      const off = load<u32>(cb, MP_TMP_WR);
-      const item = hdrAt(cb, off);
-      setLen(cb, off, 2);
-      store<u32>(item, word);
-      store<u32>(item, ext, 4);
-      tmpWrInc(cb, 2);
-      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), 2), MP_WR);
-      maxUsageUpdate(cb);
-      unlock(cb);
-      return 0;
-    }
-    if (fs & 0x80000000) {
-      addSkip(cb, f);
-      unlock(cb);
-      continue;
-    }
-    const r = noRoom(cb, scr, f, MP_MODE_PUT);
-    if (r != 0) return r;
-  }
+  const off = reserve(cb, scr, 2, MP_MODE_PUT);
+  if (off < 0) return off;
+  const item = hdrAt(cb, off);
+  store<u32>(item, word);
+  store<u32>(item, ext, 4);
+  return putDone(cb, off, 2);
 }
 
 /**

@@ -187,6 +187,34 @@ export function mpscJs(v: Views): MpscCore {
     return r === DROP_AGAIN ? 0 : MP_FAIL;
   }
 
+  /** See reserve() in assembly/mpsc.ts: an offset with the lock held, or a negative result. */
+  function reserve(c: number, s: number, wlen: number, mode: number): number {
+    for (;;) {
+      lock(c);
+      postDrop(c, s);
+      const fs = freeSpace(c);
+      const f = fs < 0 ? -fs - 1 : fs;
+      if (f >= wlen) return v.u32[c + TMP_WR];
+      if (fs < 0) {
+        addSkip(c, f);
+        unlock(c);
+        continue;
+      }
+      const r = noRoom(c, s, f, mode);
+      if (r !== 0) return r;
+    }
+  }
+
+  function putDone(c: number, off: number, wlen: number): number {
+    const u32 = v.u32;
+    setLen(c, off, wlen);
+    tmpWrInc(c, wlen);
+    u32[c + WR] = idxInc(c, u32[c + WR], wlen);
+    maxUsageUpdate(c);
+    unlock(c);
+    return 0;
+  }
+
   return {
     mp_init(cb, storage, size, flags, lenMask, lens, locking) {
       v.u8.fill(0, cb, cb + MP_CB_BYTES);
@@ -209,27 +237,13 @@ export function mpscJs(v: Views): MpscCore {
     },
 
     mp_alloc(cb, scr, wlen, mode) {
-      const c = cb >>> 2, s = scr >>> 2;
-      for (;;) {
-        lock(c);
-        postDrop(c, s);
-        const fs = freeSpace(c);
-        const f = fs < 0 ? -fs - 1 : fs;
-        if (f >= wlen) {
-          const u32 = v.u32, off = u32[c + TMP_WR], item = hdr(c, off);
-          u32[item] &= ~(MP_VALID | MP_BUSY);
-          tmpWrInc(c, wlen);
-          unlock(c);
-          return off;
-        }
-        if (fs < 0) {
-          addSkip(c, f);
-          unlock(c);
-          continue;
-        }
-        const r = noRoom(c, s, f, mode);
-        if (r !== 0) return r;
-      }
+      const c = cb >>> 2;
+      const off = reserve(c, scr >>> 2, wlen, mode);
+      if (off < 0) return off;
+      v.u32[hdr(c, off)] &= ~(MP_VALID | MP_BUSY);
+      tmpWrInc(c, wlen);
+      unlock(c);
+      return off;
     },
 
     mp_commit(cb, off, wlen) {
@@ -262,51 +276,21 @@ export function mpscJs(v: Views): MpscCore {
     },
 
     mp_put_word(cb, scr, word) {
-      const c = cb >>> 2, s = scr >>> 2;
-      for (;;) {
-        lock(c);
-        postDrop(c, s);
-        if (freeSpace(c) !== 0) {
-          const u32 = v.u32, off = u32[c + TMP_WR];
-          setLen(c, off, 1);
-          u32[hdr(c, off)] = word;
-          tmpWrInc(c, 1);
-          u32[c + WR] = idxInc(c, u32[c + WR], 1);
-          maxUsageUpdate(c);
-          unlock(c);
-          return 0;
-        }
-        const r = noRoom(c, s, 0, MP_MODE_PUT);
-        if (r !== 0) return r;
-      }
+      const c = cb >>> 2;
+      const off = reserve(c, scr >>> 2, 1, MP_MODE_PUT);
+      if (off < 0) return off;
+      v.u32[hdr(c, off)] = word;
+      return putDone(c, off, 1);
     },
 
     mp_put_word_ext(cb, scr, word, ext) {
-      const c = cb >>> 2, s = scr >>> 2;
-      for (;;) {
-        lock(c);
-        postDrop(c, s);
-        const fs = freeSpace(c);
-        const f = fs < 0 ? -fs - 1 : fs;
-        if (f >= 2) {
-          const u32 = v.u32, off = u32[c + TMP_WR], item = hdr(c, off);
-          setLen(c, off, 2);
-          u32[item] = word;
-          u32[item + 1] = ext;
-          tmpWrInc(c, 2);
-          u32[c + WR] = idxInc(c, u32[c + WR], 2);
-          maxUsageUpdate(c);
-          unlock(c);
-          return 0;
-        }
-        if (fs < 0) {
-          addSkip(c, f);
-          unlock(c);
-          continue;
-        }
-        const r = noRoom(c, s, f, MP_MODE_PUT);
-        if (r !== 0) return r;
-      }
+      const c = cb >>> 2;
+      const off = reserve(c, scr >>> 2, 2, MP_MODE_PUT);
+      if (off < 0) return off;
+      const u32 = v.u32, item = hdr(c, off);
+      u32[item] = word;
+      u32[item + 1] = ext;
+      return putDone(c, off, 2);
     },
 
     mp_claim(cb) {

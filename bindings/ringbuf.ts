@@ -3,13 +3,13 @@
 
 import {
   RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES, IDX_CLAIM,
-  RB_KIND_BYTES, RB_MAX_SIZE, EINVAL, LINE, RB_DATA_WAITERS, RB_SPACE_WAITERS, IDX_TAIL,
+  RB_KIND_BYTES, RB_MAX_SIZE, EINVAL, LINE,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import { checkBytes, checkInt, checkWindow } from './errors.js';
 import { Engine } from './engine.js';
 import type { Views } from './views.js';
-import { waitFor, waitForAsync } from './wait.js';
+import { ringWait, ringWaitAsync } from './wait.js';
 
 /**
  * What another thread needs to attach to a buffer; `postMessage` can carry
@@ -85,9 +85,6 @@ export class RingBuf {
   private readonly views: Views;
   private readonly putClaimWord: number;
   private readonly getClaimWord: number;
-  /** i32 indices of the two published tails: what a waiter sleeps on. */
-  private readonly putTailWord: number;
-  private readonly getTailWord: number;
   private storageView: Uint8Array;
   /**
    * The last array given to put (src) and to get/peek (dst), and whether it
@@ -126,8 +123,6 @@ export class RingBuf {
     this.views.cover(this.storageAddress + capacity);
     this.putClaimWord = (address + RB_PUT + IDX_CLAIM) >>> 2;
     this.getClaimWord = (address + RB_GET + IDX_CLAIM) >>> 2;
-    this.putTailWord = (address + RB_PUT + IDX_TAIL) >>> 2;
-    this.getTailWord = (address + RB_GET + IDX_TAIL) >>> 2;
     this.storageView = this.views.u8.subarray(this.storageAddress, this.storageAddress + capacity);
   }
 
@@ -403,8 +398,7 @@ export class RingBuf {
    */
   waitForData(ms = Infinity, bytes = 1): boolean {
     checkInt('bytes', bytes, 1, this.capacity);
-    return waitFor('waitForData', this.views, (this.address + RB_DATA_WAITERS) >>> 2, this.putTailWord,
-      this.core.rb_size, this.address, bytes, ms);
+    return ringWait('waitForData', this.views, this.core, this.address, false, bytes, ms);
   }
 
   /**
@@ -419,8 +413,7 @@ export class RingBuf {
    */
   waitForSpace(ms = Infinity, bytes = 1): boolean {
     checkInt('bytes', bytes, 1, this.capacity);
-    return waitFor('waitForSpace', this.views, (this.address + RB_SPACE_WAITERS) >>> 2, this.getTailWord,
-      this.core.rb_space, this.address, bytes, ms);
+    return ringWait('waitForSpace', this.views, this.core, this.address, true, bytes, ms);
   }
 
   /**
@@ -434,8 +427,7 @@ export class RingBuf {
    */
   waitForDataAsync(ms = Infinity, bytes = 1): Promise<boolean> {
     checkInt('bytes', bytes, 1, this.capacity);
-    return waitForAsync(this.views, (this.address + RB_DATA_WAITERS) >>> 2, this.putTailWord,
-      this.core.rb_size, this.address, bytes, ms);
+    return ringWaitAsync(this.views, this.core, this.address, false, bytes, ms);
   }
 
   /**
@@ -447,8 +439,7 @@ export class RingBuf {
    */
   waitForSpaceAsync(ms = Infinity, bytes = 1): Promise<boolean> {
     checkInt('bytes', bytes, 1, this.capacity);
-    return waitForAsync(this.views, (this.address + RB_SPACE_WAITERS) >>> 2, this.getTailWord,
-      this.core.rb_space, this.address, bytes, ms);
+    return ringWaitAsync(this.views, this.core, this.address, true, bytes, ms);
   }
 }
 

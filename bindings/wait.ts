@@ -16,6 +16,8 @@
 //   - polling with setTimeout, where waitAsync is missing or the memory is
 //     not shared (then the other side can only be this very thread).
 
+import { RB_PUT, RB_GET, IDX_TAIL, RB_DATA_WAITERS, RB_SPACE_WAITERS } from '../assembly/layout.js';
+import type { RingCore } from './core.js';
 import type { Views } from './views.js';
 
 /** Sleep between two looks of a polling wait, in ms: short against a frame, long against a loop. */
@@ -163,4 +165,24 @@ async function waitLoopAsync(
     if (measure(cb) >= need) return true;
     if (!(await sleepOnAsync(v.i32, waiters, word, seen, deadline))) return measure(cb) >= need;
   }
+}
+
+// ── RingBuf and ItemRingBuf: one control block layout, one pair of waits ──
+
+/**
+ * @internal Blocks until the ring at `cb` has `bytes` bytes readable (the
+ * consumer's wait, `space` false: it sleeps on put.tail) or free (the
+ * producer's, `space` true: on get.tail). See {@link waitFor}.
+ */
+export function ringWait(method: string, v: Views, core: RingCore, cb: number, space: boolean, bytes: number, ms: number): boolean {
+  return space
+    ? waitFor(method, v, (cb + RB_SPACE_WAITERS) >>> 2, (cb + RB_GET + IDX_TAIL) >>> 2, core.rb_space, cb, bytes, ms)
+    : waitFor(method, v, (cb + RB_DATA_WAITERS) >>> 2, (cb + RB_PUT + IDX_TAIL) >>> 2, core.rb_size, cb, bytes, ms);
+}
+
+/** @internal The Promise form of {@link ringWait}. */
+export function ringWaitAsync(v: Views, core: RingCore, cb: number, space: boolean, bytes: number, ms: number): Promise<boolean> {
+  return space
+    ? waitForAsync(v, (cb + RB_SPACE_WAITERS) >>> 2, (cb + RB_GET + IDX_TAIL) >>> 2, core.rb_space, cb, bytes, ms)
+    : waitForAsync(v, (cb + RB_DATA_WAITERS) >>> 2, (cb + RB_PUT + IDX_TAIL) >>> 2, core.rb_size, cb, bytes, ms);
 }

@@ -2,7 +2,7 @@
 // over one shared memory, on either engine, with the waiting API.
 import { describe, expect, it } from 'vitest';
 import { createEngine, RingBuf, type Engine, type EngineKind } from '../dist/bindings/index.js';
-import { runRoles } from './util/threads.js';
+import { runRoles, startRoles } from './util/threads.js';
 
 const BOUND_MS = 60_000;
 /** A peer silent this long means a lost wake-up or a deadlock: the role fails. */
@@ -75,7 +75,8 @@ describe.each(['wasm', 'js'] as const)('RingBuf waits (%s engine)', (kind) => {
   it('waitForData sleeps until another thread commits, well before its timeout', async () => {
     const engine = await sharedEngine(kind);
     const rb = new RingBuf(engine, 256);
-    const done = runRoles([{ role: 'delayedPut', kind, module: engine.module, descriptor: rb.descriptor, delayMs: 50, bytes: 40 }], BOUND_MS);
+    const { ready, done } = startRoles([{ role: 'delayedPut', kind, module: engine.module, descriptor: rb.descriptor, delayMs: 50, bytes: 40 }], BOUND_MS);
+    await ready;
     const t0 = performance.now();
     expect(rb.waitForData(10_000, 40)).toBe(true);
     expect(performance.now() - t0).toBeLessThan(5_000);
@@ -87,7 +88,8 @@ describe.each(['wasm', 'js'] as const)('RingBuf waits (%s engine)', (kind) => {
     const engine = await sharedEngine(kind);
     const rb = new RingBuf(engine, 256);
     rb.put(new Uint8Array(256));
-    const done = runRoles([{ role: 'delayedGet', kind, module: engine.module, descriptor: rb.descriptor, delayMs: 50, bytes: 100 }], BOUND_MS);
+    const { ready, done } = startRoles([{ role: 'delayedGet', kind, module: engine.module, descriptor: rb.descriptor, delayMs: 50, bytes: 100 }], BOUND_MS);
+    await ready;
     const t0 = performance.now();
     expect(rb.waitForSpace(10_000, 100)).toBe(true);
     expect(performance.now() - t0).toBeLessThan(5_000);

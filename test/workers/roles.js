@@ -4,10 +4,11 @@
 // thread receives { role, kind, module, descriptor, ... }, runs
 // `run(data)`, and posts back what it returns.
 //
+// A role that the test must know to have started calls `data.ready()`.
 // Every role checks what it receives and throws on the first mismatch; every
 // wait has a bound (`waitMs`), so a stalled peer ends the role with an error
 // instead of hanging the test.
-import { createEngine, RingBuf } from '../../dist/bindings/index.js';
+import { createEngine, ItemRingBuf, RingBuf } from '../../dist/bindings/index.js';
 
 /** mulberry32: the same generator as test/util/prng.ts, for seeded choices in a thread. */
 export function prng(seed) {
@@ -165,6 +166,7 @@ function nap(ms) {
 /** After `delayMs`, puts `bytes` bytes of value 7: wakes a consumer waiting for data. */
 async function delayedPut(data) {
   const rb = RingBuf.attach(await engineFor(data), data.descriptor);
+  data.ready();
   nap(data.delayMs);
   return { put: rb.put(new Uint8Array(data.bytes).fill(7)) };
 }
@@ -172,11 +174,125 @@ async function delayedPut(data) {
 /** After `delayMs`, discards `bytes` bytes: wakes a producer waiting for space. */
 async function delayedGet(data) {
   const rb = RingBuf.attach(await engineFor(data), data.descriptor);
+  data.ready();
   nap(data.delayMs);
   return { got: rb.discard(data.bytes) };
 }
 
-const roles = { bytesProducer, bytesConsumer, delayedPut, delayedGet };
+/**
+ * The payload of item `seq` with `n` words: [seq, x1 … x(n-2), fnv of the
+ * words before it], its type and value are seq's low 16 and next 8 bits.
+ */
+function fillItem(out, at, seq, n) {
+  out[at] = seq;
+  let x = Math.imul(seq, 0x9e3779b1) | 1, h = 0x811c9dc5 ^ seq;
+  for (let i = 1; i < n - 1; i++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    out[at + i] = x;
+    h = Math.imul(h ^ x, 0x01000193);
+  }
+  out[at + n - 1] = h;
+}
+
+/** Checks item `seq` as the consumer got it; throws on the first difference. */
+function checkItem(got, at, seq, n, type, value, expect) {
+  if (type !== (seq & 0xffff) || value !== ((seq >>> 16) & 0xff)) {
+    throw new Error(`consumer: item ${seq} has type ${type} value ${value}`);
+  }
+  if (n < 2) throw new Error(`consumer: item ${seq} has ${n} words`);
+  fillItem(expect, 0, seq, n);
+  for (let i = 0; i < n; i++) {
+    if (got[at + i] !== expect[i]) throw new Error(`consumer: item ${seq} word ${i} is ${got[at + i]}, expected ${expect[i]}`);
+  }
+}
+
+/**
+ * Item producer: items 0 to `items`-1 of 2 to 255 payload words, one by one
+ * through put() or several at a time through putBatch(); sleeps in
+ * waitForSpace() when full. (A count, not bytes, ends both sides: a batch
+ * may reach the consumer in pieces.)
+ */
+async function itemsProducer(data) {
+  const rb = ItemRingBuf.attach(await engineFor(data), data.descriptor);
+  const rand = prng(data.seed);
+  const one = new Uint32Array(255);
+  const batch = new Uint32Array(8 * 256);
+  let sent = 0, seq = 0, waits = 0;
+  while (seq < data.items) {
+    if ((rand() & 3) !== 0) {
+      const n = 2 + (rand() % 254);
+      fillItem(one, 0, seq, n);
+      while (rb.put(seq & 0xffff, (seq >>> 16) & 0xff, one, 0, n) !== 0) {
+        waits++;
+        wake(rb, (ms) => rb.waitForSpace(ms, 1 + n), data, `producer at item ${seq}`);
+      }
+      sent += 4 * (1 + n);
+      seq++;
+      continue;
+    }
+    let end = 0;
+    const first = seq;
+    for (let k = Math.min(1 + (rand() % 8), data.items - seq); k > 0; k--, seq++) {
+      const n = 2 + (rand() % 254);
+      batch[end] = ItemRingBuf.header(seq & 0xffff, (seq >>> 16) & 0xff, n);
+      fillItem(batch, end + 1, seq, n);
+      end += 1 + n;
+    }
+    let done = 0;
+    while (done < end) {
+      const w = rb.putBatch(batch, done, end);
+      done += w;
+      if (done < end) {
+        waits++;
+        wake(rb, (ms) => rb.waitForSpace(ms, 1 + ItemRingBuf.headerWords(batch[done])), data, `producer at batch ${first}`);
+      }
+    }
+    sent += 4 * end;
+  }
+  return { items: seq, bytes: sent, waits };
+}
+
+/** Item consumer: get() and getBatch() in turn, checking every item's type, value, length, words and order. */
+async function itemsConsumer(data) {
+  const rb = ItemRingBuf.attach(await engineFor(data), data.descriptor);
+  const rand = prng(data.seed ^ 0x5eed);
+  const out = new Uint32Array(255);
+  const batch = new Uint32Array(4096);
+  const expect = new Uint32Array(255);
+  let got = 0, seq = 0, waits = 0;
+  while (seq < data.items) {
+    if ((rand() & 1) === 0) {
+      const n = rb.get(out);
+      if (n === ItemRingBuf.EAGAIN) {
+        waits++;
+        wake(rb, (ms) => rb.waitForData(ms), data, 'consumer');
+        continue;
+      }
+      if (n !== rb.itemWords) throw new Error(`consumer: get returned ${n}, itemWords ${rb.itemWords}`);
+      checkItem(out, 0, seq, n, rb.itemType, rb.itemValue, expect);
+      got += 4 * (1 + n);
+      seq++;
+      continue;
+    }
+    const w = rb.getBatch(batch, 0, 256 + (rand() % (batch.length - 256)));
+    if (w < 0) throw new Error(`consumer: getBatch returned ${w}`);
+    if (w === 0) {
+      waits++;
+      wake(rb, (ms) => rb.waitForData(ms), data, 'consumer');
+      continue;
+    }
+    for (let at = 0; at < w; seq++) {
+      const h = batch[at], n = ItemRingBuf.headerWords(h);
+      if (at + 1 + n > w) throw new Error(`consumer: batch cut item ${seq}`);
+      checkItem(batch, at + 1, seq, n, ItemRingBuf.headerType(h), ItemRingBuf.headerValue(h), expect);
+      at += 1 + n;
+    }
+    got += 4 * w;
+  }
+  return { items: seq, bytes: got, waits };
+}
+
+const roles = { bytesProducer, bytesConsumer, delayedPut, delayedGet, itemsProducer, itemsConsumer };
 
 /** Runs the role `data.role` and returns its result (posted back by the wrapper). */
 export async function run(data) {

@@ -27,14 +27,27 @@ function fail(message) {
 // Every checksum lands here and is printed, so no work can be dropped as dead.
 let sink = 0;
 
+// The clock. 'cpu' (the default for single-thread cases) is the CPU time of
+// this process (getrusage: user + system, microsecond resolution), so time
+// spent descheduled on a busy machine is not counted, as in
+// zephyr-native-bench.md. 'wall' (hrtime) is for cases with other threads
+// (spec.clock === 'wall'), whose CPU time would add up across threads.
+const clock = opts.clock ?? spec.clock ?? 'cpu';
+const now = clock === 'wall'
+  ? () => Number(process.hrtime.bigint())
+  : () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) * 1000;
+  };
+
 /** Runs step(n) once, awaiting it only if it returned a Promise; returns elapsed ns. */
 async function timed(step, n) {
-  const t0 = process.hrtime.bigint();
+  const t0 = now();
   let r = step(n);
   if (r !== null && typeof r === 'object' && typeof r.then === 'function') r = await r;
-  const t1 = process.hrtime.bigint();
+  const t1 = now();
   sink = (sink + (Number(r) | 0)) | 0;
-  return Number(t1 - t0);
+  return t1 - t0;
 }
 
 /** Doubles n until one call takes at least a quarter of a sample, then scales to a full sample. */
@@ -81,9 +94,13 @@ async function heapPerOp(step, ops) {
 const made = await factory();
 const step = typeof made === 'function' ? made : made.step;
 
-// Warm-up: let the optimising compiler settle before anything is timed.
-let n = await calibrate(step);
+// Warm-up: first many short calls, so that V8 optimises the step function
+// as a whole, with full feedback, rather than only on-stack-replacing its
+// loop while the feedback is young (which left some processes 4-10x slower
+// and allocating, depending on when OSR struck); then full-size calls.
 const warmEnd = performance.now() + opts.warmupMs;
+for (let i = 0; i < (opts.shortCalls ?? 2000) && performance.now() < warmEnd; i++) await timed(step, 16);
+let n = await calibrate(step);
 while (performance.now() < warmEnd) await timed(step, n);
 n = await calibrate(step);
 
@@ -93,5 +110,5 @@ for (let i = 0; i < opts.samples; i++) nsPerOp.push((await timed(step, n)) / n);
 const heap = globalThis.gc ? await heapPerOp(step, Math.min(opts.heapOps, Math.max(n, 1000))) : null;
 if (typeof made === 'object' && typeof made.close === 'function') await made.close();
 
-process.stdout.write(JSON.stringify({ case: caseId, impl: implName, batch: n, nsPerOp, heapBytesPerOp: heap, sink }) + '\n');
+process.stdout.write(JSON.stringify({ case: caseId, impl: implName, clock, batch: n, nsPerOp, heapBytesPerOp: heap, sink }) + '\n');
 process.exit(0);

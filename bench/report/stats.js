@@ -29,6 +29,7 @@ export function summarize(c, impl, runs) {
     min: round3(Math.min(...all)),
     max: round3(Math.max(...all)),
     runs: all.length,
+    clock: runs[0].clock,
     processMedians: runs.map((r) => round3(median(r.nsPerOp))),
     heapBytesPerOp: heap,
   };

@@ -188,7 +188,9 @@ export class RingBuf {
    */
   put(src: Uint8Array, start = 0, end = src?.length): number {
     checkBytes('src', src);
-    checkWindow('src', src.length, start, end);
+    // The whole array is always a valid window: skip the check (and the
+    // argument names it builds) on the common call.
+    if (start !== 0 || end !== src.length) checkWindow('src', src.length, start, end);
     const v = this.views, cb = this.address, core = this.core;
     v.sync();
     const n = end - start;
@@ -238,7 +240,7 @@ export class RingBuf {
 
   private read(dst: Uint8Array, start: number, end: number, peek: boolean): number {
     checkBytes('dst', dst);
-    checkWindow('dst', dst.length, start, end);
+    if (start !== 0 || end !== dst.length) checkWindow('dst', dst.length, start, end);
     const v = this.views, cb = this.address, core = this.core;
     v.sync();
     const n = end - start;

@@ -8,7 +8,7 @@
 // Every role checks what it receives and throws on the first mismatch; every
 // wait has a bound (`waitMs`), so a stalled peer ends the role with an error
 // instead of hanging the test.
-import { createEngine, ItemRingBuf, RingBuf } from '../../dist/bindings/index.js';
+import { createEngine, ItemRingBuf, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 
 /** mulberry32: the same generator as test/util/prng.ts, for seeded choices in a thread. */
 export function prng(seed) {
@@ -292,7 +292,126 @@ async function itemsConsumer(data) {
   return { items: seq, bytes: got, waits };
 }
 
-const roles = { bytesProducer, bytesConsumer, delayedPut, delayedGet, itemsProducer, itemsConsumer };
+// ── MpscPbuf ─────────────────────────────────────────────────────────────
+// Buffers are made with lengthBits 9: a header is valid (bit 0), busy (1),
+// length (2..10), producer id (11..12) and sequence number (13..31), so
+// every packet, even a 1-word putWord, says whose it is and where it goes.
+
+/** Word `i` (1 ≤ i < wlen) of packet (id, seq): the last one is a checksum of the others. */
+function packetWord(id, seq, wlen, i) {
+  let x = Math.imul(seq + 1, 0x9e3779b1) ^ Math.imul(id + 1, 0x85ebca6b) ^ wlen;
+  if (i < wlen - 1 || wlen === 2) return Math.imul(x ^ i, 0xc2b2ae35) >>> 0;
+  let h = 0x811c9dc5;
+  for (let j = 1; j < wlen - 1; j++) h = Math.imul(h ^ packetWord(id, seq, wlen, j), 0x01000193);
+  return h >>> 0;
+}
+
+const mpHeader = (id, seq, wlen) => ((wlen << 2) | (id << 11) | (seq << 13)) >>> 0;
+
+/**
+ * One MpscPbuf producer: packets 0 to `count`-1 of producer `id`, each sent
+ * through alloc+commit, putData, putWord or putWordExt at random, with 1 to
+ * 48 words. Without overwrite every packet must get in: a timed alloc waits
+ * for a free (bounded by waitMs); the put calls, which never wait, retry
+ * after a short nap. In overwrite mode allocations drop the oldest packets;
+ * the drop callback records each one (producer, sequence number) in `drops`.
+ */
+async function mpscProducer(data) {
+  const { id, count, overwrite } = data;
+  const drops = Array.from({ length: data.producers }, () => new Uint8Array(count));
+  let dropCalls = 0;
+  const engine = await engineFor(data);
+  let words;
+  const pb = MpscPbuf.attach(engine, data.descriptor, {
+    onDrop: (off) => {
+      const h = words[off];
+      if ((h & 1) !== 0) throw new Error(`producer ${id}: dropped packet at ${off} still has its valid bit`);
+      drops[(h >>> 11) & 3][h >>> 13]++;
+      dropCalls++;
+    },
+  });
+  words = pb.words;
+  const rand = prng(data.seed + id);
+  const src = new Uint32Array(48);
+  let naps = 0;
+  const retry = (what, seq) => {
+    naps++;
+    if (naps * 0.05 > data.waitMs) throw new Error(`producer ${id}: ${what} of packet ${seq} never found room`);
+    nap(0.05);
+  };
+  data.ready();
+  for (let seq = 0; seq < count; seq++) {
+    const how = rand() % 10;
+    if (how === 0) {
+      while (!pb.putWord((1 | mpHeader(id, seq, 1)) >>> 0)) retry('putWord', seq);
+    } else if (how === 1) {
+      while (!pb.putWordExt((1 | mpHeader(id, seq, 2)) >>> 0, packetWord(id, seq, 2, 1))) retry('putWordExt', seq);
+    } else if (how <= 4) {
+      const wlen = 1 + (rand() % 48);
+      src[0] = (1 | mpHeader(id, seq, wlen)) >>> 0;
+      for (let i = 1; i < wlen; i++) src[i] = packetWord(id, seq, wlen, i);
+      while (!pb.putData(src, 0, wlen)) retry('putData', seq);
+    } else {
+      const wlen = 1 + (rand() % 48);
+      let p;
+      while ((p = pb.alloc(wlen, overwrite ? 0 : data.waitMs)) === null) {
+        if (!overwrite) throw new Error(`producer ${id}: alloc(${wlen}) of packet ${seq} timed out after ${data.waitMs} ms`);
+        retry('alloc', seq); // every packet claimed or uncommitted: nothing to drop yet
+      }
+      words = pb.words;
+      for (let i = 1; i < wlen; i++) words[p + i] = packetWord(id, seq, wlen, i);
+      words[p] = mpHeader(id, seq, wlen);
+      pb.commit(p);
+    }
+  }
+  Atomics.add(new Int32Array(data.done), 0, 1);
+  return { id, count, naps, dropCalls, drops };
+}
+
+/**
+ * The MpscPbuf consumer: claims and frees until every producer is done and
+ * nothing is left, checking each packet's words and that every producer's
+ * sequence numbers rise (by exactly 1 without overwrite). Returns, per
+ * producer, how often each sequence number was delivered.
+ */
+async function mpscConsumer(data) {
+  const { count, overwrite, producers } = data;
+  const pb = MpscPbuf.attach(await engineFor(data), data.descriptor);
+  const delivered = Array.from({ length: producers }, () => new Uint8Array(count));
+  const last = new Array(producers).fill(-1);
+  const done = new Int32Array(data.done);
+  let idle = 0, packets = 0;
+  data.ready();
+  for (;;) {
+    const p = pb.claim();
+    if (p === null) {
+      if (Atomics.load(done, 0) === producers && pb.claim() === null && !pb.isPending) break;
+      if (++idle * 0.05 > data.waitMs) throw new Error(`consumer: nothing to claim for ${data.waitMs} ms`);
+      nap(0.05);
+      continue;
+    }
+    idle = 0;
+    const w = pb.words, h = w[p];
+    const wlen = (h >>> 2) & 511, id = (h >>> 11) & 3, seq = h >>> 13;
+    if ((h & 3) !== 3) throw new Error(`consumer: claimed header 0x${h.toString(16)} is not valid and busy`);
+    if (id >= producers || seq >= count || wlen < 1 || wlen > 48) throw new Error(`consumer: bad header 0x${h.toString(16)}`);
+    if (overwrite ? seq <= last[id] : seq !== last[id] + 1) {
+      throw new Error(`consumer: producer ${id} packet ${seq} after ${last[id]}`);
+    }
+    last[id] = seq;
+    for (let i = 1; i < wlen; i++) {
+      if (w[p + i] !== packetWord(id, seq, wlen, i)) throw new Error(`consumer: producer ${id} packet ${seq} word ${i} torn`);
+    }
+    delivered[id][seq]++;
+    packets++;
+    pb.free(p);
+  }
+  return { packets, delivered, dropped: pb.dropped };
+}
+
+const roles = {
+  bytesProducer, bytesConsumer, delayedPut, delayedGet, itemsProducer, itemsConsumer, mpscProducer, mpscConsumer,
+};
 
 /** Runs the role `data.role` and returns its result (posted back by the wrapper). */
 export async function run(data) {

@@ -1,0 +1,70 @@
+// MpscPbuf across threads: three producer threads and one consumer thread on
+// one buffer in a shared memory, on either engine and mixed. Every packet
+// says who sent it and its sequence number, and carries a checksum.
+import { describe, expect, it } from 'vitest';
+import { createEngine, MpscPbuf, type EngineKind } from '../dist/bindings/index.js';
+import { startRoles } from './util/threads.js';
+
+const BOUND_MS = 90_000;
+/** A thread that makes no progress this long is stuck: it fails. */
+const WAIT_MS = 20_000;
+const COUNT = 200_000;
+const seed = Number(process.env.WRB_SEED ?? Date.now() % 2 ** 32);
+
+interface ProducerResult { id: number; naps: number; dropCalls: number; drops: Uint8Array[] }
+interface ConsumerResult { packets: number; delivered: Uint8Array[]; dropped: number }
+
+async function stress(producerKinds: EngineKind[], consumerKind: EngineKind, size: number, overwrite: boolean) {
+  const engine = await createEngine('wasm', { shared: true });
+  const pb = new MpscPbuf(engine, size, { overwrite, lengthBits: 9 });
+  const common = {
+    descriptor: pb.descriptor, module: engine.module, count: COUNT, overwrite, seed, waitMs: WAIT_MS,
+    producers: producerKinds.length, done: new SharedArrayBuffer(4),
+  };
+  const { done } = startRoles<ProducerResult | ConsumerResult>([
+    { ...common, role: 'mpscConsumer', kind: consumerKind },
+    ...producerKinds.map((kind, id) => ({ ...common, role: 'mpscProducer', kind, id })),
+  ], BOUND_MS);
+  const [consumer, ...producers] = await done;
+  return { pb, consumer: consumer as ConsumerResult, producers: producers as ProducerResult[] };
+}
+
+/** For every producer and sequence number: times delivered + times dropped (by any producer). */
+function outcomes(consumer: ConsumerResult, producers: ProducerResult[]): { id: number; seq: number; n: number }[] {
+  const bad = [];
+  for (let id = 0; id < producers.length; id++) {
+    for (let seq = 0; seq < COUNT; seq++) {
+      let n = consumer.delivered[id][seq];
+      for (const p of producers) n += p.drops[id][seq];
+      if (n !== 1) bad.push({ id, seq, n });
+    }
+  }
+  return bad;
+}
+
+describe(`MpscPbuf: 3 producer threads x ${COUNT} packets, 1 consumer thread (seed ${seed})`, () => {
+  it.each([
+    [['wasm', 'wasm', 'wasm'], 'wasm'],
+    [['js', 'js', 'js'], 'js'],
+    [['wasm', 'js', 'wasm'], 'js'],
+  ] as const)('no overwrite, producers %j, consumer %s: every packet once, in order, intact', async (pk, ck) => {
+    const { pb, consumer, producers } = await stress([...pk], ck, 4096, false);
+    expect(consumer.packets).toBe(3 * COUNT);
+    expect(outcomes(consumer, producers).slice(0, 5)).toEqual([]);
+    expect(consumer.dropped).toBe(0);
+    expect(pb.utilization).toBe(0);
+  });
+
+  it.each([
+    [['wasm', 'wasm', 'wasm'], 'wasm'],
+    [['js', 'wasm', 'js'], 'wasm'],
+  ] as const)('overwrite, producers %j, consumer %s: delivered + dropped = produced, never both, never torn', async (pk, ck) => {
+    const { pb, consumer, producers } = await stress([...pk], ck, 1024, true);
+    const dropCalls = producers.reduce((a, p) => a + p.dropCalls, 0);
+    expect(outcomes(consumer, producers).slice(0, 5)).toEqual([]);
+    expect(consumer.packets + dropCalls).toBe(3 * COUNT);
+    expect(pb.dropped).toBe(dropCalls);
+    expect(dropCalls).toBeGreaterThan(0);
+    expect(pb.utilization).toBe(0);
+  });
+});

@@ -20,13 +20,33 @@ import { mayBlockHere, waitForFree, waitForFreeAsync } from './mpsc-wait.js';
 import { attachAddress, type BufferDescriptor } from './ringbuf.js';
 import type { Views } from './views.js';
 
-/** Called with the word offset of each packet dropped to make room; the header's valid bit is already clear. */
+/**
+ * Called with the word offset of each packet dropped to make room; the
+ * header's valid bit is already clear, the rest of the packet is intact.
+ * @example
+ * ```ts
+ * const onDrop: DropCallback = (off) => { lostIds.push(pb.words[off + 1]); };
+ * ```
+ */
 export type DropCallback = (offset: number) => void;
 
-/** Returns the length in words of the packet whose header is at `offset` (Zephyr's get_wlen). */
+/**
+ * Returns the length in words of the packet whose header is at `offset`
+ * (Zephyr's get_wlen), for headers that keep it somewhere else than bits 2..
+ * @example
+ * ```ts
+ * const getWlen: WlenFunction = (off) => pb.words[off] >>> 24;   // length in the top byte
+ * ```
+ */
 export type WlenFunction = (offset: number) => number;
 
-/** Options of {@link MpscPbuf} that every handle has its own of. */
+/**
+ * Options of {@link MpscPbuf} that every handle has its own of.
+ * @example
+ * ```ts
+ * const pb = MpscPbuf.attach(engine, desc, { onDrop: (off) => {}, mayBlock: false });
+ * ```
+ */
 export interface MpscHandleOptions {
   /**
    * Called for every packet dropped in overwrite mode, oldest first, with the
@@ -49,7 +69,13 @@ export interface MpscHandleOptions {
   mayBlock?: boolean;
 }
 
-/** Options of a new {@link MpscPbuf}. */
+/**
+ * Options of a new {@link MpscPbuf}.
+ * @example
+ * ```ts
+ * new MpscPbuf(engine, 4096, { overwrite: true, maxUtilization: true, lengthBits: 9 });
+ * ```
+ */
 export interface MpscPbufOptions extends MpscHandleOptions {
   /** When full, drop the oldest packets (MPSC_PBUF_MODE_OVERWRITE). Default false: allocation fails. */
   overwrite?: boolean;

@@ -38,8 +38,8 @@ const MAX_CAPACITY = Math.floor(RB_MAX_SIZE / 4);
  * one engine share it, since calls in one thread never overlap.
  */
 const STAGE_OFFSET = 64;
-/** Staging room in words: four largest items, so a batch chunk always holds one. */
-const STAGE_WORDS = 1024;
+/** Staging room in words (16 KiB): a batch of 64 items of 32 words goes in one chunk, and any chunk holds the largest item. */
+const STAGE_WORDS = 4096;
 const scratchOf = new WeakMap<Engine, number>();
 
 function scratch(engine: Engine): number {
@@ -59,10 +59,10 @@ const LOOP_COPY_WORDS = 64;
 
 /** Copies `n` words from `src[from..]` into `u32` at word index `to`, creating no view for whole arrays or short pieces. */
 function copyIn(u32: Uint32Array, to: number, src: Uint32Array, from: number, n: number): void {
-  if (from === 0 && n === src.length) {
-    u32.set(src, to);
-  } else if (n <= LOOP_COPY_WORDS) {
+  if (n <= LOOP_COPY_WORDS) {
     for (let i = 0; i < n; i++) u32[to + i] = src[from + i];
+  } else if (from === 0 && n === src.length) {
+    u32.set(src, to);
   } else {
     u32.set(src.subarray(from, from + n), to);
   }
@@ -357,7 +357,7 @@ export class ItemRingBuf {
 
   /**
    * Stores as many leading items of `records[start, end)` as fit, in one
-   * call per up to 1024 words (one core call in all when the records lie in
+   * call per up to 4096 words (one core call in all when the records lie in
    * the engine's memory). The records are in storage format:
    * `[header, payload…]*`, see {@link ItemRingBuf.header}. Returns the words
    * stored, a multiple of whole records (0 when not even the first fits):
@@ -386,12 +386,11 @@ export class ItemRingBuf {
     if (bad !== null) throw bad;
     let done = start;
     while (done < end) {
-      // A chunk of whole records that fits the staging area.
-      let stop = done;
-      while (stop < end) {
-        const w = recordWords(records[stop]);
-        if (stop + w - done > STAGE_WORDS) break;
-        stop += w;
+      // A chunk of whole records that fits the staging area (all of them, usually).
+      let stop = end;
+      if (end - done > STAGE_WORDS) {
+        stop = done;
+        for (let w = recordWords(records[stop]); stop + w - done <= STAGE_WORDS; w = recordWords(records[stop])) stop += w;
       }
       const n = stop - done;
       copyIn(v.u32, this.stageWord, records, done, n);

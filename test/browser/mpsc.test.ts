@@ -4,6 +4,7 @@
 // and in order per producer, or (overwrite) counted as dropped.
 import { describe, expect, test } from 'vitest';
 import { createEngine, MpscPbuf } from '../../dist/bindings/index.js';
+import { role } from './roles.js';
 
 const PRODUCERS = ['wasm', 'js', 'wasm'] as const;
 const COUNT = 4_000;
@@ -70,8 +71,11 @@ async function run(consumer: 'wasm' | 'js', size: number, overwrite: boolean): P
   return { received, bad, refused, dropped: pb.dropped, lost: pb.lost, pending: pb.isPending };
 }
 
-describe.each(['wasm', 'js'] as const)('MpscPbuf, 3 Web Worker producers, main-thread consumer on %s', (consumer) => {
-  test.each([256, 1000])('without overwrite every packet arrives, in order and intact (%i words)', async (size) => {
+describe('MpscPbuf, 3 Web Worker producers (wasm, js, wasm), consumer on the main thread', () => {
+  test.each([
+    ['wasm', 256],
+    ['js', 1000],
+  ] as const)('without overwrite every packet arrives, in order and intact (%s consumer, %i words)', async (consumer, size) => {
     const r = await run(consumer, size, false);
     expect(r.bad).toEqual([]);
     expect(r.received).toEqual(PRODUCERS.map(() => COUNT));
@@ -81,10 +85,56 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf, 3 Web Worker producers, main-t
     expect(r.pending).toBe(false);
   });
 
-  test('with overwrite every packet is received or counted as dropped', async () => {
+  test.each(['wasm', 'js'] as const)('with overwrite every packet is received or counted as dropped (%s consumer)', async (consumer) => {
     const r = await run(consumer, 256, true);
     expect(r.bad).toEqual([]);
     expect(r.received.reduce((a, b) => a + b) + r.dropped).toBe(PRODUCERS.length * COUNT);
     expect(r.pending).toBe(false);
+  });
+});
+
+// The Node stress test's roles (test/workers/roles.js), in Web Workers: three
+// producers (alloc+commit, putData, putWord, putWordExt, 1 to 48 words) and a
+// consumer worker that checks every packet's words and order.
+describe('MpscPbuf, 3 Web Worker producers and a Web Worker consumer (the Node stress roles)', () => {
+  const N = 20_000;
+  const seed = 1234;
+
+  async function stress(producerKinds: ('wasm' | 'js')[], consumerKind: 'wasm' | 'js', size: number, overwrite: boolean) {
+    const engine = await createEngine('wasm', { shared: true });
+    const pb = new MpscPbuf(engine, size, { overwrite, lengthBits: 9 });
+    const common = {
+      descriptor: pb.descriptor, module: engine.module, count: N, overwrite, seed, waitMs: 10_000,
+      producers: producerKinds.length, done: new SharedArrayBuffer(4),
+    };
+    const [consumer, ...producers] = await Promise.all([
+      role({ ...common, role: 'mpscConsumer', kind: consumerKind }),
+      ...producerKinds.map((kind, id) => role({ ...common, role: 'mpscProducer', kind, id })),
+    ]);
+    // Every (producer, sequence number): delivered once or dropped once, never both, never neither.
+    const wrong: string[] = [];
+    producerKinds.forEach((_, id) => {
+      for (let seq = 0; seq < N && wrong.length < 5; seq++) {
+        const n = consumer.delivered[id][seq] + producers.reduce((a: number, p: any) => a + p.drops[id][seq], 0);
+        if (n !== 1) wrong.push(`producer ${id} packet ${seq}: ${n} times`);
+      }
+    });
+    return { pb, consumer, dropCalls: producers.reduce((a: number, p: any) => a + p.dropCalls, 0), wrong };
+  }
+
+  test('no overwrite, producers wasm/js/wasm, consumer js: every packet once, in order, intact', async () => {
+    const r = await stress(['wasm', 'js', 'wasm'], 'js', 1024, false);
+    expect(r.wrong).toEqual([]);
+    expect(r.consumer.packets).toBe(3 * N);
+    expect(r.consumer.dropped).toBe(0);
+    expect(r.pb.utilization).toBe(0);
+  });
+
+  test('overwrite, producers js/wasm/js, consumer wasm: delivered + dropped = produced', async () => {
+    const r = await stress(['js', 'wasm', 'js'], 'wasm', 512, true);
+    expect(r.wrong).toEqual([]);
+    expect(r.consumer.packets + r.dropCalls).toBe(3 * N);
+    expect(r.pb.dropped).toBe(r.dropCalls);
+    expect(r.pb.utilization).toBe(0);
   });
 });

@@ -1,0 +1,11 @@
+// Web Worker: after `delayMs`, claims and frees one packet of an MpscPbuf,
+// which must wake an allocAsync waiting on the page's main thread.
+import { createEngine, MpscPbuf } from '../../../dist/bindings/index.js';
+
+onmessage = async ({ data }) => {
+  const pb = MpscPbuf.attach(await createEngine('wasm', { memory: data.descriptor.memory, module: data.module }), data.descriptor);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, data.delayMs);
+  const p = pb.claim();
+  pb.free(p);
+  postMessage({ freed: p });
+};

@@ -50,14 +50,26 @@ async function timed(step, n) {
   return t1 - t0;
 }
 
-/** Doubles n until one call takes at least a quarter of a sample, then scales to a full sample. */
+/**
+ * Finds n such that step(n) takes about one sample: doubles n until a call
+ * takes a quarter of a sample, then rescales from each measurement until one
+ * lands within [0.7, 1.5] samples (a compile or GC spike during one short
+ * call would otherwise leave n far too small for the clock's resolution).
+ */
 async function calibrate(step) {
+  const target = opts.sampleMs * 1e6;
   let n = 1;
-  for (;;) {
-    const ns = await timed(step, n);
-    if (ns >= opts.sampleMs * 250_000 || n >= 2 ** 30) return Math.max(1, Math.round((n * opts.sampleMs * 1e6) / ns));
+  let ns = await timed(step, n);
+  while (ns < target / 4 && n < 2 ** 30) {
     n *= 2;
+    ns = await timed(step, n);
   }
+  for (let tries = 0; tries < 5; tries++) {
+    n = Math.max(1, Math.min(2 ** 30, Math.round((n * target) / Math.max(ns, 1))));
+    ns = await timed(step, n);
+    if (ns >= 0.7 * target && ns <= 1.5 * target) break;
+  }
+  return n;
 }
 
 /**

@@ -35,10 +35,10 @@ if (args.memory !== 'shared' && args.memory !== 'unshared') {
 }
 
 // Default: 3 processes × 5 samples of 40 ms after a 200 ms warm-up, ~1.5 s a
-// pair. Quick: 1 process × 3 samples of 10 ms after 30 ms, ~0.3 s a pair.
+// pair. Quick: 1 process × 3 samples of 10 ms after 100 ms, ~0.4 s a pair.
 const procs = Number(args.procs ?? (args.quick ? 1 : 3));
 const childOpts = args.quick
-  ? { sampleMs: 10, warmupMs: 30, samples: 3, heapOps: 5000 }
+  ? { sampleMs: 10, warmupMs: 100, samples: 3, heapOps: 5000 }
   : { sampleMs: 40, warmupMs: 200, samples: 5, heapOps: 20000 };
 
 const selected = cases.filter((c) => args.filter.length === 0 || args.filter.some((f) => c.id.includes(f)));

@@ -46,6 +46,7 @@ describe.each(['wasm', 'js'] as const)('packet-buffer trace fixtures on the %s e
       'put_word_raw 0x805',
       'maxutil',
       'pending',
+      'pending 1',                // 19: too many arguments
       'mp_init 4 nodrop_cb overwrite',
       'maxutil',
       'put_word 1', 'put_word 2', 'put_word 3', 'put_word 4', 'put_word 5',
@@ -70,6 +71,7 @@ describe.each(['wasm', 'js'] as const)('packet-buffer trace fixtures on the %s e
       'put_word_raw',
       'maxutil 0 max=12',
       'pending 1',
+      'error 19 unexpected argument 1',
       'mp_init size=4 flags=0x3 ext_len=2',
       'maxutil -95',
       'put_word', 'put_word', 'put_word', 'put_word', 'put_word',

@@ -8,7 +8,7 @@
 
 import { MpscPbuf } from '../../bindings/index.js';
 import { num, optNum, hex32 } from './tokens.js';
-import { TraceError, type OpFamily } from './types.js';
+import { TraceError, type OpFamily, type OpHandler, type TraceContext } from './types.js';
 
 /** put_word_ext's length on wasm32: one header word plus one 32-bit pointer. */
 const EXT_LEN = 2;
@@ -19,7 +19,26 @@ const LEN_MASK = (1 << LEN_BITS) - 1;
 const header = (valid: number, len: number, tag: number): number =>
   (valid | (len << 2) | (tag << TAG_SHIFT)) >>> 0;
 
+/** How many arguments each op takes at most; a line with more is an error. */
+const MAX_ARGS: Record<string, number> = {
+  mp_init: 4, alloc: 3, set_len: 2, commit: 1, claim: 0, free: 1, put_word: 1, put_word_raw: 1,
+  put_word_ext: 2, put_data: 2, pending: 0, util: 0, maxutil: 0, mp_state: 0, mp_mem: 2,
+};
+
 export const mpscOps: OpFamily = (ctx) => {
+  const ops = handlers(ctx);
+  const checked: Record<string, OpHandler> = {};
+  for (const [name, handler] of Object.entries(ops)) {
+    const max = MAX_ARGS[name];
+    checked[name] = (args) => {
+      if (args.length > max) throw new TraceError(`unexpected argument ${args[max]}`);
+      return handler(args);
+    };
+  }
+  return checked;
+};
+
+function handlers(ctx: TraceContext): Record<string, OpHandler> {
   let pb: MpscPbuf | undefined;
   let lastClaim: number | undefined;
   const drops: string[] = [];
@@ -210,4 +229,4 @@ export const mpscOps: OpFamily = (ctx) => {
       out(`mp_mem ${parts.join(' ')}`);
     },
   };
-};
+}

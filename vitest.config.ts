@@ -31,6 +31,7 @@ export default defineConfig({
           include: ['test/browser/*.test.ts'],
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 60_000,
+          hookTimeout: 60_000,
           browser: {
             enabled: true,
             headless: true,
@@ -50,6 +51,9 @@ export default defineConfig({
           globalSetup: ['test/browser/global-setup.ts'],
           environment: 'node',
           testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // One Chromium of its own at a time, next to the browser project's.
+          fileParallelism: false,
         },
       },
     ],

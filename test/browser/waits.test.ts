@@ -54,7 +54,7 @@ describe.each(['wasm', 'js'] as const)('waits on the main thread (%s engine)', (
     expect(woken).toBe(true);
     expect(rb.size).toBe(16);
     expect(elapsed).toBeLessThan(WAIT_MS);
-    expect(ticks).toBeGreaterThan(20); // setTimeout(0) kept running for the ~300 ms wait
+    expect(ticks).toBeGreaterThan(5); // setTimeout(0) kept running during the ~300 ms wait (a blocked thread: 0 or 1)
   });
 
   test('waitForSpaceAsync resolves when a worker frees space', async () => {
@@ -144,7 +144,7 @@ describe('MpscPbuf.allocAsync on the main thread', () => {
       const stop = ticker();
       worker.postMessage({ module: engine.module, descriptor: pb.descriptor, delayMs: 200 });
       const p = await pb.allocAsync(4, WAIT_MS);
-      expect(stop()).toBeGreaterThan(10);
+      expect(stop()).toBeGreaterThan(5); // the page ran while the allocation waited ~200 ms
       expect(p).not.toBeNull();
       expect(await pb.allocAsync(16, 100)).toBeNull(); // never drops while it waits; times out
     } finally {

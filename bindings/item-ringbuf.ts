@@ -77,6 +77,17 @@ function copyOut(dst: Uint32Array, to: number, u32: Uint32Array, from: number, n
   }
 }
 
+/**
+ * checkWindow with an allocation-free fast path: checkWindow builds its
+ * argument names ("dst start") on every call, which showed as ~50 bytes of
+ * garbage per get in a --trace-gc run (node 20); here they are built only
+ * to report a bad window.
+ */
+function checkSpan(name: string, length: number, start: unknown, end: unknown): void {
+  if (Number.isInteger(start) && Number.isInteger(end) && (start as number) >= 0 && (start as number) <= (end as number) && (end as number) <= length) return;
+  checkWindow(name, length, start, end);
+}
+
 /** Words one record (header + payload) takes, from its header. */
 function recordWords(header: number): number {
   return 1 + ((header >>> 16) & 0xff);
@@ -296,7 +307,7 @@ export class ItemRingBuf {
     let n = 0;
     if (data !== undefined) {
       checkWords('data', data);
-      checkWindow('data', data.length, start, end);
+      checkSpan('data', data.length, start, end);
       n = end - start;
       if (n > ITEM_MAX_WORDS) {
         throw new RangeError(`data must hold at most ${ITEM_MAX_WORDS} words (end - start), got ${n}`);
@@ -335,7 +346,7 @@ export class ItemRingBuf {
     let max = 0;
     if (dst !== undefined) {
       checkWords('dst', dst);
-      checkWindow('dst', dst.length, start, end);
+      checkSpan('dst', dst.length, start, end);
       max = end - start;
     }
     const v = this.views;
@@ -372,7 +383,7 @@ export class ItemRingBuf {
    */
   putBatch(records: Uint32Array, start = 0, end = records?.length): number {
     checkWords('records', records);
-    checkWindow('records', records.length, start, end);
+    checkSpan('records', records.length, start, end);
     const v = this.views;
     v.sync();
     const cb = this.address;
@@ -415,7 +426,7 @@ export class ItemRingBuf {
    */
   getBatch(dst: Uint32Array, start = 0, end = dst?.length): number {
     checkWords('dst', dst);
-    checkWindow('dst', dst.length, start, end);
+    checkSpan('dst', dst.length, start, end);
     const v = this.views;
     v.sync();
     const cb = this.address, core = this.core;

@@ -112,7 +112,7 @@ export const ENOTSUP = 95;
 //   Zephyr's struct mpsc_pbuf_buffer. All sizes and indices are in 32-bit
 //   words; every index is in [0, size).
 //
-//   line 0  (read-only after init)
+//   line 0  (read-only after init, except by a consumer about to sleep)
 //     +0   MP_KIND       MP_KIND_VALUE
 //     +4   MP_SIZE       capacity in words
 //     +8   MP_STORAGE    absolute byte address of the storage (size words)
@@ -125,6 +125,8 @@ export const ENOTSUP = 95;
 //                        0 on an unshared memory, which no other thread can
 //                        reach (its sharedness is fixed at creation), so the
 //                        lock would only cost two locked instructions a call
+//     +24  MP_CONS_WAITERS  consumers asleep on MP_COMMITS (waitForPacket); on
+//                        line 0 for the reason given for RB_DATA_WAITERS
 //   line 1  the locked state: everything Zephyr's spinlock protects
 //     +64  MP_LOCK       0 free, 1 held (CAS acquire, atomic store release)
 //     +68  MP_TMP_WR     allocation frontier
@@ -136,9 +138,24 @@ export const ENOTSUP = 95;
 //     +92  MP_CLAIMED    word offset + 1 of the outstanding claim, 0 if none
 //     +96  MP_DROPPED    user packets dropped to make room (overwrite mode)
 //     +100 MP_LOST       put_word/put_word_ext/put_data that found no room
-//   line 2  wake-ups (Zephyr's binary k_sem)
-//     +128 MP_SEM        set to 1 by every free, taken (exchanged to 0) by a waiter
-//     +132 MP_WAITERS    allocators blocked on MP_SEM; free notifies only if > 0
+//     +104 MP_COMMITS    packets published (commit, put_*), mod 2^32: what a
+//                        waiting consumer sleeps on (atomic store in the lock)
+//   line 2  wake-ups of allocators (Zephyr's k_sem, as a counter)
+//     +128 MP_SEM        frees done, mod 2^32 (atomic store in the lock); an
+//                        allocator reads it before it tries, and sleeps while
+//                        it has not changed
+//     +132 MP_WAITERS    allocators asleep on MP_SEM; free notifies only if > 0
+//
+//   Why counters and not Zephyr's binary semaphore: with several producers a
+//   token can be taken by one that did not need it (woken earlier, or by a
+//   free it had already seen) while another one sleeps past the free meant
+//   for it. A counter read before the attempt cannot be consumed: a waiter
+//   sleeps only while nothing was freed since it looked. The lost-wake-up
+//   argument is the one for RingBuf waits above: the counter store and the
+//   waiter-count load (free, commit) and the waiter-count increment and the
+//   wait's compare (the sleeper) are all sequentially consistent. Every
+//   free (commit) wakes every sleeping allocator (consumer): each one then
+//   retries with its own size, and those that still do not fit sleep again.
 //
 //   Why the indices share one line: Zephyr's algorithm keeps all four
 //   indices and the flags under one lock, and every operation on either side
@@ -154,7 +171,6 @@ export const ENOTSUP = 95;
 //     +0   MP_SCR_PREV   post_drop_action's prev_tmp_wr
 //     +4   MP_SCR_SHIFT  post_drop_action's shift; 0 = nothing pending
 //     +8   MP_SCR_DROP   word offset of the packet just dropped (an output)
-//     +12  MP_SCR_PROBE  a word the bindings use to test whether they may block
 //
 //   Packet header (word 0 of every packet): bit 0 valid, bit 1 busy, bits
 //   2..31 the user's (a skip packet, valid 0 busy 1, keeps its length there).
@@ -165,6 +181,7 @@ export const MP_STORAGE = 8;
 export const MP_LEN_MASK = 12;
 export const MP_LENS = 16;
 export const MP_LOCKING = 20;
+export const MP_CONS_WAITERS = 24;
 export const MP_LOCK = 64;
 export const MP_TMP_WR = 68;
 export const MP_WR = 72;
@@ -175,6 +192,7 @@ export const MP_MAX_USAGE = 88;
 export const MP_CLAIMED = 92;
 export const MP_DROPPED = 96;
 export const MP_LOST = 100;
+export const MP_COMMITS = 104;
 export const MP_SEM = 128;
 export const MP_WAITERS = 132;
 export const MP_CB_BYTES = 192;
@@ -182,7 +200,6 @@ export const MP_CB_BYTES = 192;
 export const MP_SCR_PREV = 0;
 export const MP_SCR_SHIFT = 4;
 export const MP_SCR_DROP = 8;
-export const MP_SCR_PROBE = 12;
 export const MP_SCR_BYTES = 64;
 
 export const MP_KIND_VALUE = 0x4d500001;

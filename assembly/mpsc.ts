@@ -31,7 +31,7 @@
 import {
   MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCKING, MP_LOCK, MP_TMP_WR, MP_WR,
   MP_TMP_RD, MP_RD, MP_FLAGS, MP_MAX_USAGE, MP_CLAIMED, MP_DROPPED, MP_LOST,
-  MP_SEM, MP_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
+  MP_SEM, MP_WAITERS, MP_COMMITS, MP_CONS_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
   MP_VALID, MP_BUSY, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_FAIL,
   MP_NONE, MP_ERR_CLAIMED, MP_ERR_BAD,
@@ -79,6 +79,25 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
   if (load<u32>(cb, MP_LOCKING) == 0) return;
   // Release (seq-cst store): publishes every write of the critical section.
   atomic.store<u32>(cb + MP_LOCK, 0);
+}
+
+// Why a spin lock is enough: a critical section is a few dozen instructions
+// of index arithmetic; it never calls user code (drop callbacks run after
+// unlock), never waits (waits happen after unlock, see MP_WAIT) and never
+// allocates, so no thread ever sleeps or blocks holding the lock, and a
+// spinner waits at most for the holder's remaining instructions (unless the
+// OS preempts the holder, which no user-space lock can prevent).
+
+/**
+ * Ends a critical section that made a packet claimable: bumps MP_COMMITS
+ * with a seq-cst store before the unlock, then wakes every consumer asleep
+ * on it (the lost-wake-up argument is in layout.ts). The count sits on the
+ * clean line 0, so with nobody asleep this costs one cached load.
+ */
+@inline function unlockPublished(cb: usize): void {
+  atomic.store<u32>(cb + MP_COMMITS, load<u32>(cb, MP_COMMITS) + 1);
+  unlock(cb);
+  if (atomic.load<u32>(cb + MP_CONS_WAITERS) != 0) atomic.notify(cb + MP_COMMITS, -1);
 }
 
 // ── Zephyr's helpers (all called with the lock held) ──────────────────────
@@ -321,7 +340,7 @@ export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
   store<u32>(item, h | MP_VALID);
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), wlen), MP_WR);
   maxUsageUpdate(cb);
-  unlock(cb);
+  unlockPublished(cb);
   return 0;
 }
 
@@ -336,7 +355,7 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void
   store<u32>(hdrAt(cb, off), header);
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), wlen), MP_WR);
   maxUsageUpdate(cb);
-  unlock(cb);
+  unlockPublished(cb);
 }
 
 /** The end of put_word/put_word_ext: the packet at tmp_wr is written; publish it. Releases the lock. */
@@ -345,7 +364,7 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void
   tmpWrInc(cb, wlen);
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), wlen), MP_WR);
   maxUsageUpdate(cb);
-  unlock(cb);
+  unlockPublished(cb);
   return 0;
 }
 
@@ -409,7 +428,7 @@ export function mp_claim(cb: usize): i32 {
 
 /**
  * mpsc_pbuf_free of the claimed packet at `off`; MP_ERR_BAD (nothing
- * changed) if `off` is not the outstanding claim. Then gives the semaphore.
+ * changed) if `off` is not the outstanding claim. Then counts the free in MP_SEM.
  */
 export function mp_free(cb: usize, off: u32): i32 {
   lock(cb);
@@ -434,13 +453,12 @@ export function mp_free(cb: usize, off: u32): i32 {
     store<u32>(item, skipHeader(wlen));
   }
   store<u32>(cb, 0, MP_CLAIMED);
+  // k_sem_give as a counter (layout.ts says why): a seq-cst store inside
+  // the lock (frees are serialised by it, so load + 1 is exact), then, after
+  // the unlock, wake every allocator asleep on it, each to retry its size.
+  atomic.store<u32>(cb + MP_SEM, load<u32>(cb, MP_SEM) + 1);
   unlock(cb);
-  // k_sem_give (binary). The seq-cst store of MP_SEM comes before the load of
-  // MP_WAITERS, and a waiter increments MP_WAITERS before it exchanges MP_SEM
-  // to 0 and waits for it to change: either the waiter sees 1, or we see it
-  // waiting and wake it. The plain check first keeps a store off the hot path.
-  if (atomic.load<u32>(cb + MP_SEM) == 0) atomic.store<u32>(cb + MP_SEM, 1);
-  if (atomic.load<u32>(cb + MP_WAITERS) != 0) atomic.notify(cb + MP_SEM, 1);
+  if (atomic.load<u32>(cb + MP_WAITERS) != 0) atomic.notify(cb + MP_SEM, -1);
   return 0;
 }
 

@@ -10,13 +10,13 @@
 import {
   MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_CB_BYTES, MP_TMP_WR, MP_WR, MP_TMP_RD,
   MP_RD, MP_FLAGS, MP_DROPPED, MP_LOST, MP_SEM, MP_WAITERS, MP_SCR_BYTES, MP_SCR_DROP,
-  MP_SCR_PROBE, MP_KIND_VALUE, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_MAX_SIZE,
+  MP_COMMITS, MP_CONS_WAITERS, MP_KIND_VALUE, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_MAX_SIZE,
   MP_MODE_NOWAIT, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_ERR_CLAIMED,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import type { Engine } from './engine.js';
 import { checkInt, checkWindow, checkWords } from './errors.js';
-import { mayBlockHere, waitForFree, waitForFreeAsync } from './mpsc-wait.js';
+import { canBlock, sleepOn, sleepOnAsync } from './wait.js';
 import { attachAddress, type BufferDescriptor } from './ringbuf.js';
 import type { Views } from './views.js';
 
@@ -202,7 +202,7 @@ export class MpscPbuf {
     this.dropWord = (this.scratch + MP_SCR_DROP) >>> 2;
     this.shared = engine.shared;
     this.twin = engine.kind === 'js';
-    this.mayBlock = mayBlock ?? mayBlockHere(v.i32, (this.scratch + MP_SCR_PROBE) >>> 2);
+    this.mayBlock = mayBlock ?? canBlock();
     this.wordsOf = v.u32;
     this.wordsView = v.u32.subarray(this.storageAddress >>> 2, (this.storageAddress >>> 2) + this.size);
   }
@@ -275,13 +275,16 @@ export class MpscPbuf {
     if (this.twin) this.views.sync();
     let deadline = -1;
     for (;;) {
+      // Frees so far, read before the attempt: a free after this read makes
+      // the wait below return at once (layout.ts, MP_SEM). Only waits pay it.
+      const seen = mode === MP_MODE_WAIT ? Atomics.load(this.views.i32, this.cbWord + (MP_SEM >> 2)) : 0;
       const r = core.mp_alloc(cb, scr, wlen, mode);
       if (r >= 0) return r;
       if (r === MP_DROPPED_R) {
         this.notifyDrop();
       } else if (r === MP_WAIT && this.shared) {
         if (deadline < 0) deadline = performance.now() + timeoutMs;
-        if (!waitForFree(this.views.i32, this.cbWord + (MP_SEM >> 2), this.cbWord + (MP_WAITERS >> 2), deadline)) return null;
+        if (!sleepOn(this.views.i32, this.cbWord + (MP_WAITERS >> 2), this.cbWord + (MP_SEM >> 2), seen, deadline)) return null;
       } else {
         return null;
       }
@@ -305,13 +308,14 @@ export class MpscPbuf {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       this.views.sync();
+      const seen = Atomics.load(this.views.i32, this.cbWord + (MP_SEM >> 2)); // as in alloc
       const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
       if (r >= 0) return r;
       if (r === MP_DROPPED_R) {
         this.notifyDrop();
       } else if (r === MP_WAIT) {
         this.views.sync();
-        if (!(await waitForFreeAsync(this.views.i32, this.cbWord + (MP_SEM >> 2), this.cbWord + (MP_WAITERS >> 2), deadline))) return null;
+        if (!(await sleepOnAsync(this.views.i32, this.cbWord + (MP_WAITERS >> 2), this.cbWord + (MP_SEM >> 2), seen, deadline))) return null;
       } else {
         return null;
       }
@@ -443,21 +447,71 @@ export class MpscPbuf {
   /**
    * Claims the oldest committed packet and returns its offset, or null
    * (mpsc_pbuf_claim). Skip packets are passed over. Free it before the next claim.
-   * @throws TypeError while another claimed packet has not been freed (nothing changes).
+   *
+   * With `timeoutMs` (Infinity for ever) an empty buffer makes it sleep until
+   * a producer commits, at most `timeoutMs` in total; where this thread may
+   * not block (see `mayBlock`) or the memory is unshared it does not wait:
+   * use {@link MpscPbuf.claimAsync} there.
+   * @throws TypeError while another claimed packet has not been freed (nothing changes);
+   * RangeError if `timeoutMs` is not a number >= 0.
    * @example
    * ```ts
    * const p = pb.claim();
    * if (p !== null) { handle(pb.words, p); pb.free(p); }
+   * const q = pb.claim(100);                     // a worker: sleeps up to 100 ms for a packet
    * ```
    */
-  claim(): number | null {
+  claim(timeoutMs = 0): number | null {
+    if (timeoutMs !== 0) return this.claimWaiting(timeoutMs);
     if (this.twin) this.views.sync();
-    const r = this.core.mp_claim(this.address);
+    return this.claimed(this.core.mp_claim(this.address));
+  }
+
+  private claimed(r: number): number | null {
     if (r >= 0) return r;
     if (r === MP_ERR_CLAIMED) {
       throw new TypeError('claim: a claimed packet has not been freed yet; free it first (one claim at a time, as in Zephyr)');
     }
     return null;
+  }
+
+  private claimWaiting(timeoutMs: number): number | null {
+    checkTimeout(timeoutMs);
+    const commits = this.cbWord + (MP_COMMITS >> 2), waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
+    const wait = this.shared && this.mayBlock;
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      this.views.sync();
+      // Commits so far, read before the attempt: a commit after this read
+      // makes the wait below return at once (layout.ts, MP_COMMITS).
+      const seen = Atomics.load(this.views.i32, commits);
+      const r = this.claimed(this.core.mp_claim(this.address));
+      if (r !== null || !wait) return r;
+      if (!sleepOn(this.views.i32, waiters, commits, seen, deadline)) return null;
+    }
+  }
+
+  /**
+   * {@link MpscPbuf.claim} with a timeout, for any thread: waits with
+   * Atomics.waitAsync on a shared memory, or short sleeps otherwise (so a
+   * producer in this same thread can commit meanwhile).
+   * @example
+   * ```ts
+   * const p = await pb.claimAsync(1000);         // a browser's main thread
+   * if (p !== null) { draw(pb.words, p); pb.free(p); }
+   * ```
+   */
+  async claimAsync(timeoutMs = 0): Promise<number | null> {
+    if (timeoutMs !== 0) checkTimeout(timeoutMs);
+    const commits = this.cbWord + (MP_COMMITS >> 2), waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      this.views.sync();
+      const seen = Atomics.load(this.views.i32, commits);
+      const r = this.claimed(this.core.mp_claim(this.address));
+      if (r !== null || timeoutMs === 0) return r;
+      if (!(await sleepOnAsync(this.views.i32, waiters, commits, seen, deadline))) return null;
+    }
   }
 
   /**

@@ -68,3 +68,64 @@ describe(`MpscPbuf: 3 producer threads x ${COUNT} packets, 1 consumer thread (se
     expect(pb.utilization).toBe(0);
   });
 });
+
+describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads (%s engine)', (kind) => {
+  it('producers blocked in alloc(wlen, ms) wake when the consumer frees room, well before the timeout', async () => {
+    const engine = await createEngine(kind, { shared: true });
+    const pb = new MpscPbuf(engine, 64, { lengthBits: 9 });
+    for (let i = 0; i < 4; i++) {
+      const p = pb.alloc(16)!;
+      pb.words[p] = 16 << 2;
+      pb.commit(p);
+    }
+    expect(pb.alloc(16)).toBe(null);
+    const role = { role: 'mpscBlockedAlloc', kind, module: engine.module, descriptor: pb.descriptor, wlen: 16, waitMs: 10_000 };
+    const { ready, done } = startRoles<{ p: number | null; ms: number }>([role, role], BOUND_MS);
+    await ready;
+    // Both are asleep (or about to be): one free makes room for one of them,
+    // the next free for the other.
+    for (let i = 0; i < 2; i++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
+      const q = pb.claim()!;
+      pb.free(q);
+    }
+    const results = await done;
+    for (const r of results) {
+      expect(r.p).not.toBe(null);
+      expect(r.ms).toBeLessThan(5_000);
+    }
+    expect(pb.utilization).toBe(64 * 4);
+  });
+
+  it('claim(ms) sleeps until a producer thread commits', async () => {
+    const engine = await createEngine(kind, { shared: true });
+    const pb = new MpscPbuf(engine, 64, { lengthBits: 9 });
+    const { ready, done } = startRoles([{ role: 'mpscDelayedPut', kind, module: engine.module, descriptor: pb.descriptor, delayMs: 50 }], BOUND_MS);
+    await ready;
+    const t0 = performance.now();
+    const p = pb.claim(10_000);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(p).not.toBe(null);
+    expect(pb.words[p!] >>> 11).toBe(77);
+    pb.free(p!);
+    await done;
+  });
+
+  it('claim(ms) and claimAsync(ms) end by their timeout on an empty buffer', async () => {
+    const pb = new MpscPbuf(await createEngine(kind, { shared: true }), 64);
+    let t0 = performance.now();
+    expect(pb.claim(30)).toBe(null);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+    t0 = performance.now();
+    expect(await pb.claimAsync(30)).toBe(null);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+    expect(() => pb.claim(-1)).toThrow(RangeError);
+  });
+
+  it('claimAsync(ms) resolves when the same thread commits to an unshared buffer (polling)', async () => {
+    const pb = new MpscPbuf(await createEngine(kind), 64);
+    setTimeout(() => pb.putWord(1 | (1 << 2)), 20);
+    const p = await pb.claimAsync(10_000);
+    expect(p).not.toBe(null);
+  });
+});

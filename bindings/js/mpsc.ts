@@ -9,7 +9,7 @@
 import {
   MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCKING, MP_LOCK, MP_TMP_WR, MP_WR,
   MP_TMP_RD, MP_RD, MP_FLAGS, MP_MAX_USAGE, MP_CLAIMED, MP_DROPPED, MP_LOST,
-  MP_SEM, MP_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
+  MP_SEM, MP_WAITERS, MP_COMMITS, MP_CONS_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
   MP_VALID, MP_BUSY, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_FAIL,
   MP_NONE, MP_ERR_CLAIMED, MP_ERR_BAD,
@@ -26,6 +26,7 @@ const SIZE = MP_SIZE >> 2, STORAGE = MP_STORAGE >> 2, LEN_MASK = MP_LEN_MASK >> 
 const LOCK = MP_LOCK >> 2, TMP_WR = MP_TMP_WR >> 2, WR = MP_WR >> 2, TMP_RD = MP_TMP_RD >> 2, RD = MP_RD >> 2;
 const FLAGS = MP_FLAGS >> 2, MAX_USAGE = MP_MAX_USAGE >> 2, CLAIMED = MP_CLAIMED >> 2;
 const DROPPED = MP_DROPPED >> 2, LOST = MP_LOST >> 2, SEM = MP_SEM >> 2, WAITERS = MP_WAITERS >> 2;
+const COMMITS = MP_COMMITS >> 2, CONS_WAITERS = MP_CONS_WAITERS >> 2;
 const PREV = MP_SCR_PREV >> 2, SHIFT = MP_SCR_SHIFT >> 2, DROP = MP_SCR_DROP >> 2;
 
 export function mpscJs(v: Views): MpscCore {
@@ -43,6 +44,14 @@ export function mpscJs(v: Views): MpscCore {
   function unlock(c: number): void {
     const i32 = v.i32;
     if (i32[c + LOCKING] !== 0) Atomics.store(i32, c + LOCK, 0);
+  }
+
+  /** Counts a published packet and wakes sleeping consumers: see assembly/mpsc.ts. */
+  function unlockPublished(c: number): void {
+    const i32 = v.i32;
+    Atomics.store(i32, c + COMMITS, i32[c + COMMITS] + 1);
+    unlock(c);
+    if (Atomics.load(i32, c + CONS_WAITERS) !== 0) Atomics.notify(i32, c + COMMITS);
   }
 
   function idxInc(c: number, i: number, n: number): number {
@@ -211,7 +220,7 @@ export function mpscJs(v: Views): MpscCore {
     tmpWrInc(c, wlen);
     u32[c + WR] = idxInc(c, u32[c + WR], wlen);
     maxUsageUpdate(c);
-    unlock(c);
+    unlockPublished(c);
     return 0;
   }
 
@@ -260,7 +269,7 @@ export function mpscJs(v: Views): MpscCore {
       u32[item] = h | MP_VALID;
       u32[c + WR] = idxInc(c, u32[c + WR], wlen);
       maxUsageUpdate(c);
-      unlock(c);
+      unlockPublished(c);
       return 0;
     },
 
@@ -272,7 +281,7 @@ export function mpscJs(v: Views): MpscCore {
       u32[hdr(c, off)] = header;
       u32[c + WR] = idxInc(c, u32[c + WR], wlen);
       maxUsageUpdate(c);
-      unlock(c);
+      unlockPublished(c);
     },
 
     mp_put_word(cb, scr, word) {
@@ -344,10 +353,10 @@ export function mpscJs(v: Views): MpscCore {
         u32[item] = skipHeader(wlen);
       }
       u32[c + CLAIMED] = 0;
-      unlock(c);
       const i32 = v.i32;
-      if (Atomics.load(i32, c + SEM) === 0) Atomics.store(i32, c + SEM, 1);
-      if (Atomics.load(i32, c + WAITERS) !== 0) Atomics.notify(i32, c + SEM, 1);
+      Atomics.store(i32, c + SEM, i32[c + SEM] + 1);
+      unlock(c);
+      if (Atomics.load(i32, c + WAITERS) !== 0) Atomics.notify(i32, c + SEM);
       return 0;
     },
 

@@ -380,17 +380,24 @@ async function mpscConsumer(data) {
   const delivered = Array.from({ length: producers }, () => new Uint8Array(count));
   const last = new Array(producers).fill(-1);
   const done = new Int32Array(data.done);
-  let idle = 0, packets = 0;
+  let idleMs = 0, packets = 0, sleeps = 0;
   data.ready();
   for (;;) {
-    const p = pb.claim();
+    let p = pb.claim();
     if (p === null) {
       if (Atomics.load(done, 0) === producers && pb.claim() === null && !pb.isPending) break;
-      if (++idle * 0.05 > data.waitMs) throw new Error(`consumer: nothing to claim for ${data.waitMs} ms`);
-      nap(0.05);
-      continue;
+      // Sleep until a producer commits; in slices, since the last producer
+      // ends without a commit that would wake us.
+      sleeps++;
+      const t0 = performance.now();
+      p = pb.claim(100);
+      if (p === null) {
+        idleMs += performance.now() - t0;
+        if (idleMs > data.waitMs) throw new Error(`consumer: nothing to claim for ${data.waitMs} ms`);
+        continue;
+      }
     }
-    idle = 0;
+    idleMs = 0;
     const w = pb.words, h = w[p];
     const wlen = (h >>> 2) & 511, id = (h >>> 11) & 3, seq = h >>> 13;
     if ((h & 3) !== 3) throw new Error(`consumer: claimed header 0x${h.toString(16)} is not valid and busy`);
@@ -406,11 +413,34 @@ async function mpscConsumer(data) {
     packets++;
     pb.free(p);
   }
-  return { packets, delivered, dropped: pb.dropped };
+  return { packets, delivered, dropped: pb.dropped, sleeps };
+}
+
+/** Fills nothing: after ready, blocks in alloc(wlen, waitMs) until the test frees room, and commits. */
+async function mpscBlockedAlloc(data) {
+  const pb = MpscPbuf.attach(await engineFor(data), data.descriptor);
+  data.ready();
+  const t0 = performance.now();
+  const p = pb.alloc(data.wlen, data.waitMs);
+  const ms = performance.now() - t0;
+  if (p !== null) {
+    pb.words[p] = data.wlen << 2;
+    pb.commit(p);
+  }
+  return { p, ms };
+}
+
+/** After ready and `delayMs`, commits one putWord packet: wakes a consumer sleeping in claim(ms). */
+async function mpscDelayedPut(data) {
+  const pb = MpscPbuf.attach(await engineFor(data), data.descriptor);
+  data.ready();
+  nap(data.delayMs);
+  return { put: pb.putWord(1 | (1 << 2) | (77 << 11)) };
 }
 
 const roles = {
-  bytesProducer, bytesConsumer, delayedPut, delayedGet, itemsProducer, itemsConsumer, mpscProducer, mpscConsumer,
+  bytesProducer, bytesConsumer, delayedPut, delayedGet, itemsProducer, itemsConsumer,
+  mpscProducer, mpscConsumer, mpscBlockedAlloc, mpscDelayedPut,
 };
 
 /** Runs the role `data.role` and returns its result (posted back by the wrapper). */

@@ -11,12 +11,12 @@
 //
 // `xthread.mpsc.2p`: two producer Workers run alloc/fill/commit of 8-word
 // packets as fast as the buffer lets them (sleeping in alloc when full);
-// this thread is the consumer and one operation is one packet claimed,
-// summed and freed.
+// this thread is the consumer (sleeping in claim(ms) when empty) and one
+// operation is one packet claimed, summed and freed.
 
 import { Worker } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
-import { createEngine, RingBuf } from '../../dist/bindings/index.js';
+import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 
 const RING = 65536;
 const worker = new URL('./xthread.worker.js', import.meta.url);
@@ -28,7 +28,7 @@ function chunkOf(size) {
 }
 
 /**
- * A consumer Worker and its control words, once it is ready to consume (so
+ * The Worker of the other side and its control words, once it is ready (so
  * that its start-up is not timed); unref'd so that it never holds the process.
  */
 async function consumer(impl, data) {
@@ -120,4 +120,33 @@ const bytes = [256, 4096].map((size) => ({
   },
 }));
 
-export default [...bytes];
+/** 16384 words (as in mpsc.js), lengths in the header as in Zephyr's suite: 8-word packets from 2 producer threads. */
+async function mpsc2p(kind) {
+  const WLEN = 8;
+  const engine = await createEngine(kind, { shared: true });
+  const pb = new MpscPbuf(engine, 16384, { lengthBits: 9 });
+  const data = { role: 'mpsc-producer', descriptor: pb.descriptor, module: engine.module, wlen: WLEN };
+  const producers = [await consumer(kind, data), await consumer(kind, data)];
+  const w = pb.words;
+  const step = (n) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      let p = pb.claim();
+      if (p === null) p = pb.claim(Infinity);
+      for (let j = 1; j < WLEN; j++) sum = (sum + w[p + j]) | 0;
+      pb.free(p);
+    }
+    return sum;
+  };
+  return { step, close: () => Promise.all(producers.map((c) => c.close())) };
+}
+
+const mpsc = [{
+  id: 'xthread.mpsc.2p',
+  size: 8,
+  bytesPerOp: 32,
+  clock: 'wall',
+  impls: { wasm: () => mpsc2p('wasm'), js: () => mpsc2p('js') },
+}];
+
+export default [...bytes, ...mpsc];

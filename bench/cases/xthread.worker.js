@@ -1,13 +1,14 @@
-// The consumer side of the cross-thread cases (xthread.js), one per Worker.
+// The other thread of the cross-thread cases (xthread.js), one per Worker:
+// a byte-stream consumer, or one MpscPbuf producer.
 // It drains whatever arrives and publishes, in the shared control words,
 // how many bytes it consumed and a checksum (the first and last byte of
 // every read), so that the producing step can wait for the drain and return
 // something derived from the data.
 import { parentPort, workerData } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
-import { createEngine, RingBuf } from '../../dist/bindings/index.js';
+import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 
-const { impl, ctl: ctlBuffer } = workerData;
+const { impl, ctl: ctlBuffer, role } = workerData;
 const ctl = new Int32Array(ctlBuffer); // [0] bytes consumed (mod 2^32), [1] checksum
 const out = new Uint8Array(65536);
 
@@ -17,7 +18,20 @@ function publish(got, sum) {
   Atomics.store(ctl, 0, got);
 }
 
-if (impl === 'wasm' || impl === 'js') {
+if (role === 'mpsc-producer') {
+  // One of the MpscPbuf producers: 8-word packets (header + 7 payload
+  // words) for ever, sleeping in alloc while the buffer is full.
+  const { descriptor, module, wlen } = workerData;
+  const pb = MpscPbuf.attach(await createEngine(impl, { memory: descriptor.memory, module }), descriptor);
+  const w = pb.words;
+  parentPort.postMessage('ready');
+  for (let i = 0; ; i++) {
+    const p = pb.alloc(wlen, Infinity);
+    w[p] = (wlen << 2) | ((i & 0xfffff) << 11);
+    for (let j = 1; j < wlen; j++) w[p + j] = i + j;
+    pb.commit(p);
+  }
+} else if (impl === 'wasm' || impl === 'js') {
   const { descriptor, module } = workerData;
   const rb = RingBuf.attach(await createEngine(impl, { memory: descriptor.memory, module }), descriptor);
   parentPort.postMessage('ready');

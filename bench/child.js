@@ -4,9 +4,13 @@
 // closures made from the same source text, so a case measured after another
 // one in the same process can run on code deoptimised by its predecessor.
 //
-// Usage (run.js does this): node --expose-gc --min-semi-space-size=64
-//   --max-semi-space-size=64 bench/child.js <caseId> <impl> <json options>
-// The large fixed semi-space lets the heap measurement run without a scavenge.
+// Usage (run.js does this): node bench/child.js <caseId> <impl> <json options>
+// for the timed samples, and, in a separate process,
+// node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64
+//   bench/child.js <caseId> <impl> '{"phase":"heap",...}'
+// for the heap figure: the large semi-space lets it run without a scavenge,
+// but it also makes allocating code several times slower (every allocation
+// touches fresh memory), so it never runs while timing.
 
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import cases from './cases/index.js';
@@ -116,11 +120,16 @@ let n = await calibrate(step);
 while (performance.now() < warmEnd) await timed(step, n);
 n = await calibrate(step);
 
-const nsPerOp = [];
-for (let i = 0; i < opts.samples; i++) nsPerOp.push((await timed(step, n)) / n);
-
-const heap = globalThis.gc ? await heapPerOp(step, Math.min(opts.heapOps, Math.max(n, 1000))) : null;
+const out = { case: caseId, impl: implName, clock, batch: n };
+if (opts.phase === 'heap') {
+  if (!globalThis.gc) fail('the heap phase needs node --expose-gc');
+  out.heapBytesPerOp = await heapPerOp(step, Math.min(opts.heapOps, Math.max(n, 1000)));
+} else {
+  out.nsPerOp = [];
+  for (let i = 0; i < opts.samples; i++) out.nsPerOp.push((await timed(step, n)) / n);
+}
 if (typeof made === 'object' && typeof made.close === 'function') await made.close();
 
-process.stdout.write(JSON.stringify({ case: caseId, impl: implName, clock, batch: n, nsPerOp, heapBytesPerOp: heap, sink }) + '\n');
+out.sink = sink;
+process.stdout.write(JSON.stringify(out) + '\n');
 process.exit(0);

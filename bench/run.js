@@ -35,10 +35,11 @@ if (args.memory !== 'shared' && args.memory !== 'unshared') {
 }
 
 // Default: 3 processes × 5 samples of 40 ms after a 200 ms warm-up, ~1.5 s a
-// pair. Quick: 1 process × 3 samples of 10 ms after 100 ms, ~0.4 s a pair.
+// pair. Quick: 1 process × 3 samples of 10 ms after 50 ms. Each pair also
+// gets one heap process (see HEAP_FLAGS).
 const procs = Number(args.procs ?? (args.quick ? 1 : 3));
 const childOpts = args.quick
-  ? { sampleMs: 10, warmupMs: 100, samples: 3, heapOps: 5000 }
+  ? { sampleMs: 10, warmupMs: 50, samples: 3, heapOps: 5000 }
   : { sampleMs: 40, warmupMs: 200, samples: 5, heapOps: 20000 };
 
 const selected = cases.filter((c) => args.filter.length === 0 || args.filter.some((f) => c.id.includes(f)));
@@ -49,11 +50,15 @@ if (selected.length === 0) {
 const pairs = selected.flatMap((c) => Object.keys(c.impls).map((impl) => ({ c, impl })));
 
 const childPath = fileURLToPath(new URL('./child.js', import.meta.url));
-const NODE_FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
+// Only the heap phase runs with these: a 64 MiB semi-space avoids scavenges
+// in the measuring window but slows allocating code down several times.
+const HEAP_FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
 
-function runChild(caseId, impl) {
+function runChild(caseId, impl, phase) {
+  const flags = phase === 'heap' ? HEAP_FLAGS : [];
+  const o = { ...childOpts, phase, warmupMs: phase === 'heap' ? Math.min(100, childOpts.warmupMs) : childOpts.warmupMs };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, childPath, caseId, impl, JSON.stringify(childOpts)], {
+    const child = spawn(process.execPath, [...flags, childPath, caseId, impl, JSON.stringify(o)], {
       env: { ...process.env, WRB_BENCH_MEMORY: args.memory },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -82,15 +87,17 @@ for (const [i, { c, impl }] of pairs.entries()) {
   const tag = `[${i + 1}/${pairs.length}] ${c.id} ${impl}`;
   if (tty) process.stderr.write(`${tag} …`);
   const runs = [];
-  for (let p = 0; p < procs; p++) {
-    const r = await runChild(c.id, impl);
+  let heap;
+  for (let p = 0; p <= procs; p++) {
+    const r = await runChild(c.id, impl, p < procs ? 'time' : 'heap');
     if (r.error) {
       failures.push(`${c.id} ${impl}: ${r.error}`);
       break;
     }
-    runs.push(r);
+    if (p < procs) runs.push(r);
+    else heap = r.heapBytesPerOp;
   }
-  const rec = runs.length === procs ? summarize(c, impl, runs) : null;
+  const rec = heap !== undefined ? summarize(c, impl, runs, heap) : null;
   if (rec) records.push(rec);
   const what = rec ? `${rec.median.toFixed(1)} ns/op` : 'FAILED';
   if (tty) process.stderr.write(`\r\x1b[K${tag}: ${what}\n`);

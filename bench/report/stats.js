@@ -8,16 +8,15 @@ export function median(xs) {
 }
 
 /**
- * One record per (case, impl): the samples of every process pooled, the
- * median and its spread (min, max) in ns per operation, and the rates derived
- * from the median. Heap bytes per op is the largest any process saw, or null
- * when any process could not measure it (a GC ran during the window).
+ * One record per (case, impl): the samples of every timing process pooled,
+ * the median and its spread (min, max) in ns per operation, and the rates
+ * derived from the median. `heap` is the heap process's bytes per operation,
+ * or null when it could not measure (a GC ran during the window).
  */
-export function summarize(c, impl, runs) {
+export function summarize(c, impl, runs, heapBytesPerOp) {
   const all = runs.flatMap((r) => r.nsPerOp);
   const med = median(all);
-  const heaps = runs.map((r) => r.heapBytesPerOp);
-  const heap = heaps.some((h) => h === null) ? null : Math.round(Math.max(...heaps) * 10) / 10;
+  const heap = heapBytesPerOp === null ? null : Math.round(heapBytesPerOp * 10) / 10;
   const opsPerSec = 1e9 / med;
   return {
     case: c.id,

@@ -168,6 +168,8 @@ describe.each(['wasm', 'js'] as const)('ItemRingBuf bad input on the %s engine',
     it.each([
       ['a payload cut short', [ItemRingBuf.header(1, 1, 2), 10]],
       ['a good item, then a header whose payload is missing', [ItemRingBuf.header(1, 1, 0), ItemRingBuf.header(2, 2, 3), 1, 2]],
+      // Longer than the 4096-word staging area: validated whole before the first chunk.
+      ['5000 words of good items, then one cut short', [...Array.from({ length: 5000 }, () => ItemRingBuf.header(9, 9, 0)), ItemRingBuf.header(1, 1, 5), 1]],
     ])('records with %s throw a RangeError and write nothing, even where the first items fit', (_, words) => {
       for (const inMemory of [false, true]) {
         const rb = busyBuffer(engine);
@@ -175,7 +177,8 @@ describe.each(['wasm', 'js'] as const)('ItemRingBuf bad input on the %s engine',
         const before = snapshot(rb);
         let records = new Uint32Array(words);
         if (inMemory) {
-          const view = new Uint32Array(engine.memory.buffer, engine.alloc(4 * words.length, 'test'), words.length);
+          const at = engine.alloc(4 * words.length, 'test'); // may grow the memory: take the buffer after
+          const view = new Uint32Array(engine.memory.buffer, at, words.length);
           view.set(words);
           records = view;
         }

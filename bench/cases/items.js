@@ -78,7 +78,9 @@ function batchStep(ring, words, put, get) {
     let sum = 0;
     for (let done = 0; done < n; done += BATCH) {
       const len = Math.min(BATCH, n - done) * per;
-      recs[per - 1] = done; // the last word of the first record (its header when words is 0)
+      // A fresh value in each batch: the type of the first item, or its last payload word.
+      if (words === 0) recs[0] = header(done & 0xffff, 2, 0);
+      else recs[per - 1] = done;
       put(ring, recs, len);
       sum = (sum + get(ring, dst, len) + dst[per - 1]) | 0;
     }

@@ -89,13 +89,25 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 // OS preempts the holder, which no user-space lock can prevent).
 
 /**
+ * Adds 1 to a wake-up counter (MP_COMMITS, MP_SEM) inside the lock. On a
+ * shared memory the store must be sequentially consistent (the lost-wake-up
+ * argument in layout.ts); an unshared memory has no other thread to sleep on
+ * it, so a plain store saves a locked instruction per commit and per free.
+ */
+@inline function bump(cb: usize, field: usize): void {
+  const n = load<u32>(cb + field) + 1;
+  if (load<u32>(cb, MP_LOCKING) != 0) atomic.store<u32>(cb + field, n);
+  else store<u32>(cb + field, n);
+}
+
+/**
  * Ends a critical section that made a packet claimable: bumps MP_COMMITS
  * with a seq-cst store before the unlock, then wakes every consumer asleep
  * on it (the lost-wake-up argument is in layout.ts). The count sits on the
  * clean line 0, so with nobody asleep this costs one cached load.
  */
 @inline function unlockPublished(cb: usize): void {
-  atomic.store<u32>(cb + MP_COMMITS, load<u32>(cb, MP_COMMITS) + 1);
+  bump(cb, MP_COMMITS);
   unlock(cb);
   if (atomic.load<u32>(cb + MP_CONS_WAITERS) != 0) atomic.notify(cb + MP_COMMITS, -1);
 }
@@ -456,7 +468,7 @@ export function mp_free(cb: usize, off: u32): i32 {
   // k_sem_give as a counter (layout.ts says why): a seq-cst store inside
   // the lock (frees are serialised by it, so load + 1 is exact), then, after
   // the unlock, wake every allocator asleep on it, each to retry its size.
-  atomic.store<u32>(cb + MP_SEM, load<u32>(cb, MP_SEM) + 1);
+  bump(cb, MP_SEM);
   unlock(cb);
   if (atomic.load<u32>(cb + MP_WAITERS) != 0) atomic.notify(cb + MP_SEM, -1);
   return 0;

@@ -46,10 +46,17 @@ export function mpscJs(v: Views): MpscCore {
     if (i32[c + LOCKING] !== 0) Atomics.store(i32, c + LOCK, 0);
   }
 
+  /** Adds 1 to a wake-up counter in the lock: seq-cst on a shared memory only (see bump() in assembly/mpsc.ts). */
+  function bump(c: number, field: number): void {
+    const i32 = v.i32;
+    if (i32[c + LOCKING] !== 0) Atomics.store(i32, c + field, i32[c + field] + 1);
+    else i32[c + field]++;
+  }
+
   /** Counts a published packet and wakes sleeping consumers: see assembly/mpsc.ts. */
   function unlockPublished(c: number): void {
     const i32 = v.i32;
-    Atomics.store(i32, c + COMMITS, i32[c + COMMITS] + 1);
+    bump(c, COMMITS);
     unlock(c);
     if (Atomics.load(i32, c + CONS_WAITERS) !== 0) Atomics.notify(i32, c + COMMITS);
   }
@@ -354,7 +361,7 @@ export function mpscJs(v: Views): MpscCore {
       }
       u32[c + CLAIMED] = 0;
       const i32 = v.i32;
-      Atomics.store(i32, c + SEM, i32[c + SEM] + 1);
+      bump(c, SEM);
       unlock(c);
       if (Atomics.load(i32, c + WAITERS) !== 0) Atomics.notify(i32, c + SEM);
       return 0;

@@ -72,28 +72,21 @@ describe(`RingBuf stress in two threads (seed ${seed})`, () => {
 });
 
 describe.each(['wasm', 'js'] as const)('RingBuf waits (%s engine)', (kind) => {
-  it('waitForData sleeps until another thread commits, well before its timeout', async () => {
+  // The other thread attaches, naps 50 ms, then puts 40 bytes (or frees 100
+  // of a full buffer); this thread must be woken by it, not by its timeout.
+  it.each([
+    ['waitForData', 'delayedPut', 0, (rb: RingBuf) => rb.waitForData(10_000, 40), (rb: RingBuf) => rb.size, 40],
+    ['waitForSpace', 'delayedGet', 256, (rb: RingBuf) => rb.waitForSpace(10_000, 100), (rb: RingBuf) => rb.space, 100],
+  ] as const)('%s sleeps until the %s thread acts, well before its timeout', async (_, role, fill, wait, amount, bytes) => {
     const engine = await sharedEngine(kind);
     const rb = new RingBuf(engine, 256);
-    const { ready, done } = startRoles([{ role: 'delayedPut', kind, module: engine.module, descriptor: rb.descriptor, delayMs: 50, bytes: 40 }], BOUND_MS);
+    rb.put(new Uint8Array(fill));
+    const { ready, done } = startRoles([{ role, kind, module: engine.module, descriptor: rb.descriptor, delayMs: 50, bytes }], BOUND_MS);
     await ready;
     const t0 = performance.now();
-    expect(rb.waitForData(10_000, 40)).toBe(true);
+    expect(wait(rb)).toBe(true);
     expect(performance.now() - t0).toBeLessThan(5_000);
-    expect(rb.size).toBe(40);
-    await done;
-  });
-
-  it('waitForSpace sleeps until another thread frees, and wants the space asked for', async () => {
-    const engine = await sharedEngine(kind);
-    const rb = new RingBuf(engine, 256);
-    rb.put(new Uint8Array(256));
-    const { ready, done } = startRoles([{ role: 'delayedGet', kind, module: engine.module, descriptor: rb.descriptor, delayMs: 50, bytes: 100 }], BOUND_MS);
-    await ready;
-    const t0 = performance.now();
-    expect(rb.waitForSpace(10_000, 100)).toBe(true);
-    expect(performance.now() - t0).toBeLessThan(5_000);
-    expect(rb.space).toBe(100);
+    expect(amount(rb)).toBe(bytes);
     await done;
   });
 

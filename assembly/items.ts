@@ -167,11 +167,17 @@ export function item_get_batch(cb: usize, dst: usize, max: u32, out: usize): i32
   }
   // Everything readable up to `want`: the rest of the first piece, then from 0.
   const granted: u32 = 4 + claimRest(cb, false, rb_get_claim(cb, want - 4), want - 4);
-  let fit: u32 = 0;
-  while (fit + 4 <= granted) {
-    const next = fit + recordBytes(load<u32>(storage + advance(off, fit, size)));
-    if (next > granted) break;
-    fit = next;
+  // A grant short of `want` ends at a put tail the claims read, and the
+  // producer commits whole items: it holds whole items only. Otherwise the
+  // window may cut an item, and a walk over the headers finds where.
+  let fit: u32 = granted;
+  if (granted == want) {
+    fit = 0;
+    while (fit + 4 <= granted) {
+      const next = fit + recordBytes(load<u32>(storage + advance(off, fit, size)));
+      if (next > granted) break;
+      fit = next;
+    }
   }
   copyOut(dst, storage, size, off, fit);
   rb_get_finish(cb, fit); // unclaims the partial item beyond `fit`, if any

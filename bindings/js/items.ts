@@ -122,11 +122,15 @@ export function itemsJs(v: Views, ring: RingCore): ItemCore {
         return -EMSGSIZE;
       }
       const granted = 4 + claimRest(cb, false, ring.rb_get_claim(cb, want - 4), want - 4);
-      let fit = 0;
-      while (fit + 4 <= granted) {
-        const next = fit + recordBytes(u32[(storage + advance(off, fit, size)) >>> 2]);
-        if (next > granted) break;
-        fit = next;
+      // A short grant holds whole items only (see the AS file); else walk.
+      let fit = granted;
+      if (granted === want) {
+        fit = 0;
+        while (fit + 4 <= granted) {
+          const next = fit + recordBytes(u32[(storage + advance(off, fit, size)) >>> 2]);
+          if (next > granted) break;
+          fit = next;
+        }
       }
       copyOut(dst, storage, size, off, fit);
       ring.rb_get_finish(cb, fit);

@@ -20,6 +20,7 @@ async function main() {
     $('#error').hidden = false;
     return;
   }
+  counters();
   // The js engine attaches to the same memory: both see the same buffers.
   const engines = { wasm, js: await createEngine('js', { memory: wasm.memory }) };
   const streams = { sensor: new SensorStream(engines, settings), audio: new AudioStream(engines, settings) };
@@ -90,6 +91,15 @@ async function main() {
   document.body.dataset.ready = 'true';
 }
 
+const COUNTERS = ['throughput', 'utilization', 'peak', 'received', 'dropped', 'lost'];
+
+/** Fills each card's list with its counters (`dd[data-k]`), once. */
+function counters() {
+  for (const dl of document.querySelectorAll('.card dl')) {
+    dl.innerHTML = COUNTERS.map((k) => `<dt>${k}</dt><dd data-k="${k}">–</dd>`).join('');
+  }
+}
+
 function show(name, stats, rate, util, peak) {
   const card = $(`#card-${name}`);
   const set = (k, text, cls = '') => {
@@ -97,8 +107,8 @@ function show(name, stats, rate, util, peak) {
     dd.textContent = text;
     dd.className = cls;
   };
-  set('rate', `${rate.toFixed(2)} MB/s`);
-  set('util', `${(util * 100).toFixed(1)} %`, util > 0.9 ? 'warn' : '');
+  set('throughput', `${rate.toFixed(2)} MB/s`);
+  set('utilization', `${(util * 100).toFixed(1)} %`, util > 0.9 ? 'warn' : '');
   set('peak', `${(peak * 100).toFixed(1)} %`, peak > 0.99 ? 'warn' : '');
   set('received', stats.received.toLocaleString('en'));
   set('dropped', stats.dropped.toLocaleString('en'), stats.dropped ? 'warn' : '');

@@ -69,10 +69,20 @@ function records(words, count) {
   return out;
 }
 
-/** Batches of up to 64 items: `put(records, length)` then `get(dst, length)`. */
-function batchStep(ring, words, put, get) {
-  const recs = records(words, BATCH);
-  const dst = new Uint32Array(recs.length);
+/**
+ * Batches of up to 64 items: `put(records, length)` then `get(dst, length)`.
+ * With `memory` (an engine's), records and destination are views of it.
+ */
+function batchStep(ring, words, put, get, memory) {
+  let recs = records(words, BATCH);
+  let dst = new Uint32Array(recs.length);
+  if (memory !== undefined) {
+    const at = ring.engine.alloc(8 * recs.length, 'bench batches');
+    const view = new Uint32Array(memory.buffer, at, 2 * recs.length);
+    view.set(recs);
+    recs = view.subarray(0, recs.length);
+    dst = view.subarray(recs.length);
+  }
   const per = 1 + words;
   return (n) => {
     let sum = 0;
@@ -179,6 +189,25 @@ for (const words of SIZES) {
       wasm: async () => batchStep(await ours('wasm', words), words, (r, a, len) => r.putBatch(a, 0, len), (r, d, len) => r.getBatch(d, 0, len)),
       js: async () => batchStep(await ours('js', words), words, (r, a, len) => r.putBatch(a, 0, len), (r, d, len) => r.getBatch(d, 0, len)),
       'ringbuf.js': async () => batchStep(peerRing(words), words, (r, a, len) => r.push(a, len), (r, d, len) => r.pop(d, len)),
+    },
+  });
+}
+
+for (const words of SIZES) {
+  cases.push({
+    id: `items.batch.mem.${words}`,
+    size: words,
+    bytesPerOp: 4 * words,
+    title: `items in batches of ${BATCH}, ${words}-word payloads, records and destination in the engine's memory; one op = one item`,
+    impls: {
+      wasm: async () => {
+        const rb = await ours('wasm', words);
+        return batchStep(rb, words, (r, a, len) => r.putBatch(a, 0, len), (r, d, len) => r.getBatch(d, 0, len), rb.engine.memory);
+      },
+      js: async () => {
+        const rb = await ours('js', words);
+        return batchStep(rb, words, (r, a, len) => r.putBatch(a, 0, len), (r, d, len) => r.getBatch(d, 0, len), rb.engine.memory);
+      },
     },
   });
 }

@@ -17,16 +17,32 @@ import { attachAddress, checkEngine, type BufferDescriptor } from './ringbuf.js'
 import type { Views } from './views.js';
 import { ringWait, ringWaitAsync } from './wait.js';
 
-/** `get` result: the buffer is empty (Zephyr's -EAGAIN, as glibc numbers it). */
+/**
+ * `get` result: the buffer is empty (Zephyr's -EAGAIN, as glibc numbers it).
+ * @example
+ * ```ts
+ * while (rb.get(out) !== EAGAIN) handle(rb.itemType, out);
+ * ```
+ */
 export const EAGAIN = -E_AGAIN;
 /**
  * `put` result: the item does not fit (nothing was written); `get` result:
  * the destination is too small (the item stays; {@link ItemRingBuf.itemWords}
  * says how many words it needs). Zephyr's -EMSGSIZE, as glibc numbers it.
+ * @example
+ * ```ts
+ * if (rb.get(out) === EMSGSIZE) out = new Uint32Array(rb.itemWords);
+ * ```
  */
 export const EMSGSIZE = -E_MSGSIZE;
 
-/** Most payload words one item can carry: Zephyr's size32 is a uint8_t. */
+/**
+ * Most payload words one item can carry: Zephyr's size32 is a uint8_t.
+ * @example
+ * ```ts
+ * const out = new Uint32Array(ITEM_MAX_WORDS);   // room for any item
+ * ```
+ */
 export const ITEM_MAX_WORDS = 255;
 
 /** Largest capacity in words: storage is 4 bytes a word and at most RB_MAX_SIZE bytes. */

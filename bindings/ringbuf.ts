@@ -24,18 +24,27 @@ export interface BufferDescriptor {
   address: number;
 }
 
-/** Pieces up to this many bytes are copied with a loop rather than through a subarray view. */
-const LOOP_COPY_MAX = 64;
+/**
+ * Pieces up to this many bytes are copied with a loop rather than with
+ * TypedArray.set through a subarray view (a view and a builtin call). The
+ * crossover, measured on node 20 (V8 11.3) in ns per piece, loop vs
+ * set(subarray), into and out of the memory: unshared 32 B 37 vs 40-50,
+ * 48 B 50-63 vs 40-45, 64 B 68-85 vs 38-47; shared (set takes a slower path
+ * on a SharedArrayBuffer) 48 B 53-64 vs 65-77, 64 B 73-112 vs 70-130,
+ * 96 B 105-172 vs 77-154. Figures: bench/README.md.
+ */
+const LOOP_COPY_MAX_UNSHARED = 32;
+const LOOP_COPY_MAX_SHARED = 64;
 
 /**
  * Copies `n` bytes from `src[from..]` into the memory at `at`. Never creates
  * a view when `src` lies in the same memory, is copied whole, or the piece
  * is small; otherwise one subarray view per piece.
  */
-function copyIn(u8: Uint8Array, at: number, src: Uint8Array, from: number, n: number): void {
+function copyIn(u8: Uint8Array, at: number, src: Uint8Array, from: number, n: number, loopMax: number): void {
   if (from === 0 && n === src.length) {
     u8.set(src, at);
-  } else if (n <= LOOP_COPY_MAX) {
+  } else if (n <= loopMax) {
     for (let i = 0; i < n; i++) u8[at + i] = src[from + i];
   } else {
     u8.set(src.subarray(from, from + n), at);
@@ -43,8 +52,8 @@ function copyIn(u8: Uint8Array, at: number, src: Uint8Array, from: number, n: nu
 }
 
 /** Copies `n` bytes from the memory at `at` into `dst[to..]`; the mirror of {@link copyIn}. */
-function copyOut(dst: Uint8Array, to: number, u8: Uint8Array, at: number, n: number): void {
-  if (n <= LOOP_COPY_MAX) {
+function copyOut(dst: Uint8Array, to: number, u8: Uint8Array, at: number, n: number, loopMax: number): void {
+  if (n <= loopMax) {
     for (let i = 0; i < n; i++) dst[to + i] = u8[at + i];
   } else {
     dst.set(u8.subarray(at, at + n), to);
@@ -86,6 +95,8 @@ export class RingBuf {
   private readonly putClaimWord: number;
   private readonly getClaimWord: number;
   private storageView: Uint8Array;
+  /** LOOP_COPY_MAX_SHARED or LOOP_COPY_MAX_UNSHARED, for this memory. */
+  private readonly loopCopyMax: number;
   /**
    * The last array given to put (src) and to get/peek (dst), and whether it
    * lies in the engine's memory. Reading `.buffer` is a runtime call in V8 11
@@ -124,6 +135,7 @@ export class RingBuf {
     this.putClaimWord = (address + RB_PUT + IDX_CLAIM) >>> 2;
     this.getClaimWord = (address + RB_GET + IDX_CLAIM) >>> 2;
     this.storageView = this.views.u8.subarray(this.storageAddress, this.storageAddress + capacity);
+    this.loopCopyMax = engine.shared ? LOOP_COPY_MAX_SHARED : LOOP_COPY_MAX_UNSHARED;
   }
 
   /**
@@ -203,7 +215,7 @@ export class RingBuf {
     while (done < n) {
       const g = core.rb_put_claim(cb, n - done);
       if (g === 0) break;
-      copyIn(v.u8, this.storageAddress + v.u32[this.putClaimWord], src, start + done, g);
+      copyIn(v.u8, this.storageAddress + v.u32[this.putClaimWord], src, start + done, g, this.loopCopyMax);
       done += g;
     }
     core.rb_put_finish(cb, done);
@@ -256,7 +268,7 @@ export class RingBuf {
     while (done < n) {
       const g = core.rb_get_claim(cb, n - done);
       if (g === 0) break;
-      copyOut(dst, start + done, v.u8, this.storageAddress + v.u32[this.getClaimWord], g);
+      copyOut(dst, start + done, v.u8, this.storageAddress + v.u32[this.getClaimWord], g, this.loopCopyMax);
       done += g;
     }
     core.rb_get_finish(cb, peek ? 0 : done);

@@ -1,7 +1,7 @@
 // RingBuf across threads: one producer and one consumer in two worker_threads
 // over one shared memory, on either engine, with the waiting API.
 import { describe, expect, it } from 'vitest';
-import { createEngine, RingBuf, type Engine, type EngineKind } from '../dist/bindings/index.js';
+import { canBlock, createEngine, RingBuf, type Engine, type EngineKind } from '../dist/bindings/index.js';
 import { runRoles, startRoles } from './util/threads.js';
 
 const BOUND_MS = 60_000;
@@ -124,6 +124,10 @@ describe.each(['wasm', 'js'] as const)('RingBuf waits (%s engine)', (kind) => {
     // Nobody is left registered as a sleeper.
     const i32 = new Int32Array(rb.engine.memory.buffer);
     expect([i32[(rb.address + 12) >> 2], i32[(rb.address + 16) >> 2]]).toEqual([0, 0]);
+  });
+
+  it('Node threads may block, so the blocking forms are allowed here', () => {
+    expect(canBlock()).toBe(true);
   });
 
   it('on an unshared memory a blocking wait only looks (nothing else can fill it)', async () => {

@@ -35,8 +35,8 @@ if (args.memory !== 'shared' && args.memory !== 'unshared') {
 }
 
 // Default: 3 processes × 5 samples of 40 ms after a 200 ms warm-up, ~1.5 s a
-// pair. Quick: 1 process × 3 samples of 10 ms after 50 ms. Each pair also
-// gets one heap process (see HEAP_FLAGS).
+// pair, plus one heap process (see HEAP_FLAGS). Quick: 1 process × 3 samples
+// of 10 ms after 50 ms, which also measures the heap.
 const procs = Number(args.procs ?? (args.quick ? 1 : 3));
 const childOpts = args.quick
   ? { sampleMs: 10, warmupMs: 50, samples: 3, heapOps: 5000 }
@@ -55,7 +55,7 @@ const childPath = fileURLToPath(new URL('./child.js', import.meta.url));
 const HEAP_FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
 
 function runChild(caseId, impl, phase) {
-  const flags = phase === 'heap' ? HEAP_FLAGS : [];
+  const flags = phase === 'heap' ? HEAP_FLAGS : phase === 'both' ? ['--expose-gc'] : [];
   const o = { ...childOpts, phase, warmupMs: phase === 'heap' ? Math.min(100, childOpts.warmupMs) : childOpts.warmupMs };
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...flags, childPath, caseId, impl, JSON.stringify(o)], {
@@ -86,16 +86,19 @@ console.error(`${pairs.length} pairs × ${procs} process(es), ${args.memory} mem
 for (const [i, { c, impl }] of pairs.entries()) {
   const tag = `[${i + 1}/${pairs.length}] ${c.id} ${impl}`;
   if (tty) process.stderr.write(`${tag} …`);
+  // Default: `procs` timing processes, then one heap process. Quick: one
+  // process does both (see child.js), to stay within a minute.
+  const phases = args.quick ? ['both'] : [...Array(procs).fill('time'), 'heap'];
   const runs = [];
   let heap;
-  for (let p = 0; p <= procs; p++) {
-    const r = await runChild(c.id, impl, p < procs ? 'time' : 'heap');
+  for (const phase of phases) {
+    const r = await runChild(c.id, impl, phase);
     if (r.error) {
       failures.push(`${c.id} ${impl}: ${r.error}`);
       break;
     }
-    if (p < procs) runs.push(r);
-    else heap = r.heapBytesPerOp;
+    if (r.nsPerOp) runs.push(r);
+    if (r.heapBytesPerOp !== undefined) heap = r.heapBytesPerOp;
   }
   const rec = heap !== undefined ? summarize(c, impl, runs, heap) : null;
   if (rec) records.push(rec);

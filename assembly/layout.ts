@@ -112,6 +112,22 @@ export const ENOTSUP = 95;
 //   Zephyr's struct mpsc_pbuf_buffer. All sizes and indices are in 32-bit
 //   words; every index is in [0, size).
 //
+//   +---------+---------------------------+------------------------+
+//   | control | storage: size words       | length table: size     |
+//   | block   | (packets, never split at  | words, only with a     |
+//   | 192 B   |  the end: a skip pads it) | custom getWlen         |
+//   +---------+---------------------------+------------------------+
+//
+//   The storage in ring order, from the oldest word in use:
+//
+//     rd         tmp_rd                       tmp_wr               rd
+//     |claimed   |committed or allocated      |free words          |
+//     |(or skip) |(consumer stops at the first|(FULL flag: none,   |
+//     |          | uncommitted header)        | tmp_wr == rd)      |
+//
+//   wr is not a position but a count of committed words (plus skips), kept
+//   modulo size: commits may come in any order.
+//
 //   line 0  (read-only after init, except by a consumer about to sleep)
 //     +0   MP_KIND       MP_KIND_VALUE
 //     +4   MP_SIZE       capacity in words

@@ -189,6 +189,7 @@ for (const size of SIZES) {
     size,
     bytesPerOp: size,
     title: `put + get of a ${size} B chunk (foreign Uint8Array in and out)`,
+    notes: { 'typedarray-set': 'a plain-JS ring for one thread (no atomics): the JavaScript ceiling, not a peer' },
     impls: {
       wasm: async () => copyStep(await ourRing('wasm'), size, ourPut, ourGet),
       js: async () => copyStep(await ourRing('js'), size, ourPut, ourGet),

@@ -42,10 +42,15 @@ export function renderChart(result) {
   }
   const impls = [...new Set(result.records.map((r) => r.impl))];
   const color = (impl) => COLORS[impl] ?? FALLBACK[impls.indexOf(impl) % FALLBACK.length];
-  const notes = [];
+  // One line per distinct note, naming every case it applies to.
+  const noteCases = new Map();
   for (const [id, info] of Object.entries(result.cases)) {
-    for (const [impl, note] of Object.entries(info.notes ?? {})) notes.push(`${id} ${impl}: ${note}`);
+    for (const [impl, note] of Object.entries(info.notes ?? {})) {
+      const key = `${impl}: ${note}`;
+      noteCases.set(key, [...(noteCases.get(key) ?? []), id]);
+    }
   }
+  const notes = [...noteCases].map(([key, ids]) => `${ids.join(', ')}: ${key}`);
 
   const out = [];
   let y = 28;
@@ -56,7 +61,7 @@ export function renderChart(result) {
   let x = LABEL_X;
   for (const impl of impls) {
     out.push(`<rect x="${x}" y="${y - 10}" width="12" height="12" fill="${color(impl)}"/><text x="${x + 16}" y="${y}" font-size="12">${esc(impl)}</text>`);
-    x += 30 + impl.length * 7;
+    x += 24 + impl.length * 7.5;
   }
   y += 16;
 
@@ -68,7 +73,8 @@ export function renderChart(result) {
       const w = Math.max(1, (r.opsPerSec / best) * BAR_W);
       out.push(`<text x="${BAR_X - 8}" y="${y + ROW - 5}" font-size="11" text-anchor="end">${esc(r.impl)}</text>`);
       out.push(`<rect x="${BAR_X}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW - 5}" fill="${color(r.impl)}"/>`);
-      const label = `${rate(r.opsPerSec)} · ${bytes(r.bytesPerSec)} · ${r.median.toPrecision(3)} ns`;
+      const time = r.median >= 1000 ? `${(r.median / 1000).toPrecision(3)} µs` : `${r.median.toPrecision(3)} ns`;
+      const label = `${rate(r.opsPerSec)} · ${bytes(r.bytesPerSec)} · ${time}`;
       out.push(`<text x="${BAR_X + w + 6}" y="${y + ROW - 5}" font-size="11">${esc(label)}</text>`);
       y += ROW;
     }

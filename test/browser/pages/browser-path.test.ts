@@ -17,6 +17,6 @@ test('the bindings are there to check', () => {
 
 test.each(files)('dist/bindings/%s names no Node built-in and no Node global', (file) => {
   const code = readFileSync(join(dist, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-  expect(code).not.toMatch(/(?:from\s*|import\s*\(\s*)['"](?:node:|fs|path|url|worker_threads)['"/]/);
+  expect(code).not.toMatch(/(?:from\s*|import\s*\(\s*)['"](?:node:[\w/]+|fs|path|url|worker_threads)['"/]/);
   expect(code).not.toMatch(/\brequire\s*\(|\bprocess\.|\bBuffer\.|__dirname|__filename/);
 });

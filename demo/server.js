@@ -37,7 +37,7 @@ export function startServer({ port = 8080, host = '127.0.0.1', isolated = true }
     }
     const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
     const top = file.slice(root.length).split(sep)[0];
-    if (!file.startsWith(root) || !served.includes(top) || req.method !== 'GET') {
+    if (!file.startsWith(root) || !served.includes(top) || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404).end('not found');
       return;
     }
@@ -48,7 +48,7 @@ export function startServer({ port = 8080, host = '127.0.0.1', isolated = true }
         headers['cross-origin-opener-policy'] = 'same-origin';
         headers['cross-origin-embedder-policy'] = 'require-corp';
       }
-      res.writeHead(200, headers).end(body);
+      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404).end('not found');
     }

@@ -86,6 +86,30 @@ describe.each(['wasm', 'js'] as const)('item batches on the %s engine', (kind) =
     expect(Array.from(dst.subarray(0, 2))).toEqual([ItemRingBuf.header(3, 3, 1), 4]);
   });
 
+  it.each([true, false])('views of the memory keep working across growth, and a detached one loses nothing (shared: %s)', async (shared) => {
+    const engine = await createEngine(kind, { shared });
+    const rb = new ItemRingBuf(engine, 16);
+    const view = inMemory(engine, 8);
+    view.set([5, 6, 7]);
+    expect(rb.put(1, 1, view, 0, 3)).toBe(0);
+    expect(rb.get(view, 3)).toBe(3);
+    expect(Array.from(view.subarray(3, 6))).toEqual([5, 6, 7]);
+    expect(rb.put(2, 2, new Uint32Array([8, 9]))).toBe(0);
+    // Growing the memory replaces the views (and detaches the old ones when unshared).
+    new ItemRingBuf(engine, 40_000);
+    if (shared) {
+      expect(rb.get(view)).toBe(2);
+      expect(Array.from(view.subarray(0, 2))).toEqual([8, 9]);
+    } else {
+      expect(view.length).toBe(0);
+      expect(rb.get(view)).toBe(EMSGSIZE); // no room in a detached view: the item stays
+      const fresh = inMemory(engine, 4);
+      expect(rb.get(fresh)).toBe(2);
+      expect(Array.from(fresh.subarray(0, 2))).toEqual([8, 9]);
+    }
+    expect(rb.isEmpty).toBe(true);
+  });
+
   it('a batch written by one engine is read item by item by the other, and the reverse', async () => {
     const engine = await createEngine(kind, { shared: true });
     const other = await createEngine(kind === 'wasm' ? 'js' : 'wasm', { memory: engine.memory });

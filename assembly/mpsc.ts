@@ -333,12 +333,16 @@ export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
 }
 
 /**
- * mpsc_pbuf_commit, with `wlen` read by the host before the lock as Zephyr
- * does. Returns 0, or MP_ERR_BAD (nothing changed) when `off` is not an
- * allocated, uncommitted packet of `wlen` words inside the used region.
+ * mpsc_pbuf_commit. `wlen` is the custom length the host got from getWlen
+ * before the lock, as Zephyr does, or 0 to read the header's length field
+ * (only this producer writes its uncommitted header, so reading it under the
+ * lock is the same, and it spares the host a read and a check per commit).
+ * Returns 0, or MP_ERR_BAD (nothing changed) when `off` is not an allocated,
+ * uncommitted packet of `wlen` words inside the used region.
  */
 export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
   lock(cb);
+  if (wlen == 0 && off < load<u32>(cb, MP_SIZE)) wlen = wlenAt(cb, off);
   const size = load<u32>(cb, MP_SIZE);
   const item = hdrAt(cb, off);
   const h = load<u32>(item);

@@ -265,6 +265,7 @@ export function mpscJs(v: Views): MpscCore {
     mp_commit(cb, off, wlen) {
       const c = cb >>> 2;
       lock(c);
+      if (wlen === 0 && off < v.u32[c + SIZE]) wlen = wlenAt(c, off);
       const u32 = v.u32, size = u32[c + SIZE];
       const item = hdr(c, off), h = u32[item], rd = u32[c + RD];
       const d = off >= rd ? off - rd : size - rd + off;

@@ -83,28 +83,38 @@ const records = [];
 const failures = [];
 const tty = process.stderr.isTTY;
 console.error(`${pairs.length} pairs × ${procs} process(es), ${args.memory} memory${args.quick ? ', quick' : ''}`);
-for (const [i, { c, impl }] of pairs.entries()) {
-  const tag = `[${i + 1}/${pairs.length}] ${c.id} ${impl}`;
-  if (tty) process.stderr.write(`${tag} …`);
-  // Default: `procs` timing processes, then one heap process. Quick: one
-  // process does both (see child.js), to stay within a minute.
-  const phases = args.quick ? ['both'] : [...Array(procs).fill('time'), 'heap'];
-  const runs = [];
-  let heap;
+// Within a case the impls take turns, process by process (wasm, js, peer,
+// wasm, js, peer, ..., then the heap processes): a burst of load from
+// elsewhere then hits every impl of the case alike, which keeps the ratios
+// fair on a shared machine. Quick: one process per impl does both phases.
+const phases = args.quick ? ['both'] : [...Array(procs).fill('time'), 'heap'];
+let done = 0;
+for (const c of selected) {
+  const impls = Object.keys(c.impls);
+  const state = new Map(impls.map((impl) => [impl, { runs: [], heap: undefined, failed: false }]));
   for (const phase of phases) {
-    const r = await runChild(c.id, impl, phase);
-    if (r.error) {
-      failures.push(`${c.id} ${impl}: ${r.error}`);
-      break;
+    for (const impl of impls) {
+      const st = state.get(impl);
+      if (st.failed) continue;
+      if (tty) process.stderr.write(`\r\x1b[K[${done}/${pairs.length}] ${c.id} ${impl} (${phase}) …`);
+      const r = await runChild(c.id, impl, phase);
+      if (r.error) {
+        failures.push(`${c.id} ${impl}: ${r.error}`);
+        st.failed = true;
+        continue;
+      }
+      if (r.nsPerOp) st.runs.push(r);
+      if (r.heapBytesPerOp !== undefined) st.heap = r.heapBytesPerOp;
     }
-    if (r.nsPerOp) runs.push(r);
-    if (r.heapBytesPerOp !== undefined) heap = r.heapBytesPerOp;
   }
-  const rec = heap !== undefined ? summarize(c, impl, runs, heap) : null;
-  if (rec) records.push(rec);
-  const what = rec ? `${rec.median.toFixed(1)} ns/op` : 'FAILED';
-  if (tty) process.stderr.write(`\r\x1b[K${tag}: ${what}\n`);
-  else process.stderr.write(`${tag}: ${what}\n`);
+  for (const impl of impls) {
+    const st = state.get(impl);
+    const rec = st.failed ? null : summarize(c, impl, st.runs, st.heap);
+    if (rec) records.push(rec);
+    done++;
+    const line = `[${done}/${pairs.length}] ${c.id} ${impl}: ${rec ? `${rec.median.toFixed(1)} ns/op` : 'FAILED'}`;
+    process.stderr.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
+  }
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown';

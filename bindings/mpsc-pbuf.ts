@@ -272,7 +272,8 @@ export class MpscPbuf {
     if (timeoutMs !== 0) checkTimeout(timeoutMs);
     const core = this.core, cb = this.address, scr = this.scratch;
     const mode = timeoutMs !== 0 && this.mayBlock ? MP_MODE_WAIT : MP_MODE_NOWAIT;
-    if (this.twin) this.views.sync();
+    // A timed alloc reads MP_SEM through the views, whatever the engine.
+    if (this.twin || mode === MP_MODE_WAIT) this.views.sync();
     let deadline = -1;
     for (;;) {
       // Frees so far, read before the attempt: a free after this read makes
@@ -432,6 +433,7 @@ export class MpscPbuf {
   }
 
   private notifyDrop(): void {
+    this.views.sync(); // the wasm engine does not sync before its core calls
     const off = this.views.u32[this.dropWord];
     try {
       this.onDrop(off);

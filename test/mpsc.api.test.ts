@@ -100,13 +100,31 @@ describe.each(['wasm', 'js'] as const)('memory growth on the %s engine', (kind) 
     pb.putWord(1 | (1 << 2) | (5 << 11));
     new RingBuf(engine, 4 << 20); // grows the memory: the old views detach
     expect(before.length).toBe(0);
+    engine.memory.grow(1); // grown behind the library's back: its views detach too
+    expect(pb.alloc(60, 5)).toBe(1); // a timed alloc is the first to touch the memory again
+    pb.words[1] = 60 << 2;
+    pb.commit(1);
     const c = pb.claim()!;
     expect(pb.words[c] >>> 11).toBe(5);
     pb.free(c);
+    pb.free(pb.claim()!);
     const p = pb.alloc(4)!;
     pb.words[p] = 4 << 2;
     pb.commit(p);
-    expect(pb.utilization).toBe(16);
+    expect(p).toBe(0);
+    expect(pb.utilization).toBe((3 + 4) * 4); // the 3-word skip at the end counts until claimed over
+  });
+});
+
+describe.each(['wasm', 'js'] as const)('a drop right after the memory grew behind the library (%s)', (kind) => {
+  it('the callback still gets the right offset', async () => {
+    const engine = await createEngine(kind);
+    const seen: number[] = [];
+    const pb: MpscPbuf = new MpscPbuf(engine, 4, { overwrite: true, lengthBits: 9, onDrop: (off) => seen.push(off) });
+    for (let i = 0; i < 4; i++) pb.putWord(1 | (1 << 2));
+    engine.memory.grow(1);
+    expect(pb.putWord(1 | (1 << 2))).toBe(true);
+    expect(seen).toEqual([0]);
   });
 });
 

@@ -74,7 +74,7 @@ export function renderChart(result) {
       out.push(`<text x="${BAR_X - 8}" y="${y + ROW - 5}" font-size="11" text-anchor="end">${esc(r.impl)}</text>`);
       out.push(`<rect x="${BAR_X}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW - 5}" fill="${color(r.impl)}"/>`);
       const time = r.median >= 1000 ? `${(r.median / 1000).toPrecision(3)} µs` : `${r.median.toPrecision(3)} ns`;
-      const label = `${rate(r.opsPerSec)} · ${bytes(r.bytesPerSec)} · ${time}`;
+      const label = [rate(r.opsPerSec), ...(r.bytesPerSec > 0 ? [bytes(r.bytesPerSec)] : []), time].join(' · ');
       out.push(`<text x="${BAR_X + w + 6}" y="${y + ROW - 5}" font-size="11">${esc(label)}</text>`);
       y += ROW;
     }

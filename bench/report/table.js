@@ -44,7 +44,7 @@ export function renderTable(result) {
       const heap = r.heapBytesPerOp === null ? 'n/a' : String(r.heapBytesPerOp);
       const row = [
         i === 0 ? id : '', r.impl, num(r.median), `${num(r.min)}–${num(r.max)}`,
-        num(r.opsPerSec / 1e6), num(r.bytesPerSec / 1e6), heap, ratios(r, byImpl),
+        num(r.opsPerSec / 1e6), r.bytesPerSec > 0 ? num(r.bytesPerSec / 1e6) : '–', heap, ratios(r, byImpl),
       ];
       lines.push(row.map((t, k) => cell(t, COLS[k])).join(' ').trimEnd());
     });

@@ -20,7 +20,7 @@
 // Data always sits in linear memory: the bindings pass their own staging
 // area when the caller's data lives in a JavaScript array.
 
-import { RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, IDX_CLAIM, EAGAIN, EMSGSIZE, EINVAL } from './layout';
+import { RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, IDX_HEAD, IDX_LIMIT, IDX_CLAIM, EAGAIN, EMSGSIZE, EINVAL } from './layout';
 import { rb_put_claim, rb_put_finish, rb_get_claim, rb_get_finish } from './ringbuf';
 
 /** Payload length in words, from a header word. */
@@ -167,11 +167,15 @@ export function item_get_batch(cb: usize, dst: usize, max: u32, out: usize): i32
   }
   // Everything readable up to `want`: the rest of the first piece, then from 0.
   const granted: u32 = 4 + claimRest(cb, false, rb_get_claim(cb, want - 4), want - 4);
-  // A grant short of `want` ends at a put tail the claims read, and the
-  // producer commits whole items: it holds whole items only. Otherwise the
-  // window may cut an item, and a walk over the headers finds where.
+  // A grant that ends where our head meets our cached limit ends at a put
+  // tail we read, and the producer publishes whole items only: it holds
+  // whole items. Any other end (`want`, or the end of storage when a
+  // producer published more between our claims) may cut an item, and a walk
+  // over the headers finds where. (A short grant alone proves nothing
+  // across threads: a first piece cut by an old tail, a second piece by the
+  // end of storage.)
   let fit: u32 = granted;
-  if (granted == want) {
+  if (load<u32>(cb + RB_GET, IDX_HEAD) != load<u32>(cb + RB_GET, IDX_LIMIT)) {
     fit = 0;
     while (fit + 4 <= granted) {
       const next = fit + recordBytes(load<u32>(storage + advance(off, fit, size)));

@@ -4,7 +4,7 @@
 // Comments on the algorithm live in the AS file. Addresses and byte
 // counts stay multiples of 4, so the copies work on whole words.
 
-import { RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, IDX_CLAIM, EAGAIN, EMSGSIZE, EINVAL } from '../../assembly/layout.js';
+import { RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, IDX_HEAD, IDX_LIMIT, IDX_CLAIM, EAGAIN, EMSGSIZE, EINVAL } from '../../assembly/layout.js';
 import type { ItemCore, RingCore } from '../core.js';
 import type { Views } from '../views.js';
 
@@ -122,9 +122,9 @@ export function itemsJs(v: Views, ring: RingCore): ItemCore {
         return -EMSGSIZE;
       }
       const granted = 4 + claimRest(cb, false, ring.rb_get_claim(cb, want - 4), want - 4);
-      // A short grant holds whole items only (see the AS file); else walk.
+      // Ending at the put tail we read means whole items only (see the AS file); else walk.
       let fit = granted;
-      if (granted === want) {
+      if (u32[(cb + RB_GET + IDX_HEAD) >>> 2] !== u32[(cb + RB_GET + IDX_LIMIT) >>> 2]) {
         fit = 0;
         while (fit + 4 <= granted) {
           const next = fit + recordBytes(u32[(storage + advance(off, fit, size)) >>> 2]);

@@ -4,8 +4,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, ItemRingBuf, RingBuf, type Engine } from '../dist/bindings/index.js';
-
-type ErrorClass = typeof TypeError | typeof RangeError;
+import { rejects, type ErrorClass } from './util/rejects.js';
 
 const notNumbers: [string, unknown][] = [
   ['a string', '1'], ['null', null], ['an array', [1]], ['an object', {}], ['a bigint', 1n],
@@ -24,20 +23,6 @@ const notWords: [string, unknown][] = [
   ['an Int32Array', new Int32Array(2)], ['a Float32Array', new Float32Array(2)], ['an ArrayBuffer', new ArrayBuffer(8)],
   ['a DataView', new DataView(new ArrayBuffer(8))], ['a number', 2],
 ];
-
-/** Asserts that `call` throws `cls` with a message that starts with `arg` and contains `limit`. */
-function rejects(call: () => unknown, cls: ErrorClass, arg: string, limit = ''): void {
-  let error: unknown;
-  try {
-    call();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a ${cls.name} naming ${arg}`).toBeInstanceOf(cls);
-  const message = (error as Error).message;
-  expect(message.startsWith(arg), message).toBe(true);
-  expect(message).toContain(limit);
-}
 
 /** An 8-word buffer holding two items, one across the end of storage. */
 function busyBuffer(engine: Engine): ItemRingBuf {

@@ -4,8 +4,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, RingBuf, type Engine } from '../dist/bindings/index.js';
-
-type ErrorClass = typeof TypeError | typeof RangeError;
+import { rejects, type ErrorClass } from './util/rejects.js';
 
 /** Values that are not numbers at all: a TypeError. */
 const notNumbers: [string, unknown][] = [
@@ -26,19 +25,6 @@ const notBytes: [string, unknown][] = [
   ['a Uint16Array', new Uint16Array(4)], ['an Int8Array', new Int8Array(4)], ['a Uint8ClampedArray', new Uint8ClampedArray(4)],
   ['a DataView', new DataView(new ArrayBuffer(4))], ['an ArrayBuffer', new ArrayBuffer(4)], ['a number', 4],
 ];
-
-/** Asserts that `call` throws `cls` with a message naming `arg`, and returns the error. */
-function rejects(call: () => unknown, cls: ErrorClass, arg: string): Error {
-  let error: unknown;
-  try {
-    call();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a ${cls.name} naming ${arg}`).toBeInstanceOf(cls);
-  expect((error as Error).message.startsWith(arg), (error as Error).message).toBe(true);
-  return error as Error;
-}
 
 /**
  * A 16-byte buffer with data across the end of storage, an outstanding get

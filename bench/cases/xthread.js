@@ -9,6 +9,9 @@
 //                and polling on both sides, since it has no wait;
 //   postMessage  one structured-clone message per chunk.
 //
+// `xthread.handoff`: one word to the other thread and back, spinning on both
+// sides: the cost of crossing between the cores, under every case here.
+//
 // `xthread.mpsc.2p`: two producer Workers run alloc/fill/commit of 8-word
 // packets as fast as the buffer lets them (sleeping in alloc when full);
 // this thread is the consumer (sleeping in claim(ms) when empty) and one
@@ -120,6 +123,33 @@ const bytes = [256, 4096].map((size) => ({
   },
 }));
 
+/**
+ * One hand-off between the two threads and back, with nothing else: the
+ * floor the byte cases sit on (a chunk crosses once per operation, this
+ * crosses twice). Both sides spin on one shared word each.
+ */
+async function handoff() {
+  const c = await consumer('atomics', { role: 'handoff' });
+  let next = 1;
+  const step = (n) => {
+    for (let k = 0; k < n; k++, next = (next + 1) | 0) {
+      Atomics.store(c.ctl, 0, next);
+      while (Atomics.load(c.ctl, 1) !== next);
+    }
+    return next;
+  };
+  return { step, close: c.close };
+}
+
+const floor = [{
+  id: 'xthread.handoff',
+  size: 4,
+  bytesPerOp: 0,
+  clock: 'wall',
+  notes: { atomics: 'a round trip of one word between the two threads: the hardware floor' },
+  impls: { atomics: handoff },
+}];
+
 /** 16384 words (as in mpsc.js), lengths in the header as in Zephyr's suite: 8-word packets from 2 producer threads. */
 async function mpsc2p(kind) {
   const WLEN = 8;
@@ -149,4 +179,4 @@ const mpsc = [{
   impls: { wasm: () => mpsc2p('wasm'), js: () => mpsc2p('js') },
 }];
 
-export default [...bytes, ...mpsc];
+export default [...bytes, ...floor, ...mpsc];

@@ -18,7 +18,15 @@ function publish(got, sum) {
   Atomics.store(ctl, 0, got);
 }
 
-if (role === 'mpsc-producer') {
+if (role === 'handoff') {
+  // The floor under every cross-thread case: answer each number this thread
+  // is handed, as soon as it sees it (both sides spin; nothing else runs).
+  parentPort.postMessage('ready');
+  for (let i = 1; ; i = (i + 1) | 0) {
+    while (Atomics.load(ctl, 0) !== i);
+    Atomics.store(ctl, 1, i);
+  }
+} else if (role === 'mpsc-producer') {
   // One of the MpscPbuf producers: 8-word packets (header + 7 payload
   // words) for ever, sleeping in alloc while the buffer is full.
   const { descriptor, module, wlen } = workerData;

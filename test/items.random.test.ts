@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, EAGAIN, EMSGSIZE, ItemRingBuf, type Engine } from '../dist/bindings/index.js';
 import { Prng, testSeed } from './util/prng.js';
+import { lockstep } from './util/lockstep.js';
 
 const seed = testSeed();
 
@@ -112,15 +113,7 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
   const want = new Uint32Array(ROOM);
   let i = 0;
   let desc = '';
-  const fail = (what: string, got: unknown, expected: unknown): never => {
-    throw new Error(`${label}, seed ${seed} (WRB_SEED=${seed} replays), op #${i} ${desc}: ${what} is ${String(got)}, the model says ${String(expected)}`);
-  };
-  const same = (what: string, got: unknown, expected: unknown): void => {
-    if (got !== expected) fail(what, got, expected);
-  };
-  const sameWords = (what: string, got: Uint32Array, expected: Uint32Array, from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (got[k] !== expected[k]) fail(`${what}[${k}]`, got[k], expected[k]);
-  };
+  const { same, sameElements } = lockstep(() => `${label}, seed ${seed} (WRB_SEED=${seed} replays), op #${i} ${desc}`);
   /** Payload words: mostly small, sometimes up to 255, never more than fits a buffer of 2 * cap. */
   const words = (): number => {
     const r = prng.int(0, 99);
@@ -164,7 +157,7 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
         same(`${s.name} get`, got, expected);
         if (got !== EAGAIN) same(`${s.name} header fields`, `${s.rb.itemType}/${s.rb.itemValue}/${s.rb.itemWords}`,
           `${model.header & 0xffff}/${model.header >>> 24}/${(model.header >>> 16) & 0xff}`);
-        sameWords(`${s.name} destination`, dst, want, 0, span);
+        sameElements(`${s.name} destination`, dst, want, 0, span);
       }
     } else if (op < 74) {
       // A batch of whole records, sometimes more than the staging area holds.
@@ -196,7 +189,7 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
         const got = s.rb.getBatch(dst, start, start + room);
         same(`${s.name} getBatch`, got, expected);
         if (got === EMSGSIZE) same(`${s.name} itemWords after EMSGSIZE`, s.rb.itemWords, (model.header >>> 16) & 0xff);
-        sameWords(`${s.name} destination`, dst, want, 0, span);
+        sameElements(`${s.name} destination`, dst, want, 0, span);
       }
     } else if (op < 96) {
       desc = 'queries';
@@ -217,7 +210,7 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
       same(`${s.name} space`, s.rb.space, model.space);
       same(`${s.name} isEmpty`, s.rb.isEmpty, model.size === 0);
       const storage = new Uint32Array(s.rb.engine.memory.buffer, s.rb.storageAddress, cap);
-      sameWords(`${s.name} storage`, storage, model.mem, 0, cap);
+      sameElements(`${s.name} storage`, storage, model.mem, 0, cap);
     }
   }
 }

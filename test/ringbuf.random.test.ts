@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, RingBuf, type Engine } from '../dist/bindings/index.js';
 import { Prng, testSeed } from './util/prng.js';
+import { lockstep } from './util/lockstep.js';
 
 const UINT32_MAX = 2 ** 32 - 1;
 const seed = testSeed();
@@ -118,17 +119,7 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
   const want = new Uint8Array(room);
   let i = 0;
   let desc = '';
-  const fail = (what: string, got: unknown, expected: unknown): never => {
-    throw new Error(`${label}, seed ${seed} (WRB_SEED=${seed} replays), op #${i} ${desc}: ${what} is ${String(got)}, the model says ${String(expected)}`);
-  };
-  const same = (what: string, got: unknown, expected: unknown): void => {
-    if (got !== expected) fail(what, got, expected);
-  };
-  const sameBytes = (what: string, got: Uint8Array, expected: Uint8Array): void => {
-    for (let k = 0; k < expected.length; k++) {
-      if (got[k] !== expected[k]) fail(`${what}[${k}]`, got[k], expected[k]);
-    }
-  };
+  const { fail, same, sameElements } = lockstep(() => `${label}, seed ${seed} (WRB_SEED=${seed} replays), op #${i} ${desc}`);
   /** A request size: often small, sometimes 0, sometimes beyond the capacity. */
   const size = (): number => {
     const r = prng.int(0, 99);
@@ -181,7 +172,7 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
           ? (peek ? s.rb.peek(dst, start, start + n) : s.rb.get(dst, start, start + n))
           : (peek ? s.rb.peek(dst.subarray(start, start + n)) : s.rb.get(dst.subarray(start, start + n)));
         same(`${s.name} ${peek ? 'peek' : 'get'}`, got, expected);
-        sameBytes(`${s.name} destination`, dst.subarray(0, span), want.subarray(0, span));
+        sameElements(`${s.name} destination`, dst.subarray(0, span), want.subarray(0, span));
       }
     } else if (op < 47) {
       const n = count32();
@@ -214,7 +205,7 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
       for (const s of subjects) {
         same(`${s.name} getClaim`, s.rb.getClaim(n), g);
         same(`${s.name} getOffset`, s.rb.getOffset, model.getOffset);
-        sameBytes(`${s.name} claimed bytes`, s.rb.storage.subarray(s.rb.getOffset, s.rb.getOffset + g), model.mem.subarray(model.getOffset, model.getOffset + g));
+        sameElements(`${s.name} claimed bytes`, s.rb.storage.subarray(s.rb.getOffset, s.rb.getOffset + g), model.mem.subarray(model.getOffset, model.getOffset + g));
       }
     } else if (op < 95) {
       const claimed = model.getClaimed, valid = prng.chance(0.7);
@@ -240,7 +231,7 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
       same(`${s.name} isEmpty`, s.rb.isEmpty, model.size === 0);
     }
     if ((i & 1023) === 1023 || i === count - 1) {
-      for (const s of subjects) sameBytes(`${s.name} storage`, s.rb.storage, model.mem);
+      for (const s of subjects) sameElements(`${s.name} storage`, s.rb.storage, model.mem);
     }
   }
 }

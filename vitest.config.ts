@@ -34,7 +34,7 @@ export default defineConfig({
           // which a browser's main thread may not do (it drops instead, as documented).
           include: [
             'test/browser/*.test.ts',
-            'test/{ringbuf,items}.{zephyr,errors,memory,batch}.test.ts',
+            'test/{ringbuf,items}.{zephyr,errors,memory,batch,write}.test.ts',
             'test/mpsc.{api,errors}.test.ts',
           ],
           globalSetup: ['test/browser/global-setup.ts'],

@@ -133,8 +133,12 @@ export function rb_get_claimed(cb: usize): u32 {
 // ring_buf_put/get/peek, a claim + memory.copy loop (at most two pieces,
 // the second from offset 0) closed by one finish.
 
-/** ring_buf_put from linear memory at `src`; returns the bytes written. */
-export function rb_put(cb: usize, src: usize, n: u32): u32 {
+/**
+ * ring_buf_put without its finish: claims and fills up to `n` bytes from
+ * `src` and leaves them claimed (Zephyr lets claims stack), for
+ * RingBuf.write, whose bytes one rb_put_flush publishes together.
+ */
+export function rb_write(cb: usize, src: usize, n: u32): u32 {
   const storage = <usize>load<u32>(cb, RB_STORAGE);
   let done: u32 = 0;
   while (done < n) {
@@ -143,8 +147,26 @@ export function rb_put(cb: usize, src: usize, n: u32): u32 {
     memory.copy(storage + load<u32>(cb + RB_PUT, IDX_CLAIM), src + done, g);
     done += g;
   }
+  return done;
+}
+
+/** ring_buf_put from linear memory at `src`; returns the bytes written. */
+export function rb_put(cb: usize, src: usize, n: u32): u32 {
+  const done = rb_write(cb, src, n);
   rb_put_finish(cb, done);
   return done;
+}
+
+/**
+ * Commits every outstanding put claim and returns how many bytes that
+ * published. One finish for many writes: the consumer pays one cross-core
+ * hand-off of the producer's tail per flush rather than per chunk.
+ */
+export function rb_put_flush(cb: usize): u32 {
+  const n = rb_put_claimed(cb);
+  // Nothing pending: skip the finish, whose atomic store would fence for nothing.
+  if (n != 0) rb_put_finish(cb, n);
+  return n;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface RingCore {
   rb_put_claimed(cb: number): number;
   rb_get_claimed(cb: number): number;
   rb_put(cb: number, src: number, n: number): number;
+  rb_write(cb: number, src: number, n: number): number;
+  rb_put_flush(cb: number): number;
   rb_get(cb: number, dst: number, n: number): number;
   rb_peek(cb: number, dst: number, n: number): number;
 }

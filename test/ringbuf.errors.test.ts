@@ -111,8 +111,8 @@ describe.each(['wasm', 'js'] as const)('bad input on the %s engine', (kind) => {
     });
   });
 
-  describe.each(['put', 'get', 'peek'] as const)('%s', (method) => {
-    const arg = method === 'put' ? 'src' : 'dst';
+  describe.each(['put', 'write', 'get', 'peek'] as const)('%s', (method) => {
+    const arg = method === 'put' || method === 'write' ? 'src' : 'dst';
     const call = (rb: RingBuf, ...args: unknown[]): number => (rb[method] as (...a: unknown[]) => number)(...args);
 
     it.each(notBytes)(`${method}(%s) throws a TypeError naming ${arg}`, (_, v) => {

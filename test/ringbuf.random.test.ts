@@ -26,6 +26,8 @@ class Model {
   private getTail = 0; // end of freed data
   putOffset = 0;
   getOffset = 0;
+  /** Bytes write() left claimed: the handle's own count (RingBuf.unflushed). */
+  unflushed = 0;
 
   constructor(readonly capacity: number) {
     this.mem = new Uint8Array(capacity);
@@ -44,12 +46,18 @@ class Model {
     return g;
   }
 
-  /** Final: commits n, returns the rest of the claims; false (nothing changes) beyond the claims. */
-  putFinish(n: number): boolean {
+  /** Zephyr's finish, final: commits n, returns the rest of the claims; false (nothing changes) beyond the claims. */
+  private finish(n: number): boolean {
     if (n > this.putClaimed) return false;
     this.putTail += n;
     this.putHead = this.putTail;
+    this.unflushed = 0;
     return true;
+  }
+
+  /** RingBuf.putFinish: pending writes first, then n claimed bytes. */
+  putFinish(n: number): boolean {
+    return this.finish(this.unflushed + n);
   }
 
   getClaim(n: number): number {
@@ -66,14 +74,39 @@ class Model {
     return true;
   }
 
-  /** ring_buf_put: claims until done or full, then one finish of the total. */
-  put(src: Uint8Array, n: number): number {
+  /** Claims and fills until done or full; the bytes stay claimed. */
+  private fillClaims(src: Uint8Array, n: number): number {
     let done = 0;
     for (let g; done < n && (g = this.putClaim(n - done)) > 0; done += g) {
       this.mem.set(src.subarray(done, done + g), this.putOffset);
     }
-    this.putFinish(done);
     return done;
+  }
+
+  /**
+   * ring_buf_put: claims until done or full, then one finish of the total;
+   * after write()s, one finish of everything claimed, so they publish too.
+   */
+  put(src: Uint8Array, n: number): number {
+    const pending = this.unflushed !== 0;
+    const done = this.fillClaims(src, n);
+    this.finish(pending ? this.putClaimed : done);
+    return done;
+  }
+
+  /** RingBuf.write: put without the finish, flushing everything when short. */
+  write(src: Uint8Array, n: number): number {
+    const done = this.fillClaims(src, n);
+    if (done < n) this.flush();
+    else this.unflushed += done;
+    return done;
+  }
+
+  /** RingBuf.flush: finishes every outstanding put claim. */
+  flush(): number {
+    const n = this.putClaimed;
+    this.finish(n);
+    return n;
   }
 
   /** ring_buf_get (dst null: discard) and ring_buf_peek (finish 0). */
@@ -88,6 +121,7 @@ class Model {
 
   reset(): void {
     this.putHead = this.putTail = this.getHead = this.getTail = 0;
+    this.unflushed = 0;
   }
 }
 
@@ -145,8 +179,31 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
 
   for (i = 0; i < count; i++) {
     const subjects = pick();
-    const op = prng.int(0, 99);
-    if (op < 20) {
+    const op = prng.int(0, 111);
+    if (op >= 100) {
+      // write (a put left pending), flush, or a zero wait for space (which
+      // flushes first), from outside or inside the memory.
+      const n = size(), inMem = prng.chance(0.4), start = prng.int(0, 7);
+      if (op < 107) {
+        desc = `write n=${n} ${inMem ? 'same-memory' : 'foreign'} start=${start}`;
+        fill(n);
+        const expected = model.write(data, n);
+        for (const s of subjects) {
+          const src = inMem ? s.scratch.storage : s.foreign;
+          src.set(data.subarray(0, n), start);
+          same(`${s.name} write`, s.rb.write(src, start, start + n), expected);
+        }
+      } else if (op < 110) {
+        desc = 'flush';
+        const expected = model.flush();
+        for (const s of subjects) same(`${s.name} flush`, s.rb.flush(), expected);
+      } else {
+        const want = prng.int(1, cap);
+        desc = `waitForSpace(0, ${want})`;
+        if (model.unflushed !== 0) model.flush();
+        for (const s of subjects) same(`${s.name} waitForSpace`, s.rb.waitForSpace(0, want), model.space >= want);
+      }
+    } else if (op < 20) {
       // put, from outside or inside the memory, whole array or window.
       const n = size(), inMem = prng.chance(0.4), windowed = prng.chance(0.5), start = prng.int(0, 7);
       desc = `put n=${n} ${inMem ? 'same-memory' : 'foreign'} ${windowed ? 'window' : 'subarray'} start=${start}`;
@@ -192,9 +249,9 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
         s.rb.storage.set(data.subarray(0, g), s.rb.putOffset);
       }
     } else if (op < 73) {
-      const claimed = model.putClaimed, valid = prng.chance(0.7);
+      const claimed = model.putClaimed - model.unflushed, valid = prng.chance(0.7);
       const n = valid ? prng.int(0, claimed) : claimed + prng.int(1, cap + 4);
-      desc = `putFinish n=${n} (claimed ${claimed})`;
+      desc = `putFinish n=${n} (claimed ${claimed} after ${model.unflushed} written)`;
       const ok = model.putFinish(n);
       for (const s of subjects) same(`${s.name} putFinish succeeded`, finishOutcome(s, () => s.rb.putFinish(n)), ok);
     } else if (op < 85) {
@@ -262,8 +319,11 @@ describe(`random differential test (seed ${seed}; WRB_SEED=${seed} replays)`, ()
     };
     const prng = new Prng((seed + 100 + k) >>> 0);
     const one: Subject[] = [viaWasm];
-    run(prng, new Model(cap), 10_000, () => {
-      one[0] = prng.chance(0.5) ? viaWasm : viaJs;
+    const model = new Model(cap);
+    run(prng, model, 10_000, () => {
+      // Pending writes belong to the handle that wrote them (as a producer
+      // thread's do), so engines change only between batches.
+      if (model.unflushed === 0) one[0] = prng.chance(0.5) ? viaWasm : viaJs;
       return one;
     }, `alternating engines, capacity ${cap}`);
     expect(viaJs.rb.capacity).toBe(cap);

@@ -2,7 +2,15 @@
 // (xthread.worker.js) consumes at the same time. One operation is one chunk
 // that left this thread and was consumed by the other; a step ends only
 // when the consumer has drained everything it was sent, so the time covers
-// both sides. As in peers.md §4(c):
+// both sides.
+//
+// `xthread.bytes.<size>` publishes every chunk as it is produced.
+// `xthread.write.256` publishes 16 chunks (4 KiB) at once: our producer
+// `write`s each chunk and `flush`es every 16; the peers, which cannot
+// defer publication, stage 16 chunks in a 4 KiB array and send that (one
+// more copy, the price of batching for them).
+//
+// The transports, as in peers.md §4(c):
 //   wasm, js     our RingBuf (64 KiB), both sides sleeping when they must
 //                (waitForSpace / waitForData), zero spinning;
 //   ringbuf.js   its SAB ring (64 KiB), pushing only when a whole chunk fits
@@ -54,7 +62,11 @@ function drained(ctl, expected, poll) {
   }
 }
 
-async function ours(kind, size) {
+/**
+ * Our RingBuf: one `put` per chunk, or with `batch` > 1 one `write` per
+ * chunk and a `flush` after every `batch` chunks (and at the end of a step).
+ */
+async function ours(kind, size, batch) {
   const engine = await createEngine(kind, { shared: true });
   const rb = new RingBuf(engine, RING);
   const c = await consumer(kind, { descriptor: rb.descriptor, module: engine.module });
@@ -63,12 +75,24 @@ async function ours(kind, size) {
   const step = (n) => {
     for (let i = 0; i < n; i++) {
       chunk[0] = i;
-      let done = rb.put(chunk);
-      while (done < size) {
-        rb.waitForSpace(Infinity, size - done);
-        done += rb.put(chunk, done, size);
+      if (batch === 1) {
+        let done = rb.put(chunk);
+        while (done < size) {
+          rb.waitForSpace(Infinity, size - done);
+          done += rb.put(chunk, done, size);
+        }
+      } else {
+        // write() publishes by itself when it comes up short, and
+        // waitForSpace flushes what is pending.
+        let done = rb.write(chunk);
+        while (done < size) {
+          rb.waitForSpace(Infinity, size - done);
+          done += rb.write(chunk, done, size);
+        }
+        if ((i + 1) % batch === 0) rb.flush();
       }
     }
+    rb.flush();
     sent = (sent + n * size) | 0;
     // Everything is out once the whole ring is free again; the count follows at once.
     rb.waitForSpace(Infinity, RING);
@@ -77,51 +101,89 @@ async function ours(kind, size) {
   return { step, close: c.close };
 }
 
-async function ringbufJs(size) {
+/**
+ * Fills `stage` with `batch` chunks and hands each full stage to `send`
+ * (the peers' way to publish several chunks at once: one more copy).
+ */
+function stager(size, batch, send) {
+  const stage = new Uint8Array(size * batch);
+  let k = 0;
+  return {
+    add(chunk) {
+      stage.set(chunk, k * size);
+      if (++k === batch) {
+        send(stage);
+        k = 0;
+      }
+    },
+    end() {
+      if (k !== 0) send(stage.subarray(0, k * size));
+      k = 0;
+    },
+  };
+}
+
+async function ringbufJs(size, batch) {
   const sab = RingBuffer.getStorageForCapacity(RING, Uint8Array);
   const rb = new RingBuffer(sab, Uint8Array);
   const c = await consumer('ringbuf.js', { sab });
   const chunk = chunkOf(size);
+  const push = (data) => {
+    while (rb.availableWrite() < data.length);
+    rb.push(data);
+  };
+  const stage = stager(size, batch, push);
   let sent = 0;
   const step = (n) => {
     for (let i = 0; i < n; i++) {
       chunk[0] = i;
-      while (rb.availableWrite() < size);
-      rb.push(chunk);
+      if (batch === 1) push(chunk);
+      else stage.add(chunk);
     }
+    stage.end();
     sent = (sent + n * size) | 0;
     return drained(c.ctl, sent, true);
   };
   return { step, close: c.close };
 }
 
-async function postMessagePerChunk(size) {
+async function postMessagePerChunk(size, batch) {
   const c = await consumer('postMessage', {});
   const chunk = chunkOf(size);
+  const stage = stager(size, batch, (data) => c.w.postMessage(data));
   let sent = 0;
   const step = (n) => {
     for (let i = 0; i < n; i++) {
       chunk[0] = i;
-      c.w.postMessage(chunk);
+      if (batch === 1) c.w.postMessage(chunk);
+      else stage.add(chunk);
     }
+    stage.end();
     sent = (sent + n * size) | 0;
     return drained(c.ctl, sent, false);
   };
   return { step, close: c.close };
 }
 
-const bytes = [256, 4096].map((size) => ({
-  id: `xthread.bytes.${size}`,
+/** One byte-stream case: `batch` chunks are published at once (see the top). */
+const stream = (id, size, batch) => ({
+  id,
   size,
   bytesPerOp: size,
   clock: 'wall', // two threads: the time until the consumer has drained
   impls: {
-    wasm: () => ours('wasm', size),
-    js: () => ours('js', size),
-    'ringbuf.js': () => ringbufJs(size),
-    postMessage: () => postMessagePerChunk(size),
+    wasm: () => ours('wasm', size, batch),
+    js: () => ours('js', size, batch),
+    'ringbuf.js': () => ringbufJs(size, batch),
+    postMessage: () => postMessagePerChunk(size, batch),
   },
-}));
+});
+
+const bytes = [
+  stream('xthread.bytes.256', 256, 1),
+  stream('xthread.bytes.4096', 4096, 1),
+  stream('xthread.write.256', 256, 16),
+];
 
 /**
  * One hand-off between the two threads and back, with nothing else: the

@@ -67,6 +67,27 @@ export function ringJs(v: Views): RingCore {
   const putFinish = (cb: number, n: number): number => areaFinish(cb, cb + PUT, DATA_WAITERS, n);
   const getFinish = (cb: number, n: number): number => areaFinish(cb, cb + GET, SPACE_WAITERS, n);
 
+  const putClaimed = (cb: number): number =>
+    (v.u32[(cb + PUT + IDX_HEAD) >>> 2] - v.u32[(cb + PUT + IDX_TAIL) >>> 2]) >>> 0;
+
+  function putFlush(cb: number): number {
+    const n = putClaimed(cb);
+    if (n !== 0) putFinish(cb, n);
+    return n;
+  }
+
+  function putWrite(cb: number, src: number, n: number): number {
+    const storage = v.u32[(cb + RB_STORAGE) >>> 2];
+    let done = 0;
+    while (done < n) {
+      const g = putClaim(cb, n - done);
+      if (g === 0) break;
+      v.u8.copyWithin(storage + v.u32[(cb + RB_PUT + IDX_CLAIM) >>> 2], src + done, src + done + g);
+      done += g;
+    }
+    return done;
+  }
+
   function getOrPeek(cb: number, dst: number, n: number, peek: boolean): number {
     const storage = v.u32[(cb + RB_STORAGE) >>> 2];
     let done = 0;
@@ -106,20 +127,15 @@ export function ringJs(v: Views): RingCore {
       const u32 = v.u32;
       return (u32[(cb + RB_SIZE) >>> 2] - (u32[(cb + RB_PUT + IDX_HEAD) >>> 2] - Atomics.load(u32, (cb + RB_GET + IDX_TAIL) >>> 2))) >>> 0;
     },
-    rb_put_claimed: (cb) => (v.u32[(cb + RB_PUT + IDX_HEAD) >>> 2] - v.u32[(cb + RB_PUT + IDX_TAIL) >>> 2]) >>> 0,
+    rb_put_claimed: putClaimed,
     rb_get_claimed: (cb) => (v.u32[(cb + RB_GET + IDX_HEAD) >>> 2] - v.u32[(cb + RB_GET + IDX_TAIL) >>> 2]) >>> 0,
     rb_put(cb, src, n) {
-      const storage = v.u32[(cb + RB_STORAGE) >>> 2];
-      let done = 0;
-      while (done < n) {
-        const g = putClaim(cb, n - done);
-        if (g === 0) break;
-        v.u8.copyWithin(storage + v.u32[(cb + RB_PUT + IDX_CLAIM) >>> 2], src + done, src + done + g);
-        done += g;
-      }
+      const done = putWrite(cb, src, n);
       putFinish(cb, done);
       return done;
     },
+    rb_write: putWrite,
+    rb_put_flush: putFlush,
     rb_get: (cb, dst, n) => getOrPeek(cb, dst, n, false),
     rb_peek: (cb, dst, n) => getOrPeek(cb, dst, n, true),
   };

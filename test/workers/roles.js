@@ -66,8 +66,10 @@ async function engineFor(data) {
 
 /**
  * Byte-stream producer: writes frames 0, 1, … until `total` bytes went out,
- * alternately through put() and through putClaim()/putFinish() in place,
- * and sleeps in waitForSpace() whenever the ring is full.
+ * each through put(), through putClaim()/putFinish() in place, or through
+ * write() with a flush() after some frames only (so that published batches
+ * end mid-frame and a put or finish must publish pending writes first), and
+ * sleeps in waitForSpace() whenever the ring is full.
  */
 async function bytesProducer(data) {
   const rb = RingBuf.attach(await engineFor(data), data.descriptor);
@@ -76,16 +78,18 @@ async function bytesProducer(data) {
   let sent = 0, seq = 0, waits = 0;
   while (sent < data.total) {
     const n = writeFrame(frame, seq, rand() % (MAX_PAYLOAD + 1));
-    const inPlace = (rand() & 1) === 1;
+    const how = rand() % 3;
     let done = 0;
     while (done < n) {
       let w;
-      if (inPlace) {
+      if (how === 0) {
+        w = rb.put(frame, done, n);
+      } else if (how === 1) {
         w = rb.putClaim(n - done);
         rb.storage.set(frame.subarray(done, done + w), rb.putOffset);
         rb.putFinish(w);
       } else {
-        w = rb.put(frame, done, n);
+        w = rb.write(frame, done, n);
       }
       done += w;
       if (w === 0) {
@@ -93,9 +97,11 @@ async function bytesProducer(data) {
         wake(rb, rb.waitForSpace, data, `producer at frame ${seq}`);
       }
     }
+    if (how === 2 && (rand() & 3) === 0) rb.flush();
     sent += n;
     seq++;
   }
+  rb.flush();
   return { frames: seq, bytes: sent, waits };
 }
 

@@ -21,15 +21,20 @@
 //   grows (buffers never move, so views and addresses stay valid forever).
 //
 //   HEAP header (bytes 0..63):
-//     +0  HEAP_MAGIC   "wrb1" once the heap is initialised
+//     +0  HEAP_MAGIC   "wrb2" once the heap is initialised (the digit is the
+//                      layout version: a memory laid out by another version
+//                      is refused rather than misread)
 //     +4  HEAP_TOP     first free byte; bumped with a CAS by any thread
 //
-// ── RingBuf / ItemRingBuf control block (RB_CB_BYTES = 192) ───────────────
+// ── RingBuf / ItemRingBuf control block (RB_CB_BYTES = 320) ───────────────
 //
 //   Zephyr's struct ring_buf, split so that each side writes only its own
-//   64-byte line: a producer and a consumer in two threads never write to
-//   the same cache line, and a line is read by the other side only when
-//   its cached copy of the other side's tail says there is not enough.
+//   64-byte lines: a producer and a consumer in two threads never write to
+//   the same cache line. Each side's published tail has a line of its own,
+//   apart from the side's private fields: the other side reads the tail
+//   (and spins on it while it waits), so private stores on that line would
+//   pull it back and forth on every claim. The other side reads a tail line
+//   only when its cached copy of that tail says there is not enough.
 //
 //   line 0  (read-only after init, except by a thread about to sleep)
 //     +0   RB_KIND       RB_KIND_BYTES or RB_KIND_ITEMS
@@ -37,21 +42,34 @@
 //     +8   RB_STORAGE    absolute address of the storage
 //     +12  RB_DATA_WAITERS   consumers asleep on put.tail (waiting for data)
 //     +16  RB_SPACE_WAITERS  producers asleep on get.tail (waiting for space)
-//   line 1  producer side: Zephyr's `put` index, at RB_PUT
+//   line 1  producer, private: Zephyr's `put` index, at RB_PUT
 //     +64  head          end of the space claimed by the producer
-//     +68  tail          end of committed data          (published, atomic)
 //     +72  base          counter value that maps to storage[0]
 //     +76  limit         cached get.tail + size: the producer's copy of the
 //                        consumer's frontier (refreshed when short)
 //     +80  claim         storage offset of the last put claim (an output)
-//   line 2  consumer side: Zephyr's `get` index, at RB_GET
-//     +128 head          end of the data claimed by the consumer
-//     +132 tail          end of freed data                (published, atomic)
-//     +136 base          counter value that maps to storage[0]
-//     +140 limit         cached put.tail: the consumer's copy of the
+//   line 2  producer, published
+//     +128 tail          end of committed data               (atomic)
+//   line 3  consumer, private: Zephyr's `get` index, at RB_GET
+//     +192 head          end of the data claimed by the consumer
+//     +200 base          counter value that maps to storage[0]
+//     +204 limit         cached put.tail: the consumer's copy of the
 //                        producer's frontier (refreshed when short)
-//     +144 claim         storage offset of the last get claim (an output)
+//     +208 claim         storage offset of the last get claim (an output)
+//   line 4  consumer, published
+//     +256 tail          end of freed data                   (atomic)
 //
+//   A side is addressed by its private line; its tail is IDX_TAIL (one
+//   line) beyond, so one claim/finish primitive serves both sides.
+//
+//   +------+--------------+-----------+--------------+-----------+
+//   | cfg  | put: head,   | put.tail  | get: head,   | get.tail  |
+//   |      | base, limit, |           | base, limit, |           |
+//   |      | claim        |           | claim        |           |
+//   +------+--------------+-----------+--------------+-----------+
+//   0      64             128         192            256       320
+//           written by the producer    written by the consumer
+
 //   The six Zephyr counters (head, tail, base per side) are free-running
 //   u32 values; every difference is taken modulo 2^32. `limit` makes
 //   `available = limit - head` the same formula on both sides:
@@ -76,7 +94,7 @@
 export const HEAP_MAGIC = 0;
 export const HEAP_TOP = 4;
 export const HEAP_HEADER_BYTES = 64;
-export const HEAP_MAGIC_VALUE = 0x31627277; // "wrb1" little-endian
+export const HEAP_MAGIC_VALUE = 0x32627277; // "wrb2" little-endian
 export const LINE = 64;
 
 export const RB_KIND = 0;
@@ -85,12 +103,12 @@ export const RB_STORAGE = 8;
 export const RB_DATA_WAITERS = 12;
 export const RB_SPACE_WAITERS = 16;
 export const RB_PUT = 64;
-export const RB_GET = 128;
-export const RB_CB_BYTES = 192;
+export const RB_GET = 192;
+export const RB_CB_BYTES = 320;
 
-// Offsets inside one side's line (RB_PUT or RB_GET).
+// Offsets from a side's private line (RB_PUT or RB_GET); the tail is on the next line.
 export const IDX_HEAD = 0;
-export const IDX_TAIL = 4;
+export const IDX_TAIL = 64;
 export const IDX_BASE = 8;
 export const IDX_LIMIT = 12;
 export const IDX_CLAIM = 16;

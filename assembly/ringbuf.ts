@@ -15,13 +15,13 @@
 // so plain loads and stores are enough.
 
 import {
-  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_DATA_WAITERS, RB_SPACE_WAITERS,
+  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES, RB_DATA_WAITERS, RB_SPACE_WAITERS,
   IDX_HEAD, IDX_TAIL, IDX_BASE, IDX_LIMIT, IDX_CLAIM, EINVAL,
 } from './layout';
 
 /** Writes a fresh control block: all six counters 0, storage at `storage`. */
 export function rb_init(cb: usize, kind: u32, storage: usize, size: u32): void {
-  memory.fill(cb, 0, RB_GET + 64);
+  memory.fill(cb, 0, RB_CB_BYTES);
   store<u32>(cb, kind, RB_KIND);
   store<u32>(cb, size, RB_SIZE);
   store<u32>(cb, <u32>storage, RB_STORAGE);

@@ -11,11 +11,13 @@
 // more copy, the price of batching for them).
 //
 // The transports, as in peers.md §4(c):
-//   wasm, js     our RingBuf (64 KiB), both sides sleeping when they must
-//                (waitForSpace / waitForData), zero spinning;
-//   ringbuf.js   its SAB ring (64 KiB), pushing only when a whole chunk fits
-//                and polling on both sides, since it has no wait;
-//   postMessage  one structured-clone message per chunk.
+//   wasm, js     our RingBuf (64 KiB), both sides waiting when they must
+//                (waitForSpace / waitForData: a spin of about 2.5 us, then
+//                a sleep);
+//   ringbuf.js   its SAB ring (64 KiB), pushing only when a whole chunk
+//                (or stage) fits and polling on both sides, since it has no
+//                wait;
+//   postMessage  one structured-clone message per chunk (or stage).
 //
 // `xthread.handoff`: one word to the other thread and back, spinning on both
 // sides: the cost of crossing between the cores, under every case here.
@@ -92,7 +94,7 @@ async function ours(kind, size, batch) {
         if ((i + 1) % batch === 0) rb.flush();
       }
     }
-    rb.flush();
+    rb.flush(); // the last, partial batch (nothing is pending after a put)
     sent = (sent + n * size) | 0;
     // Everything is out once the whole ring is free again; the count follows at once.
     rb.waitForSpace(Infinity, RING);

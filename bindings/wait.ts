@@ -24,18 +24,19 @@ import type { Views } from './views.js';
 const POLL_MS = 1;
 
 /**
- * Looks at the word before a blocking sleep. Across threads the other side
- * usually moves within microseconds, and a sleep costs more than that: the
- * waker pays a futex wake (a system call) and the sleeper a wake-up. Spinning
- * first, for about 2.5 us (500 Atomics.load at about 5 ns on node 20), cut the
- * cross-thread batched stream (`xthread.write.256`) from 230-270 to 45-50 ns
- * per chunk; see bench/README.md. Bounded, so a producer that has stopped
- * costs one short spin and then a real sleep.
+ * How long the waits of the SPSC rings watch the word before they sleep,
+ * in ms. Across threads the other side usually moves within microseconds,
+ * while a sleep and its wake-up cost more: on the 2-vCPU VM of
+ * bench/README.md a wait/notify round trip between two threads takes
+ * 27 us, and the waker pays a system call for every notify. Watching first
+ * took the batched cross-thread stream (`xthread.write.256`) from 230-270
+ * to 120-150 ns per chunk. Spins of 3, 10 and 30 us measured the same; 10
+ * stays below one wake-up. MpscPbuf does not spin: with more producer
+ * threads than cores a spinner takes the time a producer needs
+ * (`xthread.mpsc.2p`: 710-1040 ns per packet without a spin, 1130-1620
+ * with one, on the same machine).
  */
-const SPIN_LOOKS = 500;
-
-/** A wait with less time left than this (ms) sleeps at once: the spin must not outlast it. */
-const SPIN_MIN_MS = 0.05;
+const RING_SPIN_MS = 0.01;
 
 type WaitAsyncResult =
   | { async: false; value: 'not-equal' | 'timed-out' }
@@ -89,19 +90,26 @@ export function deadlineOf(ms: number): number {
 
 /**
  * @internal Sleeps on `i32[word]` while it holds `seen`, registered in
- * `i32[waiters]`, until notified or `deadline`. Returns false when the
- * deadline has passed (the caller then looks one last time), true otherwise.
- * The memory must be shared and the thread allowed to block.
+ * `i32[waiters]`, until notified or `deadline`, after watching the word
+ * for up to `spinMs` ms. Returns false when the deadline has passed (the
+ * caller then looks one last time), true otherwise. The memory must be
+ * shared and the thread allowed to block.
  */
-export function sleepOn(i32: Int32Array, waiters: number, word: number, seen: number, deadline: number): boolean {
-  let remaining = deadline - performance.now();
-  if (remaining <= 0) return false;
-  if (remaining > SPIN_MIN_MS) {
-    // Plain looks, no registration: the other side pays nothing for a spinner.
-    for (let k = 0; k < SPIN_LOOKS; k++) if (Atomics.load(i32, word) !== seen) return true;
-    remaining = deadline - performance.now();
-    if (remaining <= 0) return false;
+export function sleepOn(i32: Int32Array, waiters: number, word: number, seen: number, deadline: number, spinMs = 0): boolean {
+  let now = performance.now();
+  if (deadline - now <= 0) return false;
+  if (spinMs > 0) {
+    // Plain looks, no registration: the other side pays nothing for a
+    // spinner. The clock is read every 64 looks (a look is ~5 ns, a clock
+    // read ~40), and the spin stops at the deadline.
+    const end = Math.min(now + spinMs, deadline);
+    do {
+      for (let k = 0; k < 64; k++) if (Atomics.load(i32, word) !== seen) return true;
+      now = performance.now();
+    } while (now < end);
+    if (deadline - now <= 0) return false;
   }
+  const remaining = deadline - now;
   // Register before the wait compares the word: see the argument in layout.ts.
   Atomics.add(i32, waiters, 1);
   const r = Atomics.wait(i32, word, seen, remaining);
@@ -159,7 +167,7 @@ export function waitFor(
     // wait below return at once instead of sleeping on a stale value.
     const seen = Atomics.load(i32, word);
     if (measure(cb) >= need) return true;
-    if (!sleepOn(i32, waiters, word, seen, deadline)) return measure(cb) >= need;
+    if (!sleepOn(i32, waiters, word, seen, deadline, RING_SPIN_MS)) return measure(cb) >= need;
   }
 }
 

@@ -10,6 +10,7 @@ import { checkBytes, checkInt, checkWindow } from './errors.js';
 import { Engine } from './engine.js';
 import type { Views } from './views.js';
 import { ringWait, ringWaitAsync } from './wait.js';
+import { STAGE_BYTES, WriteStage } from './write-stage.js';
 
 /**
  * What another thread needs to attach to a buffer; `postMessage` can carry
@@ -116,6 +117,8 @@ export class RingBuf {
    * it must publish them along with its own bytes.
    */
   private unflushed = 0;
+  /** Where write() gathers small pieces from ordinary arrays (write-stage.ts). */
+  private readonly stage = new WriteStage();
 
   /**
    * Places a new, empty buffer of `capacity` bytes in the engine's memory.
@@ -222,8 +225,7 @@ export class RingBuf {
       core.rb_put_finish(cb, done);
     } else {
       // Publish what write() left pending, in order, with these bytes.
-      core.rb_put_flush(cb);
-      this.unflushed = 0;
+      this.flush();
     }
     return done;
   }
@@ -231,13 +233,16 @@ export class RingBuf {
   /**
    * Like {@link RingBuf.put}, but the bytes are not published yet: they wait
    * for {@link RingBuf.flush} (or the next `put` or `putFinish`, which
-   * publish them first), so the consumer sees many writes at once. Publishing costs
-   * a hand-off of the producer's index to the consumer's core (a few hundred
-   * nanoseconds across threads), so a producer of small chunks that flushes
-   * every few KiB moves several times more data per second. While bytes are
-   * pending they count as used space. When not all of `src[start, end)`
-   * fits, `write` flushes before it returns, so that the consumer can make
-   * room; {@link RingBuf.waitForSpace} flushes too.
+   * publish them first), so the consumer sees many writes at once.
+   * Publishing hands the producer's index to the consumer's core, which
+   * across threads costs more than copying a small chunk, so a producer of
+   * small chunks that flushes every few KiB moves several times more data
+   * per second. Pending bytes count as used space. Pieces from ordinary
+   * arrays gather in a private 4 KiB stage and reach {@link RingBuf.storage}
+   * in one copy when they are published (one copy into shared memory costs
+   * far less than many small ones). When not all of `src[start, end)` fits,
+   * `write` flushes before it returns, so that the consumer can make room;
+   * {@link RingBuf.waitForSpace} flushes too.
    * @example
    * ```ts
    * for (const chunk of chunks) rb.write(chunk);   // nothing visible yet
@@ -253,7 +258,7 @@ export class RingBuf {
       this.lastSrc = src;
       this.lastSrcInMemory = src.buffer === this.views.u8.buffer;
     }
-    const done = this.copyIn(src, start, n);
+    const done = this.stageIn(src, start, n);
     if (done < n) this.flush();
     else this.unflushed += done;
     return done;
@@ -272,6 +277,7 @@ export class RingBuf {
    * ```
    */
   flush(): number {
+    this.spillStage();
     this.unflushed = 0;
     return this.core.rb_put_flush(this.address);
   }
@@ -285,6 +291,35 @@ export class RingBuf {
       const g = core.rb_put_claim(cb, n - done);
       if (g === 0) break;
       copyIn(v.u8, this.storageAddress + v.u32[this.putClaimWord], src, start + done, g, this.loopCopyMax);
+      done += g;
+    }
+    return done;
+  }
+
+  /** Copies what write() staged into the storage (the getter only when there is something: it reads `.buffer`). */
+  private spillStage(): void {
+    if (this.stage.staged !== 0) this.stage.spill(this.storage);
+  }
+
+  /**
+   * copyIn for write(): claims as copyIn does, but gathers pieces smaller
+   * than the stage in it (one copy into storage later) instead of copying
+   * each into the shared memory.
+   */
+  private stageIn(src: Uint8Array, start: number, n: number): number {
+    const v = this.views, cb = this.address, core = this.core, stage = this.stage;
+    if (this.lastSrcInMemory) return core.rb_write(cb, src.byteOffset + start, n);
+    let done = 0;
+    while (done < n) {
+      const g = core.rb_put_claim(cb, n - done);
+      if (g === 0) break;
+      const to = v.u32[this.putClaimWord];
+      if (g >= STAGE_BYTES) {
+        copyIn(v.u8, this.storageAddress + to, src, start + done, g, this.loopCopyMax);
+      } else {
+        if (!stage.fits(to, g)) this.spillStage();
+        stage.add(to, src, start + done, g);
+      }
       done += g;
     }
     return done;
@@ -399,6 +434,7 @@ export class RingBuf {
     checkInt('n', n, 0, 2 ** 32 - 1);
     // The written bytes sit in front of the claims: finish them with these.
     const pending = this.unflushed, total = pending + n;
+    this.spillStage();
     if (total > 2 ** 32 - 1 || this.core.rb_put_finish(this.address, total) !== 0) {
       throw finishError('put', n, this.core.rb_put_claimed(this.address) - pending);
     }
@@ -455,6 +491,8 @@ export class RingBuf {
    * ```
    */
   reset(): void {
+    // The staged bytes go to storage first, where put would have left them.
+    this.spillStage();
     this.unflushed = 0;
     this.core.rb_internal_reset(this.address, 0);
   }
@@ -469,6 +507,8 @@ export class RingBuf {
    */
   internalReset(value: number): void {
     checkInt('value', value, 0, 2 ** 32 - 1);
+    // The staged bytes go to storage first, where put would have left them.
+    this.spillStage();
     this.unflushed = 0;
     this.core.rb_internal_reset(this.address, value);
   }

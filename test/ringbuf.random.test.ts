@@ -153,6 +153,7 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
   const want = new Uint8Array(room);
   let i = 0;
   let desc = '';
+  let storageDue = false;
   const { fail, same, sameElements } = lockstep(() => `${label}, seed ${seed} (WRB_SEED=${seed} replays), op #${i} ${desc}`);
   /** A request size: often small, sometimes 0, sometimes beyond the capacity. */
   const size = (): number => {
@@ -287,9 +288,20 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
       same(`${s.name} space`, s.rb.space, model.space);
       same(`${s.name} isEmpty`, s.rb.isEmpty, model.size === 0);
     }
-    if ((i & 1023) === 1023 || i === count - 1) {
+    // Written bytes reach the storage when they are published (RingBuf
+    // stages them), so the storage is compared when nothing is pending.
+    if ((i & 1023) === 1023) storageDue = true;
+    if (storageDue && model.unflushed === 0) {
       for (const s of subjects) sameElements(`${s.name} storage`, s.rb.storage, model.mem);
+      storageDue = false;
     }
+  }
+  desc = 'final flush';
+  const last = pick(); // before the model's flush: pending writes belong to the handle that made them
+  model.flush();
+  for (const s of last) {
+    s.rb.flush();
+    sameElements(`${s.name} storage`, s.rb.storage, model.mem);
   }
 }
 

@@ -83,6 +83,39 @@ describe.each(['wasm', 'js'] as const)('write and flush (%s engine)', (kind: Eng
     expect(rb.size).toBe(7);
   });
 
+  it('runs of writes longer than the 4 KiB stage, across the end of storage, arrive whole and in order', async () => {
+    const rb = await ring(20_000);
+    rb.put(new Uint8Array(17_000));
+    rb.discard(17_000); // the next 3,000 bytes reach the end of storage
+    const piece = new Uint8Array(700);
+    for (let k = 0; k < 12; k++) {
+      for (let j = 0; j < piece.length; j++) piece[j] = (k * 31 + j) & 0xff;
+      expect(rb.write(piece)).toBe(700);
+    }
+    // 4,500 bytes in one grant: more than the stage holds, so straight into storage.
+    expect(rb.write(new Uint8Array(5_000).fill(0xee), 100, 4_600)).toBe(4_500);
+    expect(rb.size).toBe(0);
+    // 7,100 bytes are left: a short write publishes everything.
+    expect(rb.write(new Uint8Array(8_000).fill(0xdd))).toBe(7_100);
+    expect([rb.size, rb.space]).toEqual([20_000, 0]);
+    const out = new Uint8Array(20_000);
+    expect(rb.get(out)).toBe(20_000);
+    for (let k = 0; k < 12; k++) {
+      for (let j = 0; j < 700; j++) if (out[k * 700 + j] !== ((k * 31 + j) & 0xff)) throw new Error(`byte ${j} of piece ${k}`);
+    }
+    expect(out.subarray(8_400, 12_900).every((b) => b === 0xee)).toBe(true);
+    expect(out.subarray(12_900).every((b) => b === 0xdd)).toBe(true);
+  });
+
+  it('written bytes reach storage when they are published', async () => {
+    const rb = await ring(8);
+    rb.storage.fill(0);
+    rb.write(bytes(1, 2, 3));
+    expect([...rb.storage.subarray(0, 3)]).toEqual([0, 0, 0]);
+    rb.flush();
+    expect([...rb.storage.subarray(0, 3)]).toEqual([1, 2, 3]);
+  });
+
   it('reset drops pending writes', async () => {
     const rb = await ring(8);
     rb.write(bytes(1, 2, 3));

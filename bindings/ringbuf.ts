@@ -200,7 +200,8 @@ export class RingBuf {
   /**
    * Writes as many bytes of `src[start, end)` as fit; returns how many
    * (Zephyr's ring_buf_put: partial when short of space, 0 when full).
-   * An outstanding put claim is committed first, as in Zephyr.
+   * An outstanding put claim is committed first, as in Zephyr; bytes that
+   * {@link RingBuf.write} left pending are published with these.
    * @example
    * ```ts
    * const written = rb.put(chunk);          // whole chunk
@@ -220,7 +221,7 @@ export class RingBuf {
       this.lastSrcInMemory = src.buffer === v.u8.buffer;
     }
     if (this.lastSrcInMemory && this.unflushed === 0) return core.rb_put(cb, src.byteOffset + start, n);
-    const done = this.copyIn(src, start, n);
+    const done = this.fillClaims(src, start, n, false);
     if (this.unflushed === 0) {
       core.rb_put_finish(cb, done);
     } else {
@@ -258,7 +259,7 @@ export class RingBuf {
       this.lastSrc = src;
       this.lastSrcInMemory = src.buffer === this.views.u8.buffer;
     }
-    const done = this.stageIn(src, start, n);
+    const done = this.fillClaims(src, start, n, true);
     if (done < n) this.flush();
     else this.unflushed += done;
     return done;
@@ -282,15 +283,25 @@ export class RingBuf {
     return this.core.rb_put_flush(this.address);
   }
 
-  /** Claims and fills up to `n` bytes of `src` from `start`; leaves them claimed. */
-  private copyIn(src: Uint8Array, start: number, n: number): number {
-    const v = this.views, cb = this.address, core = this.core;
+  /**
+   * Claims and fills up to `n` bytes of `src` from `start`, leaving them
+   * claimed. With `staged` (for write()), pieces smaller than the stage
+   * gather in it, to reach the shared storage in one copy later.
+   */
+  private fillClaims(src: Uint8Array, start: number, n: number, staged: boolean): number {
+    const v = this.views, cb = this.address, core = this.core, stage = this.stage;
     if (this.lastSrcInMemory) return core.rb_write(cb, src.byteOffset + start, n);
     let done = 0;
     while (done < n) {
       const g = core.rb_put_claim(cb, n - done);
       if (g === 0) break;
-      copyIn(v.u8, this.storageAddress + v.u32[this.putClaimWord], src, start + done, g, this.loopCopyMax);
+      const to = v.u32[this.putClaimWord];
+      if (staged && g < STAGE_BYTES) {
+        if (!stage.fits(to, g)) this.spillStage();
+        stage.add(to, src, start + done, g);
+      } else {
+        copyIn(v.u8, this.storageAddress + to, src, start + done, g, this.loopCopyMax);
+      }
       done += g;
     }
     return done;
@@ -299,30 +310,6 @@ export class RingBuf {
   /** Copies what write() staged into the storage (the getter only when there is something: it reads `.buffer`). */
   private spillStage(): void {
     if (this.stage.staged !== 0) this.stage.spill(this.storage);
-  }
-
-  /**
-   * copyIn for write(): claims as copyIn does, but gathers pieces smaller
-   * than the stage in it (one copy into storage later) instead of copying
-   * each into the shared memory.
-   */
-  private stageIn(src: Uint8Array, start: number, n: number): number {
-    const v = this.views, cb = this.address, core = this.core, stage = this.stage;
-    if (this.lastSrcInMemory) return core.rb_write(cb, src.byteOffset + start, n);
-    let done = 0;
-    while (done < n) {
-      const g = core.rb_put_claim(cb, n - done);
-      if (g === 0) break;
-      const to = v.u32[this.putClaimWord];
-      if (g >= STAGE_BYTES) {
-        copyIn(v.u8, this.storageAddress + to, src, start + done, g, this.loopCopyMax);
-      } else {
-        if (!stage.fits(to, g)) this.spillStage();
-        stage.add(to, src, start + done, g);
-      }
-      done += g;
-    }
-    return done;
   }
 
   /**

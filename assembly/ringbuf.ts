@@ -2,17 +2,18 @@
 //
 // Like Zephyr's ring_buffer.c, one claim/finish primitive serves both
 // directions: `side` is the address of the producer's or the consumer's
-// index line (see layout.ts), and `extra` turns the other side's tail into
-// this side's limit (the producer may run `size` bytes ahead of the
-// consumer's tail; the consumer may run up to the producer's tail).
+// private index line, its tail one line further (see layout.ts), and
+// `extra` turns the other side's tail into this side's limit (the producer
+// may run `size` bytes ahead of the consumer's tail; the consumer may run
+// up to the producer's tail).
 //
 // Memory ordering, for one producer thread and one consumer thread:
-// each side writes only its own line. The only cross-thread fields are the
-// two tails. A tail is published with atomic.store (sequentially consistent,
-// hence a release) after the data it covers was written or read, and the
-// other side reads it with atomic.load (an acquire) before it touches that
-// data. Everything else (head, base, limit, claim) is private to its side,
-// so plain loads and stores are enough.
+// each side writes only its own lines. The only cross-thread fields are
+// the two tails. A tail is published with atomic.store (sequentially
+// consistent, hence a release) after the data it covers was written or
+// read, and the other side reads it with atomic.load (an acquire) before it
+// touches that data. Everything else (head, base, limit, claim) is private
+// to its side, so plain loads and stores are enough.
 
 import {
   RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES, RB_DATA_WAITERS, RB_SPACE_WAITERS,

@@ -278,6 +278,8 @@ export class RingBuf {
    * ```
    */
   flush(): number {
+    // Spill before the finish: its atomic store of the tail is the release
+    // that makes every byte it publishes visible, staged ones included.
     this.spillStage();
     this.unflushed = 0;
     return this.core.rb_put_flush(this.address);

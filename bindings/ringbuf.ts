@@ -11,6 +11,7 @@ import { Engine } from './engine.js';
 import type { Views } from './views.js';
 import { ringWait, ringWaitAsync } from './wait.js';
 import { STAGE_BYTES, WriteStage } from './write-stage.js';
+import { copyIn, copyOut, LOOP_COPY_MAX_SHARED, LOOP_COPY_MAX_UNSHARED } from './byte-copy.js';
 
 /**
  * What another thread needs to attach to a buffer; `postMessage` can carry
@@ -23,42 +24,6 @@ export interface BufferDescriptor {
   memory: WebAssembly.Memory;
   /** Address of the buffer's control block in that memory. */
   address: number;
-}
-
-/**
- * Pieces up to this many bytes are copied with a loop rather than with
- * TypedArray.set through a subarray view (a view and a builtin call). The
- * crossover, measured on node 20 (V8 11.3) in ns per piece, loop vs
- * set(subarray), into and out of the memory: unshared 32 B 37 vs 40-50,
- * 48 B 50-63 vs 40-45, 64 B 68-85 vs 38-47; shared (set takes a slower path
- * on a SharedArrayBuffer) 48 B 53-64 vs 65-77, 64 B 73-112 vs 70-130,
- * 96 B 105-172 vs 77-154. Figures: bench/README.md.
- */
-const LOOP_COPY_MAX_UNSHARED = 32;
-const LOOP_COPY_MAX_SHARED = 64;
-
-/**
- * Copies `n` bytes from `src[from..]` into the memory at `at`. Never creates
- * a view when `src` lies in the same memory, is copied whole, or the piece
- * is small; otherwise one subarray view per piece.
- */
-function copyIn(u8: Uint8Array, at: number, src: Uint8Array, from: number, n: number, loopMax: number): void {
-  if (from === 0 && n === src.length) {
-    u8.set(src, at);
-  } else if (n <= loopMax) {
-    for (let i = 0; i < n; i++) u8[at + i] = src[from + i];
-  } else {
-    u8.set(src.subarray(from, from + n), at);
-  }
-}
-
-/** Copies `n` bytes from the memory at `at` into `dst[to..]`; the mirror of {@link copyIn}. */
-function copyOut(dst: Uint8Array, to: number, u8: Uint8Array, at: number, n: number, loopMax: number): void {
-  if (n <= loopMax) {
-    for (let i = 0; i < n; i++) dst[to + i] = u8[at + i];
-  } else {
-    dst.set(u8.subarray(at, at + n), to);
-  }
 }
 
 /** @internal The RangeError of a finish beyond the claim; `errno` is Zephyr's -EINVAL. */
@@ -209,17 +174,7 @@ export class RingBuf {
    * ```
    */
   put(src: Uint8Array, start = 0, end = src?.length): number {
-    checkBytes('src', src);
-    // The whole array is always a valid window: skip the check (and the
-    // argument names it builds) on the common call.
-    if (start !== 0 || end !== src.length) checkWindow('src', src.length, start, end);
-    const v = this.views, cb = this.address, core = this.core;
-    v.sync();
-    const n = end - start;
-    if (src !== this.lastSrc) {
-      this.lastSrc = src;
-      this.lastSrcInMemory = src.buffer === v.u8.buffer;
-    }
+    const n = this.source(src, start, end), cb = this.address, core = this.core;
     if (this.lastSrcInMemory && this.unflushed === 0) return core.rb_put(cb, src.byteOffset + start, n);
     const done = this.fillClaims(src, start, n, false);
     if (this.unflushed === 0) {
@@ -251,14 +206,7 @@ export class RingBuf {
    * ```
    */
   write(src: Uint8Array, start = 0, end = src?.length): number {
-    checkBytes('src', src);
-    if (start !== 0 || end !== src.length) checkWindow('src', src.length, start, end);
-    this.views.sync();
-    const n = end - start;
-    if (src !== this.lastSrc) {
-      this.lastSrc = src;
-      this.lastSrcInMemory = src.buffer === this.views.u8.buffer;
-    }
+    const n = this.source(src, start, end);
     const done = this.fillClaims(src, start, n, true);
     if (done < n) this.flush();
     else this.unflushed += done;
@@ -283,6 +231,23 @@ export class RingBuf {
     this.spillStage();
     this.unflushed = 0;
     return this.core.rb_put_flush(this.address);
+  }
+
+  /**
+   * Checks the source window of put/write, syncs the views, notes whether
+   * `src` lies in the memory (see lastSrc) and returns the byte count.
+   */
+  private source(src: Uint8Array, start: number, end: number): number {
+    checkBytes('src', src);
+    // The whole array is always a valid window: skip the check (and the
+    // argument names it builds) on the common call.
+    if (start !== 0 || end !== src.length) checkWindow('src', src.length, start, end);
+    this.views.sync();
+    if (src !== this.lastSrc) {
+      this.lastSrc = src;
+      this.lastSrcInMemory = src.buffer === this.views.u8.buffer;
+    }
+    return end - start;
   }
 
   /**

@@ -9,11 +9,10 @@
 // is still claimed at write time, so write's result is exact; only the
 // bytes wait here until the next flush, put, putFinish or wait for space.
 
+import { copyIn, LOOP_COPY_MAX_UNSHARED } from './byte-copy.js';
+
 /** Bytes gathered before one copy into storage. */
 export const STAGE_BYTES = 4096;
-
-/** Pieces up to this many bytes are copied into the stage with a loop (as copyIn on an unshared memory). */
-const LOOP_MAX = 32;
 
 /** @internal Bytes bound for consecutive storage offsets, not yet copied there. */
 export class WriteStage {
@@ -37,10 +36,8 @@ export class WriteStage {
   add(to: number, src: Uint8Array, from: number, n: number): void {
     const bytes = (this.bytes ??= new Uint8Array(STAGE_BYTES));
     if (this.len === 0) this.at = to;
-    const at = this.len;
-    if (from === 0 && n === src.length) bytes.set(src, at);
-    else if (n <= LOOP_MAX) for (let i = 0; i < n; i++) bytes[at + i] = src[from + i];
-    else bytes.set(src.subarray(from, from + n), at);
+    // The stage is an ordinary array: the unshared copy threshold applies.
+    copyIn(bytes, this.len, src, from, n, LOOP_COPY_MAX_UNSHARED);
     this.len += n;
   }
 

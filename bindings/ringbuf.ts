@@ -387,11 +387,11 @@ export class RingBuf {
   putFinish(n: number): void {
     checkInt('n', n, 0, 2 ** 32 - 1);
     // The written bytes sit in front of the claims: finish them with these.
-    const pending = this.unflushed, total = pending + n;
+    // Checked before the stage is spilled, so that a bad n changes nothing.
+    const pending = this.unflushed, claimed = this.core.rb_put_claimed(this.address) - pending;
+    if (n > claimed) throw finishError('put', n, claimed);
     this.spillStage();
-    if (total > 2 ** 32 - 1 || this.core.rb_put_finish(this.address, total) !== 0) {
-      throw finishError('put', n, this.core.rb_put_claimed(this.address) - pending);
-    }
+    this.core.rb_put_finish(this.address, pending + n);
     this.unflushed = 0;
   }
 

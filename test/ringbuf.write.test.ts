@@ -57,8 +57,10 @@ describe.each(['wasm', 'js'] as const)('write and flush (%s engine)', (kind: Eng
     rb.write(bytes(1, 2));
     const g = rb.putClaim(4);
     rb.storage.set(bytes(3, 4, 5, 6), rb.putOffset);
+    const before = rb.storage.slice();
     expect(() => rb.putFinish(g + 1)).toThrow(/at most the 4 bytes/);
-    expect(rb.size).toBe(0); // the failed finish changed nothing
+    expect(rb.size).toBe(0); // the failed finish changed nothing,
+    expect(rb.storage).toEqual(before); // not even the storage under the written bytes
     rb.putFinish(3); // the fourth claimed byte goes back to free space
     expect(drain(rb)).toEqual([1, 2, 3, 4, 5]);
     expect(rb.space).toBe(16);

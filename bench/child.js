@@ -37,12 +37,13 @@ let sink = 0;
 // zephyr-native-bench.md. 'wall' (hrtime) is for cases with other threads
 // (spec.clock === 'wall'), whose CPU time would add up across threads.
 const clock = opts.clock ?? spec.clock ?? 'cpu';
-const now = clock === 'wall'
-  ? () => Number(process.hrtime.bigint())
-  : () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) * 1000;
-  };
+const now =
+  clock === 'wall'
+    ? () => Number(process.hrtime.bigint())
+    : () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) * 1000;
+      };
 
 /** Runs step(n) once, awaiting it only if it returned a Promise; returns elapsed ns. */
 async function timed(step, n) {
@@ -102,7 +103,10 @@ async function heapPerOp(step, ops) {
   const run = await grow(ops);
   await new Promise((r) => setTimeout(r, 10)); // let the observer see any GC of the window
   obs.disconnect();
-  const hit = gcs.some((e) => (e.startTime >= base.start && e.startTime <= base.end) || (e.startTime >= run.start && e.startTime <= run.end));
+  const hit = gcs.some(
+    (e) =>
+      (e.startTime >= base.start && e.startTime <= base.end) || (e.startTime >= run.start && e.startTime <= run.end),
+  );
   if (hit) return null;
   return Math.max(0, (run.bytes - base.bytes) / ops);
 }

@@ -26,7 +26,9 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log('usage: node bench/run.js [--quick] [--filter <substring>]... [--procs N] [--memory shared|unshared] [--out dir]');
+  console.log(
+    'usage: node bench/run.js [--quick] [--filter <substring>]... [--procs N] [--memory shared|unshared] [--out dir]',
+  );
   process.exit(0);
 }
 if (args.memory !== 'shared' && args.memory !== 'unshared') {
@@ -56,7 +58,11 @@ const HEAP_FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space
 
 function runChild(caseId, impl, phase) {
   const flags = phase === 'heap' ? HEAP_FLAGS : phase === 'both' ? ['--expose-gc'] : [];
-  const o = { ...childOpts, phase, warmupMs: phase === 'heap' ? Math.min(100, childOpts.warmupMs) : childOpts.warmupMs };
+  const o = {
+    ...childOpts,
+    phase,
+    warmupMs: phase === 'heap' ? Math.min(100, childOpts.warmupMs) : childOpts.warmupMs,
+  };
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...flags, childPath, caseId, impl, JSON.stringify(o)], {
       env: { ...process.env, WRB_BENCH_MEMORY: args.memory },
@@ -129,7 +135,9 @@ const result = {
   procs,
   ...childOpts,
   units: { median: 'ns per op', min: 'ns per op', max: 'ns per op', heapBytesPerOp: 'bytes (null: a GC ran, n/a)' },
-  cases: Object.fromEntries(selected.map((c) => [c.id, { title: c.title, size: c.size, bytesPerOp: c.bytesPerOp, notes: c.notes ?? {} }])),
+  cases: Object.fromEntries(
+    selected.map((c) => [c.id, { title: c.title, size: c.size, bytesPerOp: c.bytesPerOp, notes: c.notes ?? {} }]),
+  ),
   records,
 };
 
@@ -137,7 +145,9 @@ mkdirSync(args.out, { recursive: true });
 writeFileSync(join(args.out, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
 writeFileSync(join(args.out, 'chart.svg'), renderChart(result));
 console.log(renderTable(result));
-console.log(`\n${records.length} results in ${((Date.now() - started) / 1000).toFixed(0)} s → ${join(args.out, 'latest.json')}, chart.svg`);
+console.log(
+  `\n${records.length} results in ${((Date.now() - started) / 1000).toFixed(0)} s → ${join(args.out, 'latest.json')}, chart.svg`,
+);
 if (failures.length > 0) {
   console.error(`\n${failures.length} failed:\n  ${failures.join('\n  ')}`);
   process.exitCode = 1;

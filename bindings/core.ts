@@ -23,7 +23,15 @@ export interface RingCore {
 
 /** Zephyr's mpsc_pbuf as step functions (assembly/mpsc.ts); results in assembly/layout.ts. */
 export interface MpscCore {
-  mp_init(cb: number, storage: number, size: number, flags: number, lenMask: number, lens: number, locking: number): void;
+  mp_init(
+    cb: number,
+    storage: number,
+    size: number,
+    flags: number,
+    lenMask: number,
+    lens: number,
+    locking: number,
+  ): void;
   mp_alloc(cb: number, scr: number, wlen: number, mode: number): number;
   mp_post_drop(cb: number, scr: number): void;
   mp_commit(cb: number, off: number, wlen: number): number;

@@ -17,7 +17,9 @@ export function initHeap(v: Views): void {
   // one winner, and a memory that holds something else is never claimed.
   const seen = Atomics.compareExchange(v.u32, HEAP_MAGIC >> 2, 0, HEAP_MAGIC_VALUE);
   if (seen !== 0 && seen !== HEAP_MAGIC_VALUE) {
-    throw new TypeError(`memory is not a wasm-ringbuf memory: word 0 is 0x${seen.toString(16)}, expected 0 or 0x${HEAP_MAGIC_VALUE.toString(16)}`);
+    throw new TypeError(
+      `memory is not a wasm-ringbuf memory: word 0 is 0x${seen.toString(16)}, expected 0 or 0x${HEAP_MAGIC_VALUE.toString(16)}`,
+    );
   }
 }
 
@@ -32,7 +34,9 @@ export function heapAlloc(v: Views, bytes: number, what: string): number {
     const start = Math.ceil(Math.max(raw, HEAP_HEADER_BYTES) / LINE) * LINE;
     const end = start + bytes;
     if (end > ADDRESS_LIMIT) {
-      throw new RangeError(`${what} does not fit: ${bytes} bytes from address ${start} pass the 4 GiB limit of a wasm32 memory`);
+      throw new RangeError(
+        `${what} does not fit: ${bytes} bytes from address ${start} pass the 4 GiB limit of a wasm32 memory`,
+      );
     }
     grow(v, end, what);
     // The CAS publishes the block; losing it means another thread placed a
@@ -50,7 +54,9 @@ function grow(v: Views, end: number, what: string): void {
   try {
     v.memory.grow(Math.ceil((end - have) / PAGE));
   } catch {
-    throw new RangeError(`${what} does not fit: the memory cannot grow to ${end} bytes (it has ${have}; its maximum was set when it was created)`);
+    throw new RangeError(
+      `${what} does not fit: the memory cannot grow to ${end} bytes (it has ${have}; its maximum was set when it was created)`,
+    );
   }
   v.refresh();
 }

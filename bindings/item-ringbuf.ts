@@ -9,7 +9,15 @@
 // through the same single call (one call per item or per batch chunk, where
 // copying straight into storage would need a claim call and a finish call).
 
-import { RB_SIZE, RB_STORAGE, RB_CB_BYTES, RB_KIND_ITEMS, RB_MAX_SIZE, EAGAIN as E_AGAIN, EMSGSIZE as E_MSGSIZE } from '../assembly/layout.js';
+import {
+  RB_SIZE,
+  RB_STORAGE,
+  RB_CB_BYTES,
+  RB_KIND_ITEMS,
+  RB_MAX_SIZE,
+  EAGAIN as E_AGAIN,
+  EMSGSIZE as E_MSGSIZE,
+} from '../assembly/layout.js';
 import type { Core } from './core.js';
 import { checkInt, checkWindow, checkWords } from './errors.js';
 import type { Engine } from './engine.js';
@@ -114,7 +122,14 @@ function copyOut(dst: Uint32Array, to: number, u32: Uint32Array, from: number, n
  * to report a bad window.
  */
 function checkSpan(name: string, length: number, start: unknown, end: unknown): void {
-  if (Number.isInteger(start) && Number.isInteger(end) && (start as number) >= 0 && (start as number) <= (end as number) && (end as number) <= length) return;
+  if (
+    Number.isInteger(start) &&
+    Number.isInteger(end) &&
+    (start as number) >= 0 &&
+    (start as number) <= (end as number) &&
+    (end as number) <= length
+  )
+    return;
   checkWindow(name, length, start, end);
 }
 
@@ -467,7 +482,8 @@ export class ItemRingBuf {
       let stop = end;
       if (end - done > STAGE_WORDS) {
         stop = done;
-        for (let w = recordWords(records[stop]); stop + w - done <= STAGE_WORDS; w = recordWords(records[stop])) stop += w;
+        for (let w = recordWords(records[stop]); stop + w - done <= STAGE_WORDS; w = recordWords(records[stop]))
+          stop += w;
       }
       const n = stop - done;
       copyIn(v.u32, this.stageWord, records, done, n);
@@ -496,7 +512,8 @@ export class ItemRingBuf {
     checkSpan('dst', dst.length, start, end);
     const v = this.views;
     v.sync();
-    const cb = this.address, core = this.core;
+    const cb = this.address,
+      core = this.core;
     // No more than the capacity can come out, which also keeps max * 4 in range.
     const room = Math.min(end - start, this.capacity);
     const base = this.getPlace.of(dst, v.u32);

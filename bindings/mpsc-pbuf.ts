@@ -8,10 +8,33 @@
 // the core's error results into exceptions before anything has changed.
 
 import {
-  MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_CB_BYTES, MP_TMP_WR, MP_WR, MP_TMP_RD,
-  MP_RD, MP_FLAGS, MP_DROPPED, MP_LOST, MP_SEM, MP_WAITERS, MP_SCR_BYTES, MP_SCR_DROP,
-  MP_COMMITS, MP_CONS_WAITERS, MP_KIND_VALUE, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_MAX_SIZE,
-  MP_MODE_NOWAIT, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_ERR_CLAIMED,
+  MP_SIZE,
+  MP_STORAGE,
+  MP_LEN_MASK,
+  MP_CB_BYTES,
+  MP_TMP_WR,
+  MP_WR,
+  MP_TMP_RD,
+  MP_RD,
+  MP_FLAGS,
+  MP_DROPPED,
+  MP_LOST,
+  MP_SEM,
+  MP_WAITERS,
+  MP_SCR_BYTES,
+  MP_SCR_DROP,
+  MP_COMMITS,
+  MP_CONS_WAITERS,
+  MP_KIND_VALUE,
+  MP_FLAG_OVERWRITE,
+  MP_FLAG_MAXUTIL,
+  MP_MAX_SIZE,
+  MP_MODE_NOWAIT,
+  MP_MODE_WAIT,
+  MP_MODE_PUT,
+  MP_DROPPED_R,
+  MP_WAIT,
+  MP_ERR_CLAIMED,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import type { Engine } from './engine.js';
@@ -158,8 +181,10 @@ export class MpscPbuf {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
     const { onDrop, getWlen, mayBlock } = options;
     if (onDrop !== undefined && typeof onDrop !== 'function') throw new TypeError('options.onDrop must be a function');
-    if (getWlen !== undefined && typeof getWlen !== 'function') throw new TypeError('options.getWlen must be a function');
-    if (mayBlock !== undefined && typeof mayBlock !== 'boolean') throw new TypeError('options.mayBlock must be a boolean');
+    if (getWlen !== undefined && typeof getWlen !== 'function')
+      throw new TypeError('options.getWlen must be a function');
+    if (mayBlock !== undefined && typeof mayBlock !== 'boolean')
+      throw new TypeError('options.mayBlock must be a boolean');
     this.engine = engine;
     this.core = engine.core;
     this.views = engine.views;
@@ -270,7 +295,9 @@ export class MpscPbuf {
   alloc(wlen: number, timeoutMs = 0): number | null {
     checkInt('wlen', wlen, 1, this.size);
     if (timeoutMs !== 0) checkTimeout(timeoutMs);
-    const core = this.core, cb = this.address, scr = this.scratch;
+    const core = this.core,
+      cb = this.address,
+      scr = this.scratch;
     const mode = timeoutMs !== 0 && this.mayBlock ? MP_MODE_WAIT : MP_MODE_NOWAIT;
     // A timed alloc reads MP_SEM through the views, whatever the engine.
     if (this.twin || mode === MP_MODE_WAIT) this.views.sync();
@@ -285,7 +312,8 @@ export class MpscPbuf {
         this.notifyDrop();
       } else if (r === MP_WAIT && this.shared) {
         if (deadline < 0) deadline = performance.now() + timeoutMs;
-        if (!sleepOn(this.views.i32, this.cbWord + (MP_WAITERS >> 2), this.cbWord + (MP_SEM >> 2), seen, deadline)) return null;
+        if (!sleepOn(this.views.i32, this.cbWord + (MP_WAITERS >> 2), this.cbWord + (MP_SEM >> 2), seen, deadline))
+          return null;
       } else {
         return null;
       }
@@ -316,7 +344,16 @@ export class MpscPbuf {
         this.notifyDrop();
       } else if (r === MP_WAIT) {
         this.views.sync();
-        if (!(await sleepOnAsync(this.views.i32, this.cbWord + (MP_WAITERS >> 2), this.cbWord + (MP_SEM >> 2), seen, deadline))) return null;
+        if (
+          !(await sleepOnAsync(
+            this.views.i32,
+            this.cbWord + (MP_WAITERS >> 2),
+            this.cbWord + (MP_SEM >> 2),
+            seen,
+            deadline,
+          ))
+        )
+          return null;
       } else {
         return null;
       }
@@ -339,7 +376,8 @@ export class MpscPbuf {
     checkInt('packet', packet, 0, this.size - 1);
     // Custom lengths are asked for here, before the lock, as Zephyr does;
     // a length field is read by the core (0), which saves a read per commit.
-    const wlen = this.getWlen === undefined ? 0 : checkInt('getWlen() result', this.getWlen(packet), 1, this.size - packet);
+    const wlen =
+      this.getWlen === undefined ? 0 : checkInt('getWlen() result', this.getWlen(packet), 1, this.size - packet);
     if (this.twin) this.views.sync();
     if (this.core.mp_commit(this.address, packet, wlen) !== 0) throw this.commitError(packet, wlen);
   }
@@ -474,14 +512,17 @@ export class MpscPbuf {
   private claimed(r: number): number | null {
     if (r >= 0) return r;
     if (r === MP_ERR_CLAIMED) {
-      throw new TypeError('claim: a claimed packet has not been freed yet; free it first (one claim at a time, as in Zephyr)');
+      throw new TypeError(
+        'claim: a claimed packet has not been freed yet; free it first (one claim at a time, as in Zephyr)',
+      );
     }
     return null;
   }
 
   private claimWaiting(timeoutMs: number): number | null {
     checkTimeout(timeoutMs);
-    const commits = this.cbWord + (MP_COMMITS >> 2), waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
+    const commits = this.cbWord + (MP_COMMITS >> 2),
+      waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
     const wait = this.shared && this.mayBlock;
     const deadline = performance.now() + timeoutMs;
     for (;;) {
@@ -507,7 +548,8 @@ export class MpscPbuf {
    */
   async claimAsync(timeoutMs = 0): Promise<number | null> {
     if (timeoutMs !== 0) checkTimeout(timeoutMs);
-    const commits = this.cbWord + (MP_COMMITS >> 2), waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
+    const commits = this.cbWord + (MP_COMMITS >> 2),
+      waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       this.views.sync();
@@ -584,10 +626,13 @@ export class MpscPbuf {
    */
   inspect(): { wr: number; tmpWr: number; rd: number; tmpRd: number; flags: number } {
     this.views.sync();
-    const u32 = this.views.u32, c = this.cbWord;
+    const u32 = this.views.u32,
+      c = this.cbWord;
     return {
-      wr: u32[c + (MP_WR >> 2)], tmpWr: u32[c + (MP_TMP_WR >> 2)],
-      rd: u32[c + (MP_RD >> 2)], tmpRd: u32[c + (MP_TMP_RD >> 2)],
+      wr: u32[c + (MP_WR >> 2)],
+      tmpWr: u32[c + (MP_TMP_WR >> 2)],
+      rd: u32[c + (MP_RD >> 2)],
+      tmpRd: u32[c + (MP_TMP_RD >> 2)],
       flags: u32[c + (MP_FLAGS >> 2)],
     };
   }
@@ -597,4 +642,3 @@ function checkTimeout(ms: number): void {
   if (typeof ms !== 'number') throw new TypeError(`timeoutMs must be a number, got ${typeof ms}`);
   if (!(ms >= 0)) throw new RangeError(`timeoutMs must be a number of milliseconds from 0 to Infinity, got ${ms}`);
 }
-

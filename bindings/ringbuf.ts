@@ -2,8 +2,17 @@
 // in an engine's memory (layout: assembly/layout.ts).
 
 import {
-  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES, IDX_CLAIM,
-  RB_KIND_BYTES, RB_MAX_SIZE, EINVAL, LINE,
+  RB_KIND,
+  RB_SIZE,
+  RB_STORAGE,
+  RB_PUT,
+  RB_GET,
+  RB_CB_BYTES,
+  IDX_CLAIM,
+  RB_KIND_BYTES,
+  RB_MAX_SIZE,
+  EINVAL,
+  LINE,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import { checkBytes, checkInt, checkWindow } from './errors.js';
@@ -174,7 +183,9 @@ export class RingBuf {
    * ```
    */
   put(src: Uint8Array, start = 0, end = src?.length): number {
-    const n = this.source(src, start, end), cb = this.address, core = this.core;
+    const n = this.source(src, start, end),
+      cb = this.address,
+      core = this.core;
     if (this.lastSrcInMemory && this.unflushed === 0) return core.rb_put(cb, src.byteOffset + start, n);
     const done = this.fillClaims(src, start, n, false);
     if (this.unflushed === 0) {
@@ -256,7 +267,10 @@ export class RingBuf {
    * gather in it, to reach the shared storage in one copy later.
    */
   private fillClaims(src: Uint8Array, start: number, n: number, staged: boolean): number {
-    const v = this.views, cb = this.address, core = this.core, stage = this.stage;
+    const v = this.views,
+      cb = this.address,
+      core = this.core,
+      stage = this.stage;
     if (this.lastSrcInMemory) return core.rb_write(cb, src.byteOffset + start, n);
     let done = 0;
     while (done < n) {
@@ -310,7 +324,9 @@ export class RingBuf {
   private read(dst: Uint8Array, start: number, end: number, peek: boolean): number {
     checkBytes('dst', dst);
     if (start !== 0 || end !== dst.length) checkWindow('dst', dst.length, start, end);
-    const v = this.views, cb = this.address, core = this.core;
+    const v = this.views,
+      cb = this.address,
+      core = this.core;
     v.sync();
     const n = end - start;
     if (dst !== this.lastDst) {
@@ -388,7 +404,8 @@ export class RingBuf {
     checkInt('n', n, 0, 2 ** 32 - 1);
     // The written bytes sit in front of the claims: finish them with these.
     // Checked before the stage is spilled, so that a bad n changes nothing.
-    const pending = this.unflushed, claimed = this.core.rb_put_claimed(this.address) - pending;
+    const pending = this.unflushed,
+      claimed = this.core.rb_put_claimed(this.address) - pending;
     if (n > claimed) throw finishError('put', n, claimed);
     this.spillStage();
     this.core.rb_put_finish(this.address, pending + n);
@@ -533,7 +550,12 @@ export class RingBuf {
 /** @internal Throws a TypeError unless `engine` came from createEngine; run before anything uses it. */
 export function checkEngine(engine: unknown): void {
   if (!(engine instanceof Engine)) {
-    const got = engine === null ? 'null' : typeof engine === 'object' ? `a ${engine.constructor?.name ?? 'object'}` : typeof engine;
+    const got =
+      engine === null
+        ? 'null'
+        : typeof engine === 'object'
+          ? `a ${engine.constructor?.name ?? 'object'}`
+          : typeof engine;
     throw new TypeError(`engine must be an Engine made by createEngine, got ${got}`);
   }
 }
@@ -544,15 +566,20 @@ export function attachAddress(engine: Engine, d: BufferDescriptor, type: string,
   if (d === null || typeof d !== 'object') throw new TypeError(`descriptor must be a ${type} descriptor object`);
   if (d.type !== type) throw new TypeError(`descriptor.type must be '${type}', got ${String(d.type)}`);
   if (d.memory !== engine.memory) {
-    throw new TypeError('descriptor.memory must be the engine\'s memory: create the engine with { memory: descriptor.memory }');
+    throw new TypeError(
+      "descriptor.memory must be the engine's memory: create the engine with { memory: descriptor.memory }",
+    );
   }
   checkInt('descriptor.address', d.address, 64, 2 ** 32 - 64);
   // Every control block starts on a line (heap.ts) and lies inside the
   // memory: anything else cannot be one, and must not be read as one.
-  if (d.address % LINE !== 0) throw new RangeError(`descriptor.address must be a multiple of ${LINE}, got ${d.address}`);
+  if (d.address % LINE !== 0)
+    throw new RangeError(`descriptor.address must be a multiple of ${LINE}, got ${d.address}`);
   const end = engine.memory.buffer.byteLength;
   if (d.address + LINE > end) {
-    throw new RangeError(`descriptor.address must be at most ${end - LINE} (the memory has ${end} bytes), got ${d.address}`);
+    throw new RangeError(
+      `descriptor.address must be at most ${end - LINE} (the memory has ${end} bytes), got ${d.address}`,
+    );
   }
   engine.views.cover(d.address + LINE);
   const found = engine.views.u32[(d.address + RB_KIND) >>> 2];

@@ -95,7 +95,14 @@ export function deadlineOf(ms: number): number {
  * caller then looks one last time), true otherwise. The memory must be
  * shared and the thread allowed to block.
  */
-export function sleepOn(i32: Int32Array, waiters: number, word: number, seen: number, deadline: number, spinMs = 0): boolean {
+export function sleepOn(
+  i32: Int32Array,
+  waiters: number,
+  word: number,
+  seen: number,
+  deadline: number,
+  spinMs = 0,
+): boolean {
   let now = performance.now();
   if (deadline - now <= 0) return false;
   if (spinMs > 0) {
@@ -122,7 +129,13 @@ export function sleepOn(i32: Int32Array, waiters: number, word: number, seen: nu
  * shared memory where it exists, else one short sleep (no registration is
  * needed, nobody has to notify a poller).
  */
-export async function sleepOnAsync(i32: Int32Array, waiters: number, word: number, seen: number, deadline: number): Promise<boolean> {
+export async function sleepOnAsync(
+  i32: Int32Array,
+  waiters: number,
+  word: number,
+  seen: number,
+  deadline: number,
+): Promise<boolean> {
   const remaining = deadline - performance.now();
   if (remaining <= 0) return false;
   if (waitAsync === undefined || !isSharedView(i32)) {
@@ -153,8 +166,14 @@ function blockingError(method: string): Error {
  * once and returns.
  */
 export function waitFor(
-  method: string, v: Views, waiters: number, word: number,
-  measure: Measure, cb: number, need: number, ms: number,
+  method: string,
+  v: Views,
+  waiters: number,
+  word: number,
+  measure: Measure,
+  cb: number,
+  need: number,
+  ms: number,
 ): boolean {
   const deadline = deadlineOf(ms);
   if (measure(cb) >= need) return true;
@@ -176,15 +195,25 @@ export function waitFor(
  * block. Bad arguments throw at once, as in the blocking form.
  */
 export function waitForAsync(
-  v: Views, waiters: number, word: number,
-  measure: Measure, cb: number, need: number, ms: number,
+  v: Views,
+  waiters: number,
+  word: number,
+  measure: Measure,
+  cb: number,
+  need: number,
+  ms: number,
 ): Promise<boolean> {
   return waitLoopAsync(v, waiters, word, measure, cb, need, deadlineOf(ms));
 }
 
 async function waitLoopAsync(
-  v: Views, waiters: number, word: number,
-  measure: Measure, cb: number, need: number, deadline: number,
+  v: Views,
+  waiters: number,
+  word: number,
+  measure: Measure,
+  cb: number,
+  need: number,
+  deadline: number,
 ): Promise<boolean> {
   for (;;) {
     // An unshared memory may grow (and detach its views) while we poll.
@@ -202,14 +231,29 @@ async function waitLoopAsync(
  * consumer's wait, `space` false: it sleeps on put.tail) or free (the
  * producer's, `space` true: on get.tail). See {@link waitFor}.
  */
-export function ringWait(method: string, v: Views, core: RingCore, cb: number, space: boolean, bytes: number, ms: number): boolean {
+export function ringWait(
+  method: string,
+  v: Views,
+  core: RingCore,
+  cb: number,
+  space: boolean,
+  bytes: number,
+  ms: number,
+): boolean {
   return space
     ? waitFor(method, v, (cb + RB_SPACE_WAITERS) >>> 2, (cb + RB_GET + IDX_TAIL) >>> 2, core.rb_space, cb, bytes, ms)
     : waitFor(method, v, (cb + RB_DATA_WAITERS) >>> 2, (cb + RB_PUT + IDX_TAIL) >>> 2, core.rb_size, cb, bytes, ms);
 }
 
 /** @internal The Promise form of {@link ringWait}. */
-export function ringWaitAsync(v: Views, core: RingCore, cb: number, space: boolean, bytes: number, ms: number): Promise<boolean> {
+export function ringWaitAsync(
+  v: Views,
+  core: RingCore,
+  cb: number,
+  space: boolean,
+  bytes: number,
+  ms: number,
+): Promise<boolean> {
   return space
     ? waitForAsync(v, (cb + RB_SPACE_WAITERS) >>> 2, (cb + RB_GET + IDX_TAIL) >>> 2, core.rb_space, cb, bytes, ms)
     : waitForAsync(v, (cb + RB_DATA_WAITERS) >>> 2, (cb + RB_PUT + IDX_TAIL) >>> 2, core.rb_size, cb, bytes, ms);

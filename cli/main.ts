@@ -39,8 +39,12 @@ export interface Io {
 
 const processIo: Io = {
   stdin: process.stdin,
-  stdout: (t) => { process.stdout.write(t); },
-  stderr: (t) => { process.stderr.write(t); },
+  stdout: (t) => {
+    process.stdout.write(t);
+  },
+  stderr: (t) => {
+    process.stderr.write(t);
+  },
 };
 
 async function readAll(input: Io['stdin']): Promise<string> {
@@ -85,7 +89,8 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
       return fail(io, `unexpected argument ${a}`);
     }
   }
-  if (command !== 'trace') return fail(io, command === undefined ? 'missing command (trace)' : `unknown command ${command}`);
+  if (command !== 'trace')
+    return fail(io, command === undefined ? 'missing command (trace)' : `unknown command ${command}`);
   io.stdout(await replay(await readAll(io.stdin), kind));
   return 0;
 }

@@ -40,7 +40,8 @@ export class Chart {
   draw() {
     const c = this.canvas;
     const dpr = window.devicePixelRatio || 1;
-    const w = c.clientWidth, h = c.clientHeight;
+    const w = c.clientWidth,
+      h = c.clientHeight;
     if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
       c.width = Math.round(w * dpr);
       c.height = Math.round(h * dpr);
@@ -54,12 +55,24 @@ export class Chart {
     const digits = Math.max(0, -Math.floor(Math.log10(maxRate / 5)));
     this.dropBands(g, w, h);
     this.panel(g, 0, w, half, `throughput, MB/s · last ${secs} s`, maxRate, (v) => v.toFixed(digits), this.rate);
-    this.panel(g, half + 10, w, half, 'utilization, highest per tick (dashed: peak)', 1, (v) => `${Math.round(v * 100)}%`, this.util, this.peak);
+    this.panel(
+      g,
+      half + 10,
+      w,
+      half,
+      'utilization, highest per tick (dashed: peak)',
+      1,
+      (v) => `${Math.round(v * 100)}%`,
+      this.util,
+      this.peak,
+    );
   }
 
   /** A red band behind both panels for every tick in which frames were dropped. */
   dropBands(g, w, h) {
-    const left = 44, right = w - 10, step = (right - left) / (this.length - 1);
+    const left = 44,
+      right = w - 10,
+      step = (right - left) / (this.length - 1);
     const off = this.length - this.drops.length;
     g.fillStyle = 'rgba(239, 83, 80, 0.28)';
     this.drops.forEach((d, j) => d > 0 && g.fillRect(left + (off + j - 0.5) * step, 16, step, h - 32));
@@ -71,7 +84,10 @@ export class Chart {
   }
 
   panel(g, top, w, h, title, max, label, data, peaks) {
-    const left = 44, right = w - 10, y0 = top + h - 16, y1 = top + 18;
+    const left = 44,
+      right = w - 10,
+      y0 = top + h - 16,
+      y1 = top + 18;
     g.font = FONT;
     g.fillStyle = '#7d8b99';
     g.fillText(title, left, top + 11);

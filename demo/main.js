@@ -80,14 +80,18 @@ async function main() {
     subtitle();
   };
   const subtitle = () =>
-    ($('#sensor-sub').textContent = `${streams.sensor.stats.workers} workers · ${settings.rate.toLocaleString('en')} frames/s each · 36-byte frames`);
+    ($('#sensor-sub').textContent =
+      `${streams.sensor.stats.workers} workers · ${settings.rate.toLocaleString('en')} frames/s each · 36-byte frames`);
   subtitle();
   $('#sensors').addEventListener('change', subtitle);
   $('#stall').onclick = () => {
     const end = performance.now() + 500;
     while (performance.now() < end); // deliberately block the consumer; the workers keep capturing
   };
-  window.demo = { settings, stats: () => Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats, capacity: s.capacity }])) };
+  window.demo = {
+    settings,
+    stats: () => Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats, capacity: s.capacity }])),
+  };
   document.body.dataset.ready = 'true';
 }
 

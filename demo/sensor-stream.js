@@ -10,7 +10,11 @@ export class SensorStream {
   constructor(engines, settings) {
     // Overwrite mode is a property of the buffer; whether it is used is the
     // producers' choice per allocation (no wait: drop the oldest; wait: never drop).
-    const pb = new MpscPbuf(engines.wasm, 16 * 1024, { overwrite: true, maxUtilization: true, lengthBits: SENSOR_LENGTH_BITS });
+    const pb = new MpscPbuf(engines.wasm, 16 * 1024, {
+      overwrite: true,
+      maxUtilization: true,
+      lengthBits: SENSOR_LENGTH_BITS,
+    });
     this.bufs = { wasm: pb, js: MpscPbuf.attach(engines.js, pb.descriptor) };
     this.capacity = pb.capacityBytes;
     this.module = engines.wasm.module;
@@ -30,7 +34,15 @@ export class SensorStream {
       this.expected.push(0);
       const w = new Worker(new URL('./workers/sensor.js', import.meta.url), { type: 'module' });
       const { engine, overwrite, rate } = this.settings;
-      w.postMessage({ type: 'init', module: this.module, descriptor: this.bufs.wasm.descriptor, id, engine, overwrite, rate });
+      w.postMessage({
+        type: 'init',
+        module: this.module,
+        descriptor: this.bufs.wasm.descriptor,
+        id,
+        engine,
+        overwrite,
+        rate,
+      });
       this.workers.push(w);
     }
     // terminate() could stop one between alloc and commit, leaving a packet

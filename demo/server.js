@@ -43,7 +43,10 @@ export function startServer({ port = 8080, host = '127.0.0.1', isolated = true }
     }
     try {
       const body = await readFile(file);
-      const headers = { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      const headers = {
+        'content-type': types[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      };
       if (isolated) {
         headers['cross-origin-opener-policy'] = 'same-origin';
         headers['cross-origin-embedder-policy'] = 'require-corp';

@@ -34,7 +34,8 @@ for (const file of reports) {
   passed += r.numPassedTests ?? 0;
   failed += (r.numFailedTests ?? 0) + suiteFailures;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  if (r.success === false && (r.numFailedTests ?? 0) + suiteFailures === 0) problems.push(`${file}: vitest reported an error outside the tests`);
+  if (r.success === false && (r.numFailedTests ?? 0) + suiteFailures === 0)
+    problems.push(`${file}: vitest reported an error outside the tests`);
   files.push(...results.map((t) => t.name));
 }
 for (const dir of expected) {

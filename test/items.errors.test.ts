@@ -7,21 +7,42 @@ import { createEngine, ItemRingBuf, RingBuf, type Engine } from '../dist/binding
 import { rejects, type ErrorClass } from './util/rejects.js';
 
 const notNumbers: [string, unknown][] = [
-  ['a string', '1'], ['null', null], ['an array', [1]], ['an object', {}], ['a bigint', 1n],
+  ['a string', '1'],
+  ['null', null],
+  ['an array', [1]],
+  ['an object', {}],
+  ['a bigint', 1n],
 ];
 /** Bad values for an integer argument of range [min, max]: description, value, class, message fragment. */
 function badInts(max: number, min = 0): [string, unknown, ErrorClass, string][] {
   return [
     ...notNumbers.map(([d, v]): [string, unknown, ErrorClass, string] => [d, v, TypeError, 'must be a number']),
-    ...([[`${min - 1}`, min - 1], ['1.5', 1.5], ['NaN', NaN], ['Infinity', Infinity], [`${max + 1}`, max + 1]] as const).map(
-      ([d, v]): [string, unknown, ErrorClass, string] => [d, v, RangeError, `must be an integer from ${min} to ${max}`],
-    ),
+    ...(
+      [
+        [`${min - 1}`, min - 1],
+        ['1.5', 1.5],
+        ['NaN', NaN],
+        ['Infinity', Infinity],
+        [`${max + 1}`, max + 1],
+      ] as const
+    ).map(([d, v]): [string, unknown, ErrorClass, string] => [
+      d,
+      v,
+      RangeError,
+      `must be an integer from ${min} to ${max}`,
+    ]),
   ];
 }
 const notWords: [string, unknown][] = [
-  ['null', null], ['a string', 'abc'], ['a plain array', [1, 2]], ['a Uint8Array', new Uint8Array(8)],
-  ['an Int32Array', new Int32Array(2)], ['a Float32Array', new Float32Array(2)], ['an ArrayBuffer', new ArrayBuffer(8)],
-  ['a DataView', new DataView(new ArrayBuffer(8))], ['a number', 2],
+  ['null', null],
+  ['a string', 'abc'],
+  ['a plain array', [1, 2]],
+  ['a Uint8Array', new Uint8Array(8)],
+  ['an Int32Array', new Int32Array(2)],
+  ['a Float32Array', new Float32Array(2)],
+  ['an ArrayBuffer', new ArrayBuffer(8)],
+  ['a DataView', new DataView(new ArrayBuffer(8))],
+  ['a number', 2],
 ];
 
 /** An 8-word buffer holding two items, one across the end of storage. */
@@ -35,7 +56,11 @@ function busyBuffer(engine: Engine): ItemRingBuf {
   return rb;
 }
 
-interface Snapshot { size: number; space: number; storage: number[] }
+interface Snapshot {
+  size: number;
+  space: number;
+  storage: number[];
+}
 
 function snapshot(rb: ItemRingBuf): Snapshot {
   const storage = Array.from(new Uint32Array(rb.engine.memory.buffer, rb.storageAddress, rb.capacity));
@@ -58,12 +83,9 @@ describe.each(['wasm', 'js'] as const)('ItemRingBuf bad input on the %s engine',
     engine = await createEngine(kind);
   });
 
-  it.each(badInts(536870911, 1))(
-    'new ItemRingBuf(engine, %s) throws a %s naming capacity',
-    (_, v, cls, limit) => {
-      rejects(() => new ItemRingBuf(engine, v as number), cls, 'capacity', limit);
-    },
-  );
+  it.each(badInts(536870911, 1))('new ItemRingBuf(engine, %s) throws a %s naming capacity', (_, v, cls, limit) => {
+    rejects(() => new ItemRingBuf(engine, v as number), cls, 'capacity', limit);
+  });
 
   it('a capacity the memory cannot hold throws a RangeError naming capacity', async () => {
     const small = await createEngine(kind, { initialPages: 1, maximumPages: 2 });
@@ -92,17 +114,24 @@ describe.each(['wasm', 'js'] as const)('ItemRingBuf bad input on the %s engine',
       unchanged(rb, before);
     });
 
-    it.each([256, 300, 1000])('put with %i words throws a RangeError naming data and 255 (Zephyr would truncate)', (n) => {
-      const rb = new ItemRingBuf(engine, 2000);
-      rejects(() => rb.put(0, 0, new Uint32Array(n)), RangeError, 'data', 'at most 255 words');
-      rejects(() => rb.put(0, 0, new Uint32Array(n + 10), 5, 5 + n), RangeError, 'data', 'at most 255 words');
-      expect([rb.size, rb.space]).toEqual([0, 2000]);
-      expect(rb.put(0, 0, new Uint32Array(n), 0, 255)).toBe(0); // a 255-word window is fine
-    });
+    it.each([256, 300, 1000])(
+      'put with %i words throws a RangeError naming data and 255 (Zephyr would truncate)',
+      (n) => {
+        const rb = new ItemRingBuf(engine, 2000);
+        rejects(() => rb.put(0, 0, new Uint32Array(n)), RangeError, 'data', 'at most 255 words');
+        rejects(() => rb.put(0, 0, new Uint32Array(n + 10), 5, 5 + n), RangeError, 'data', 'at most 255 words');
+        expect([rb.size, rb.space]).toEqual([0, 2000]);
+        expect(rb.put(0, 0, new Uint32Array(n), 0, 255)).toBe(0); // a 255-word window is fine
+      },
+    );
 
     it.each([
-      ['start -1', -1, 2, 'data start'], ['start 1.5', 1.5, 2, 'data start'], ['start beyond length', 5, 5, 'data start'],
-      ['end before start', 2, 1, 'data end'], ['end beyond length', 0, 5, 'data end'], ['end a string', 0, '2', 'data end'],
+      ['start -1', -1, 2, 'data start'],
+      ['start 1.5', 1.5, 2, 'data start'],
+      ['start beyond length', 5, 5, 'data start'],
+      ['end before start', 2, 1, 'data end'],
+      ['end beyond length', 0, 5, 'data end'],
+      ['end a string', 0, '2', 'data end'],
     ] as const)('put(data, %s) throws naming %s', (_, start, end, arg) => {
       const rb = busyBuffer(engine);
       const before = snapshot(rb);
@@ -126,35 +155,50 @@ describe.each(['wasm', 'js'] as const)('ItemRingBuf bad input on the %s engine',
       unchanged(rb, before);
     });
 
-    it.each([...notWords, ['undefined', undefined]] as [string, unknown][])('getBatch(dst %s) throws a TypeError naming dst', (_, v) => {
-      const rb = busyBuffer(engine);
-      const before = snapshot(rb);
-      rejects(() => rb.getBatch(v as Uint32Array), TypeError, 'dst', 'Uint32Array');
-      unchanged(rb, before);
-    });
+    it.each([...notWords, ['undefined', undefined]] as [string, unknown][])(
+      'getBatch(dst %s) throws a TypeError naming dst',
+      (_, v) => {
+        const rb = busyBuffer(engine);
+        const before = snapshot(rb);
+        rejects(() => rb.getBatch(v as Uint32Array), TypeError, 'dst', 'Uint32Array');
+        unchanged(rb, before);
+      },
+    );
 
-    it.each(['get', 'getBatch'] as const)('%s with a window beyond dst throws a RangeError naming dst end', (method) => {
-      const rb = busyBuffer(engine);
-      const before = snapshot(rb);
-      rejects(() => rb[method](new Uint32Array(4), 0, 5), RangeError, 'dst end', 'from 0 to 4');
-      rejects(() => rb[method](new Uint32Array(4), -1, 2), RangeError, 'dst start', 'from 0 to 4');
-      unchanged(rb, before);
-    });
+    it.each(['get', 'getBatch'] as const)(
+      '%s with a window beyond dst throws a RangeError naming dst end',
+      (method) => {
+        const rb = busyBuffer(engine);
+        const before = snapshot(rb);
+        rejects(() => rb[method](new Uint32Array(4), 0, 5), RangeError, 'dst end', 'from 0 to 4');
+        rejects(() => rb[method](new Uint32Array(4), -1, 2), RangeError, 'dst start', 'from 0 to 4');
+        unchanged(rb, before);
+      },
+    );
   });
 
   describe('putBatch', () => {
-    it.each([...notWords, ['undefined', undefined]] as [string, unknown][])('putBatch(%s) throws a TypeError naming records', (_, v) => {
-      const rb = busyBuffer(engine);
-      const before = snapshot(rb);
-      rejects(() => rb.putBatch(v as Uint32Array), TypeError, 'records', 'Uint32Array');
-      unchanged(rb, before);
-    });
+    it.each([...notWords, ['undefined', undefined]] as [string, unknown][])(
+      'putBatch(%s) throws a TypeError naming records',
+      (_, v) => {
+        const rb = busyBuffer(engine);
+        const before = snapshot(rb);
+        rejects(() => rb.putBatch(v as Uint32Array), TypeError, 'records', 'Uint32Array');
+        unchanged(rb, before);
+      },
+    );
 
     it.each([
       ['a payload cut short', [ItemRingBuf.header(1, 1, 2), 10]],
-      ['a good item, then a header whose payload is missing', [ItemRingBuf.header(1, 1, 0), ItemRingBuf.header(2, 2, 3), 1, 2]],
+      [
+        'a good item, then a header whose payload is missing',
+        [ItemRingBuf.header(1, 1, 0), ItemRingBuf.header(2, 2, 3), 1, 2],
+      ],
       // Longer than the 4096-word staging area: validated whole before the first chunk.
-      ['5000 words of good items, then one cut short', [...Array.from({ length: 5000 }, () => ItemRingBuf.header(9, 9, 0)), ItemRingBuf.header(1, 1, 5), 1]],
+      [
+        '5000 words of good items, then one cut short',
+        [...Array.from({ length: 5000 }, () => ItemRingBuf.header(9, 9, 0)), ItemRingBuf.header(1, 1, 5), 1],
+      ],
     ])('records with %s throw a RangeError and write nothing, even where the first items fit', (_, words) => {
       for (const inMemory of [false, true]) {
         const rb = busyBuffer(engine);
@@ -198,9 +242,19 @@ describe.each(['wasm', 'js'] as const)('ItemRingBuf bad input on the %s engine',
     it('refuses a byte-mode buffer and a byte-mode buffer refuses an item buffer', () => {
       const bytes = new RingBuf(engine, 16);
       const items = new ItemRingBuf(engine, 4);
-      rejects(() => ItemRingBuf.attach(engine, { ...bytes.descriptor, type: 'ItemRingBuf' }), TypeError, 'descriptor.address', 'does not hold a ItemRingBuf');
+      rejects(
+        () => ItemRingBuf.attach(engine, { ...bytes.descriptor, type: 'ItemRingBuf' }),
+        TypeError,
+        'descriptor.address',
+        'does not hold a ItemRingBuf',
+      );
       rejects(() => ItemRingBuf.attach(engine, bytes.descriptor), TypeError, 'descriptor.type', "'ItemRingBuf'");
-      rejects(() => RingBuf.attach(engine, { ...items.descriptor, type: 'RingBuf' }), TypeError, 'descriptor.address', 'does not hold a RingBuf');
+      rejects(
+        () => RingBuf.attach(engine, { ...items.descriptor, type: 'RingBuf' }),
+        TypeError,
+        'descriptor.address',
+        'does not hold a RingBuf',
+      );
     });
 
     it('a descriptor from another memory is refused', async () => {
@@ -213,7 +267,8 @@ describe.each(['wasm', 'js'] as const)('ItemRingBuf bad input on the %s engine',
   it('internalReset(value) out of range throws naming value', () => {
     const rb = busyBuffer(engine);
     const before = snapshot(rb);
-    for (const [, v, cls, limit] of badInts(2 ** 32 - 1)) rejects(() => rb.internalReset(v as number), cls, 'value', limit);
+    for (const [, v, cls, limit] of badInts(2 ** 32 - 1))
+      rejects(() => rb.internalReset(v as number), cls, 'value', limit);
     unchanged(rb, before);
   });
 });

@@ -28,8 +28,12 @@ class Model {
     this.mem = new Uint32Array(capacity);
   }
 
-  get size(): number { return this.wr - this.rd; }
-  get space(): number { return this.capacity - this.size; }
+  get size(): number {
+    return this.wr - this.rd;
+  }
+  get space(): number {
+    return this.capacity - this.size;
+  }
 
   /** All or nothing: the header word, then the payload, in ring order. */
   put(header: number, data: Uint32Array): number {
@@ -131,7 +135,10 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
     const inMem = prng.chance(0.4);
     const start = prng.int(0, 5);
     if (op < 30) {
-      const n = words(), h = header(n), windowed = prng.chance(0.5), omit = n === 0 && prng.chance(0.5);
+      const n = words(),
+        h = header(n),
+        windowed = prng.chance(0.5),
+        omit = n === 0 && prng.chance(0.5);
       desc = `put words=${n} ${inMem ? 'in memory' : 'foreign'} start=${start}`;
       for (let k = 0; k < n; k++) data[k] = prng.u32();
       const expected = model.put(h, data);
@@ -145,9 +152,11 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
       }
     } else if (op < 62) {
       // get into a window of random room (sometimes too small), or discard.
-      const discard = prng.chance(0.15), room = discard ? -1 : words();
+      const discard = prng.chance(0.15),
+        room = discard ? -1 : words();
       desc = `get room=${room} ${inMem ? 'in memory' : 'foreign'} start=${start}`;
-      const sentinel = prng.u32(), span = start + Math.max(room, 0) + 4;
+      const sentinel = prng.u32(),
+        span = start + Math.max(room, 0) + 4;
       want.fill(sentinel, 0, span);
       const expected = model.get(want, start, room);
       for (const s of subjects) {
@@ -155,8 +164,12 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
         dst.fill(sentinel, 0, span);
         const got = discard ? s.rb.get() : s.rb.get(dst, start, start + room);
         same(`${s.name} get`, got, expected);
-        if (got !== EAGAIN) same(`${s.name} header fields`, `${s.rb.itemType}/${s.rb.itemValue}/${s.rb.itemWords}`,
-          `${model.header & 0xffff}/${model.header >>> 24}/${(model.header >>> 16) & 0xff}`);
+        if (got !== EAGAIN)
+          same(
+            `${s.name} header fields`,
+            `${s.rb.itemType}/${s.rb.itemValue}/${s.rb.itemWords}`,
+            `${model.header & 0xffff}/${model.header >>> 24}/${(model.header >>> 16) & 0xff}`,
+          );
         sameElements(`${s.name} destination`, dst, want, 0, span);
       }
     } else if (op < 74) {
@@ -180,7 +193,8 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
     } else if (op < 86) {
       const room = prng.chance(0.1) ? prng.int(0, 3) : prng.int(0, ROOM - 8);
       desc = `getBatch room=${room} ${inMem ? 'in memory' : 'foreign'} start=${start}`;
-      const sentinel = prng.u32(), span = start + room + 4;
+      const sentinel = prng.u32(),
+        span = start + room + 4;
       want.fill(sentinel, 0, span);
       const expected = model.getBatch(want, start, room);
       for (const s of subjects) {
@@ -222,25 +236,36 @@ describe(`item mode: random differential test (seed ${seed}; WRB_SEED=${seed} re
   it.each(capacities.map((c, k) => [c, k]))('capacity %i words: wasm, js and the model in lockstep', async (cap, k) => {
     // Odd rounds use a shared memory, so both wasm builds are covered.
     const shared = k % 2 === 1;
-    const subjects = await Promise.all((['wasm', 'js'] as const).map(async (kind) => {
-      const engine = await createEngine(kind, { shared });
-      return subject(kind, engine, new ItemRingBuf(engine, cap));
-    }));
+    const subjects = await Promise.all(
+      (['wasm', 'js'] as const).map(async (kind) => {
+        const engine = await createEngine(kind, { shared });
+        return subject(kind, engine, new ItemRingBuf(engine, cap));
+      }),
+    );
     run(new Prng((seed + k) >>> 0), new Model(cap), OPS_PER_CAPACITY, () => subjects, `capacity ${cap}`);
     expect(subjects[0].rb.size).toBe(subjects[1].rb.size);
   });
 
-  it.each([3, 64, 1500].map((c, k) => [c, k]))('capacity %i words: one buffer through a wasm and a js engine alternately', async (cap, k) => {
-    const wasmEngine = await createEngine('wasm', { shared: true });
-    const jsEngine = await createEngine('js', { memory: wasmEngine.memory });
-    const viaWasm = subject('wasm', wasmEngine, new ItemRingBuf(wasmEngine, cap));
-    const viaJs: Subject = { ...viaWasm, name: 'js', rb: ItemRingBuf.attach(jsEngine, viaWasm.rb.descriptor) };
-    const prng = new Prng((seed + 100 + k) >>> 0);
-    const one: Subject[] = [viaWasm];
-    run(prng, new Model(cap), 8_000, () => {
-      one[0] = prng.chance(0.5) ? viaWasm : viaJs;
-      return one;
-    }, `alternating engines, capacity ${cap}`);
-    expect(viaJs.rb.capacity).toBe(cap);
-  });
+  it.each([3, 64, 1500].map((c, k) => [c, k]))(
+    'capacity %i words: one buffer through a wasm and a js engine alternately',
+    async (cap, k) => {
+      const wasmEngine = await createEngine('wasm', { shared: true });
+      const jsEngine = await createEngine('js', { memory: wasmEngine.memory });
+      const viaWasm = subject('wasm', wasmEngine, new ItemRingBuf(wasmEngine, cap));
+      const viaJs: Subject = { ...viaWasm, name: 'js', rb: ItemRingBuf.attach(jsEngine, viaWasm.rb.descriptor) };
+      const prng = new Prng((seed + 100 + k) >>> 0);
+      const one: Subject[] = [viaWasm];
+      run(
+        prng,
+        new Model(cap),
+        8_000,
+        () => {
+          one[0] = prng.chance(0.5) ? viaWasm : viaJs;
+          return one;
+        },
+        `alternating engines, capacity ${cap}`,
+      );
+      expect(viaJs.rb.capacity).toBe(cap);
+    },
+  );
 });

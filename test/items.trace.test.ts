@@ -21,30 +21,30 @@ describe.each(['wasm', 'js'] as const)('item trace fixtures on the %s engine', (
 
   it('shares the ring queries, draws the default words per request, and rejects what the API rejects', async () => {
     const script = [
-      'item_put 1 2 0',          // 1: no buffer yet
+      'item_put 1 2 0', // 1: no buffer yet
       'rb_item_init 4',
       'capacity',
-      'item_put 1 2 2',          // 11110000 11110001
+      'item_put 1 2 2', // 11110000 11110001
       'space',
       'size',
-      'item_put 3 4 9',          // 5: does not fit, but draws 9 words
+      'item_put 3 4 9', // 5: does not fit, but draws 9 words
       'item_put 5 6 0',
       'rb_state',
-      'item_get 1',              // 10: needs 2
+      'item_get 1', // 10: needs 2
       'item_get',
       'item_get_discard',
       'empty',
-      'item_put 1 1 256',        // 14: deviation: more than 255 words is rejected
-      'item_put 0x10000 1 0',    // 15: type out of range
-      'item_put 1 0x100 0',      // 16: value out of range
+      'item_put 1 1 256', // 14: deviation: more than 255 words is rejected
+      'item_put 0x10000 1 0', // 15: type out of range
+      'item_put 1 0x100 0', // 16: value out of range
       'item_put 1 1 1 0x100000000', // 17: a word beyond 32 bits
-      'item_put 1 1 1 7 8',      // 18: more words than nwords
+      'item_put 1 1 1 7 8', // 18: more words than nwords
       'rb_internal_reset 0xfffffff8',
-      'item_put 7 7 2',          // 1111000b 1111000c (the rejected puts drew none), across 2^32
+      'item_put 7 7 2', // 1111000b 1111000c (the rejected puts drew none), across 2^32
       'item_get 2',
-      'put 1',                   // 22: byte ops need a byte-mode buffer
+      'put 1', // 22: byte ops need a byte-mode buffer
       'rb_init 4',
-      'item_space',              // 24: item ops need an item-mode buffer
+      'item_space', // 24: item ops need an item-mode buffer
     ].join('\n');
     const out = await replay(script, kind);
     expect(normalise(out)).toEqual([

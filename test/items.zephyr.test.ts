@@ -125,7 +125,7 @@ describe.each(['wasm', 'js'] as const)('Zephyr item tests on the %s engine', (ki
     expect(rb.put(items[0].type, items[0].value)).toBe(EMSGSIZE);
   });
 
-  it('A18 test_ringbuffer_array_perf: Zephyr\'s header word at word 0, the payload right after it', async () => {
+  it("A18 test_ringbuffer_array_perf: Zephyr's header word at word 0, the payload right after it", async () => {
     const rb = await make(5);
     const input = new Uint32Array([0xaa, 0xbb, 0xcc]);
     expect(rb.put(1, 2, input)).toBe(0);
@@ -227,6 +227,6 @@ describe.each(['wasm', 'js'] as const)('Zephyr item tests on the %s engine', (ki
     expect([rb.isEmpty, rb.space, rb.size]).toEqual([true, 4, 0]);
     expect(rb.get()).toBe(EAGAIN);
     put(rb, 2);
-    expect(new Uint32Array(engine.memory.buffer, rb.storageAddress, 1)[0] >>> 16 & 0xff).toBe(3);
+    expect((new Uint32Array(engine.memory.buffer, rb.storageAddress, 1)[0] >>> 16) & 0xff).toBe(3);
   });
 });

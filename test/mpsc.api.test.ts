@@ -64,32 +64,35 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf API on the %s engine', (kind) =
 });
 
 describe('one MpscPbuf through both engines', () => {
-  it.each([false, true])('wasm creates, js attaches and produces, wasm consumes (shared memory: %s)', async (shared) => {
-    const wasm = await createEngine('wasm', { shared });
-    const js = await createEngine('js', { memory: wasm.memory });
-    const a = new MpscPbuf(wasm, 12, { lengthBits: 9, overwrite: true });
-    const drops: number[] = [];
-    const b = MpscPbuf.attach(js, a.descriptor, { onDrop: (off) => drops.push(b.words[off] >>> 11) });
-    expect(b.size).toBe(12);
-    expect(b.overwrite).toBe(true);
-    expect(b.lengthBits).toBe(9);
-    for (let i = 0; i < 5; i++) b.putWordExt(1 | (2 << 2) | (i << 11), i);
-    const p = a.alloc(3)!; // pads the end, drops packets 0 and 1 through a handle without a callback
-    a.words[p] = (3 << 2) | (9 << 11);
-    b.commit(p);
-    expect(drops).toEqual([]);
-    expect(a.dropped).toBe(2);
-    expect(b.putWord(1 | (1 << 2) | (7 << 11))).toBe(true); // the last free word
-    expect(b.putWord(1 | (1 << 2) | (8 << 11))).toBe(true); // drops packet 2, through b: its callback
-    expect(drops).toEqual([2]);
-    const tags: number[] = [];
-    for (let c = a.claim(); c !== null; c = a.claim()) {
-      tags.push(a.words[c] >>> 11);
-      (tags.length % 2 ? a : b).free(c);
-    }
-    expect(tags).toEqual([3, 4, 9, 7, 8]);
-    expect(b.dropped).toBe(3);
-  });
+  it.each([false, true])(
+    'wasm creates, js attaches and produces, wasm consumes (shared memory: %s)',
+    async (shared) => {
+      const wasm = await createEngine('wasm', { shared });
+      const js = await createEngine('js', { memory: wasm.memory });
+      const a = new MpscPbuf(wasm, 12, { lengthBits: 9, overwrite: true });
+      const drops: number[] = [];
+      const b = MpscPbuf.attach(js, a.descriptor, { onDrop: (off) => drops.push(b.words[off] >>> 11) });
+      expect(b.size).toBe(12);
+      expect(b.overwrite).toBe(true);
+      expect(b.lengthBits).toBe(9);
+      for (let i = 0; i < 5; i++) b.putWordExt(1 | (2 << 2) | (i << 11), i);
+      const p = a.alloc(3)!; // pads the end, drops packets 0 and 1 through a handle without a callback
+      a.words[p] = (3 << 2) | (9 << 11);
+      b.commit(p);
+      expect(drops).toEqual([]);
+      expect(a.dropped).toBe(2);
+      expect(b.putWord(1 | (1 << 2) | (7 << 11))).toBe(true); // the last free word
+      expect(b.putWord(1 | (1 << 2) | (8 << 11))).toBe(true); // drops packet 2, through b: its callback
+      expect(drops).toEqual([2]);
+      const tags: number[] = [];
+      for (let c = a.claim(); c !== null; c = a.claim()) {
+        tags.push(a.words[c] >>> 11);
+        (tags.length % 2 ? a : b).free(c);
+      }
+      expect(tags).toEqual([3, 4, 9, 7, 8]);
+      expect(b.dropped).toBe(3);
+    },
+  );
 });
 
 describe.each(['wasm', 'js'] as const)('memory growth on the %s engine', (kind) => {

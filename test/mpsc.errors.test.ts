@@ -49,23 +49,37 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf bad input on the %s engine', (k
     expect(() => new MpscPbuf(engine, 1.5)).toThrow(RangeError);
     expect(() => new MpscPbuf(engine, 2 ** 30)).toThrow(RangeError);
     expect(() => new MpscPbuf(engine, '8' as unknown as number)).toThrow(TypeError);
-    expect(() => new MpscPbuf(engine, 8, { lengthBits: 0 })).toThrow(/options.lengthBits must be an integer from 1 to 30/);
+    expect(() => new MpscPbuf(engine, 8, { lengthBits: 0 })).toThrow(
+      /options.lengthBits must be an integer from 1 to 30/,
+    );
     expect(() => new MpscPbuf(engine, 8, { lengthBits: 31 })).toThrow(RangeError);
-    expect(() => new MpscPbuf(engine, 8, { overwrite: 1 as unknown as boolean })).toThrow(/options.overwrite must be a boolean/);
+    expect(() => new MpscPbuf(engine, 8, { overwrite: 1 as unknown as boolean })).toThrow(
+      /options.overwrite must be a boolean/,
+    );
     expect(() => new MpscPbuf(engine, 8, { maxUtilization: 'y' as unknown as boolean })).toThrow(TypeError);
-    expect(() => new MpscPbuf(engine, 8, { onDrop: 5 as unknown as () => void })).toThrow(/options.onDrop must be a function/);
-    expect(() => new MpscPbuf(engine, 8, { getWlen: {} as unknown as () => number })).toThrow(/options.getWlen must be a function/);
-    expect(() => new MpscPbuf(engine, 8, { mayBlock: 0 as unknown as boolean })).toThrow(/options.mayBlock must be a boolean/);
+    expect(() => new MpscPbuf(engine, 8, { onDrop: 5 as unknown as () => void })).toThrow(
+      /options.onDrop must be a function/,
+    );
+    expect(() => new MpscPbuf(engine, 8, { getWlen: {} as unknown as () => number })).toThrow(
+      /options.getWlen must be a function/,
+    );
+    expect(() => new MpscPbuf(engine, 8, { mayBlock: 0 as unknown as boolean })).toThrow(
+      /options.mayBlock must be a boolean/,
+    );
     expect(() => new MpscPbuf(engine, 8, null as unknown as object)).toThrow(/options must be an object/);
   });
 
-  it('rejects bad allocations, Zephyr\'s alloc(0) and alloc(wlen > size) included', async () => {
+  it("rejects bad allocations, Zephyr's alloc(0) and alloc(wlen > size) included", async () => {
     unchanged(() => pb.alloc(0), RangeError, /wlen must be an integer from 1 to 16, got 0/);
     unchanged(() => pb.alloc(17), RangeError, /wlen .* got 17/);
     unchanged(() => pb.alloc(1.5), RangeError, /wlen/);
     unchanged(() => pb.alloc('2' as unknown as number), TypeError, /wlen must be a number/);
     unchanged(() => pb.alloc(NaN), RangeError, /wlen/);
-    unchanged(() => pb.alloc(2, -1), RangeError, /timeoutMs must be a number of milliseconds from 0 to Infinity, got -1/);
+    unchanged(
+      () => pb.alloc(2, -1),
+      RangeError,
+      /timeoutMs must be a number of milliseconds from 0 to Infinity, got -1/,
+    );
     unchanged(() => pb.alloc(2, NaN), RangeError, /timeoutMs/);
     unchanged(() => pb.alloc(2, '5' as unknown as number), TypeError, /timeoutMs must be a number/);
     const before = snapshot();
@@ -108,7 +122,11 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf bad input on the %s engine', (k
     unchanged(() => pb.putWord(2 ** 32), RangeError, /word/);
     unchanged(() => pb.putWord(1.5), RangeError, /word/);
     unchanged(() => pb.putWordExt(hdr(1, 2, 0), -1), RangeError, /ext must be an integer/);
-    unchanged(() => pb.putData(new Uint32Array(0)), RangeError, /putData length \(end - start\) must be an integer from 1 to 16, got 0/);
+    unchanged(
+      () => pb.putData(new Uint32Array(0)),
+      RangeError,
+      /putData length \(end - start\) must be an integer from 1 to 16, got 0/,
+    );
     unchanged(() => pb.putData(new Uint32Array(17)), RangeError, /got 17/);
     unchanged(() => pb.putData(new Uint32Array(4), 3, 2), RangeError, /src end/);
     unchanged(() => pb.putData([1, 2] as unknown as Uint32Array), TypeError, /src must be a Uint32Array, got an Array/);
@@ -119,9 +137,13 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf bad input on the %s engine', (k
 
   it('rejects bad descriptors', async () => {
     const other = await createEngine(kind);
-    expect(() => MpscPbuf.attach(engine, { ...pb.descriptor, type: 'RingBuf' })).toThrow(/descriptor.type must be 'MpscPbuf'/);
+    expect(() => MpscPbuf.attach(engine, { ...pb.descriptor, type: 'RingBuf' })).toThrow(
+      /descriptor.type must be 'MpscPbuf'/,
+    );
     expect(() => MpscPbuf.attach(other, pb.descriptor)).toThrow(/descriptor.memory must be the engine's memory/);
-    expect(() => MpscPbuf.attach(engine, { ...pb.descriptor, address: pb.address + 64 })).toThrow(/does not hold a MpscPbuf/);
+    expect(() => MpscPbuf.attach(engine, { ...pb.descriptor, address: pb.address + 64 })).toThrow(
+      /does not hold a MpscPbuf/,
+    );
     const custom = new MpscPbuf(engine, 8, { getWlen: () => 1 });
     expect(() => MpscPbuf.attach(engine, custom.descriptor)).toThrow(/options.getWlen is required/);
   });

@@ -59,7 +59,11 @@ class Runner {
   /** What happened during the current op, compared across engines. */
   readonly events: string[] = [];
 
-  constructor(engine: Engine, private readonly cfg: Config, private readonly fail: (msg: string) => never) {
+  constructor(
+    engine: Engine,
+    private readonly cfg: Config,
+    private readonly fail: (msg: string) => never,
+  ) {
     const c = cfg.codec;
     this.pb = new MpscPbuf(engine, cfg.size, {
       overwrite: cfg.overwrite,
@@ -74,13 +78,17 @@ class Runner {
 
   /** A packet leaves the buffer (claimed or dropped): it must be the oldest one, intact and committed. */
   private resolve(off: number, how: string): void {
-    const c = this.cfg.codec, w = this.pb.words, h = w[off];
+    const c = this.cfg.codec,
+      w = this.pb.words,
+      h = w[off];
     const want = this.ids[this.next];
     if (want === undefined) this.fail(`${how} at ${off} with nothing produced`);
-    if (c.id(h) !== (want & (c === custom ? 0x3fffff : 0x1fffff))) this.fail(`${how} at ${off} gave packet ${c.id(h)}, expected ${want}`);
+    if (c.id(h) !== (want & (c === custom ? 0x3fffff : 0x1fffff)))
+      this.fail(`${how} at ${off} gave packet ${c.id(h)}, expected ${want}`);
     if (!this.committed.has(want)) this.fail(`${how} of uncommitted packet ${want}`);
     const len = c.len(h);
-    for (let j = 1; j < len; j++) if (w[off + j] !== payload(want, j)) this.fail(`payload of packet ${want} corrupted at word ${j}`);
+    for (let j = 1; j < len; j++)
+      if (w[off + j] !== payload(want, j)) this.fail(`payload of packet ${want} corrupted at word ${j}`);
     this.next++;
     this.events.push(`${how}@${off}`);
   }
@@ -96,7 +104,8 @@ class Runner {
     this.events.push(`alloc=${p}`);
     if (timeout !== 0 && this.pb.dropped !== before) this.fail('a timed alloc dropped a packet');
     if (p === null) return;
-    const w = this.pb.words, c = this.cfg.codec;
+    const w = this.pb.words,
+      c = this.cfg.codec;
     if ((w[p] & 3) !== 0) this.fail(`alloc returned ${p} with valid/busy bits set`);
     w[p] = c.make(0, len, id);
     for (let j = 1; j < len; j++) w[p + j] = payload(id, j);
@@ -132,7 +141,8 @@ class Runner {
     if (p === null) {
       // Claim stops only at an uncommitted packet, or when nothing is left.
       const oldest = this.ids[this.next];
-      if (oldest !== undefined && this.committed.has(oldest)) this.fail(`claim returned null with committed packet ${oldest} first`);
+      if (oldest !== undefined && this.committed.has(oldest))
+        this.fail(`claim returned null with committed packet ${oldest} first`);
       return;
     }
     this.resolve(p, 'claim');
@@ -183,67 +193,77 @@ describe('MpscPbuf random differential test: wasm, js and a model', () => {
     js = await createEngine('js');
   });
 
-  it.each(configs.map((c) => [`size ${c.size}, ${c.overwrite ? 'overwrite' : 'no overwrite'}, packets up to ${c.maxLen} words, ${c.codec.name}`, c] as const))(
-    '%s', (_name, cfg) => {
-      const seed = testSeed();
-      const rng = new Prng(seed);
-      let step = 0;
-      const fail = (msg: string): never => {
-        throw new Error(`seed ${seed} (replay with WRB_SEED=${seed}), op ${step}: ${msg}`);
-      };
-      const runners = [new Runner(wasm, cfg, fail), new Runner(js, cfg, fail)];
-      const [a, b] = runners;
-      const maxLen = Math.min(cfg.maxLen, cfg.size);
-      let id = 0;
-      let claims = 0, drops = 0;
-      for (step = 0; step < OPS_PER_CONFIG; step++) {
-        const r = rng.u32() / 2 ** 32;
-        // Lengths skew short, with the occasional long packet.
-        const len = rng.chance(0.8) ? rng.int(1, Math.min(maxLen, 4)) : rng.int(1, maxLen);
-        if (r < 0.28) {
-          // Half the packets are committed at once, the others later in random order.
-          const now = rng.chance(0.5);
-          for (const x of runners) {
-            x.alloc(id, len, 0);
-            if (now && x.pending.at(-1)?.id === id) x.commit(x.pending.length - 1);
-          }
-          id++;
-        } else if (r < 0.29) {
-          // Times out after 1 ms (shared) or fails at once (unshared); never drops.
-          for (const x of runners) x.alloc(id, len, 1);
-          id++;
-        } else if (r < 0.5) {
-          if (a.pending.length > 0) {
-            const k = rng.int(0, a.pending.length - 1);
-            for (const x of runners) x.commit(k);
-          }
-        } else if (r < 0.64) {
-          const kind = cfg.size < 2 ? 0 : rng.int(0, 2);
-          for (const x of runners) x.put(kind, id, len);
-          id++;
-        } else if (r < 0.84) {
-          if (a.held === null) for (const x of runners) x.claim();
-        } else if (r < 0.98) {
-          if (a.held !== null) for (const x of runners) x.free();
-        } else {
-          for (const x of runners) x.events.push(`pending=${x.pb.isPending} util=${x.pb.utilization}`);
+  it.each(
+    configs.map(
+      (c) =>
+        [
+          `size ${c.size}, ${c.overwrite ? 'overwrite' : 'no overwrite'}, packets up to ${c.maxLen} words, ${c.codec.name}`,
+          c,
+        ] as const,
+    ),
+  )('%s', (_name, cfg) => {
+    const seed = testSeed();
+    const rng = new Prng(seed);
+    let step = 0;
+    const fail = (msg: string): never => {
+      throw new Error(`seed ${seed} (replay with WRB_SEED=${seed}), op ${step}: ${msg}`);
+    };
+    const runners = [new Runner(wasm, cfg, fail), new Runner(js, cfg, fail)];
+    const [a, b] = runners;
+    const maxLen = Math.min(cfg.maxLen, cfg.size);
+    let id = 0;
+    let claims = 0,
+      drops = 0;
+    for (step = 0; step < OPS_PER_CONFIG; step++) {
+      const r = rng.u32() / 2 ** 32;
+      // Lengths skew short, with the occasional long packet.
+      const len = rng.chance(0.8) ? rng.int(1, Math.min(maxLen, 4)) : rng.int(1, maxLen);
+      if (r < 0.28) {
+        // Half the packets are committed at once, the others later in random order.
+        const now = rng.chance(0.5);
+        for (const x of runners) {
+          x.alloc(id, len, 0);
+          if (now && x.pending.at(-1)?.id === id) x.commit(x.pending.length - 1);
         }
-        const ea = a.events.join(' '), eb = b.events.join(' ');
-        if (ea !== eb) fail(`engines differ: wasm ${ea} / js ${eb}`);
-        claims += a.events.filter((e) => e.startsWith('claim@')).length;
-        drops += a.events.filter((e) => e.startsWith('drop@')).length;
-        a.events.length = 0;
-        b.events.length = 0;
-        const sa = JSON.stringify(a.pb.inspect()), sb = JSON.stringify(b.pb.inspect());
-        if (sa !== sb) fail(`indices differ: wasm ${sa} / js ${sb}`);
+        id++;
+      } else if (r < 0.29) {
+        // Times out after 1 ms (shared) or fails at once (unshared); never drops.
+        for (const x of runners) x.alloc(id, len, 1);
+        id++;
+      } else if (r < 0.5) {
+        if (a.pending.length > 0) {
+          const k = rng.int(0, a.pending.length - 1);
+          for (const x of runners) x.commit(k);
+        }
+      } else if (r < 0.64) {
+        const kind = cfg.size < 2 ? 0 : rng.int(0, 2);
+        for (const x of runners) x.put(kind, id, len);
+        id++;
+      } else if (r < 0.84) {
+        if (a.held === null) for (const x of runners) x.claim();
+      } else if (r < 0.98) {
+        if (a.held !== null) for (const x of runners) x.free();
+      } else {
+        for (const x of runners) x.events.push(`pending=${x.pb.isPending} util=${x.pb.utilization}`);
       }
-      expect(a.pb.dropped).toBe(b.pb.dropped);
-      expect(a.pb.lost).toBe(b.pb.lost);
-      expect(a.pb.dropped).toBe(drops);
-      for (const x of runners) x.drain();
-      // The run must have exercised both sides (and drops where allowed).
-      expect(claims).toBeGreaterThan(OPS_PER_CONFIG / 40);
-      if (cfg.overwrite) expect(drops).toBeGreaterThan(0);
-      else expect(drops).toBe(0);
-    });
+      const ea = a.events.join(' '),
+        eb = b.events.join(' ');
+      if (ea !== eb) fail(`engines differ: wasm ${ea} / js ${eb}`);
+      claims += a.events.filter((e) => e.startsWith('claim@')).length;
+      drops += a.events.filter((e) => e.startsWith('drop@')).length;
+      a.events.length = 0;
+      b.events.length = 0;
+      const sa = JSON.stringify(a.pb.inspect()),
+        sb = JSON.stringify(b.pb.inspect());
+      if (sa !== sb) fail(`indices differ: wasm ${sa} / js ${sb}`);
+    }
+    expect(a.pb.dropped).toBe(b.pb.dropped);
+    expect(a.pb.lost).toBe(b.pb.lost);
+    expect(a.pb.dropped).toBe(drops);
+    for (const x of runners) x.drain();
+    // The run must have exercised both sides (and drops where allowed).
+    expect(claims).toBeGreaterThan(OPS_PER_CONFIG / 40);
+    if (cfg.overwrite) expect(drops).toBeGreaterThan(0);
+    else expect(drops).toBe(0);
+  });
 });

@@ -246,11 +246,18 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
       let p = pb.alloc(6, 0)!;
       pb.words[p] = hdr(0, 6, 0);
       pb.commit(p);
-      expect(drops).toEqual([[5, 0], [5, 1]]);
+      expect(drops).toEqual([
+        [5, 0],
+        [5, 1],
+      ]);
       p = pb.alloc(9, 0)!;
       pb.words[p] = hdr(0, 9, 0);
       pb.commit(p);
-      expect(drops).toEqual([[5, 0], [5, 1], [5, 2]]);
+      expect(drops).toEqual([
+        [5, 0],
+        [5, 1],
+        [5, 2],
+      ]);
       for (let i = 0; i < n - drops.length; i++) {
         const c = claimOk(pb);
         const data = dataOf(pb.words[c]);
@@ -270,92 +277,104 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
     it.each([
       [5, 6, 2],
       [1, 3, 3],
-    ])('B16/B17 overwrite_while_claimed (fill %i, alloc %i): the claimed packet is jumped over', (fill, want, expDrops) => {
-      const { pb, drops } = init(engine, s(32), true);
-      const n = saturateUneven(pb, fill);
-      const p0 = claimOk(pb);
-      const d0 = dataOf(pb.words[p0]);
-      expect(lenOf(pb.words[p0])).toBe(fill);
-      const p = pb.alloc(want, 0);
-      expect(p).not.toBeNull();
-      expect(drops).toEqual(Array.from({ length: expDrops }, (_, k) => [fill, d0 + 1 + k]));
-      pb.words[p!] = hdr(0, want, 0);
-      pb.commit(p!);
-      pb.free(p0); // a producer jumped over it: it becomes a skip packet
-      for (let i = 0; i < n - expDrops - 1; i++) {
-        const c = claimOk(pb);
-        expect(lenOf(pb.words[c])).toBe(fill);
-        expect(dataOf(pb.words[c])).toBe(i + expDrops + 1);
-        pb.free(c);
-      }
-      const last = claimOk(pb);
-      expect(lenOf(pb.words[last])).toBe(want);
-      // Zephyr claims again without freeing; here one claim at a time is enforced.
-      expect(() => pb.claim()).toThrow(TypeError);
-      pb.free(last);
-      expect(pb.claim()).toBeNull();
-    });
+    ])(
+      'B16/B17 overwrite_while_claimed (fill %i, alloc %i): the claimed packet is jumped over',
+      (fill, want, expDrops) => {
+        const { pb, drops } = init(engine, s(32), true);
+        const n = saturateUneven(pb, fill);
+        const p0 = claimOk(pb);
+        const d0 = dataOf(pb.words[p0]);
+        expect(lenOf(pb.words[p0])).toBe(fill);
+        const p = pb.alloc(want, 0);
+        expect(p).not.toBeNull();
+        expect(drops).toEqual(Array.from({ length: expDrops }, (_, k) => [fill, d0 + 1 + k]));
+        pb.words[p!] = hdr(0, want, 0);
+        pb.commit(p!);
+        pb.free(p0); // a producer jumped over it: it becomes a skip packet
+        for (let i = 0; i < n - expDrops - 1; i++) {
+          const c = claimOk(pb);
+          expect(lenOf(pb.words[c])).toBe(fill);
+          expect(dataOf(pb.words[c])).toBe(i + expDrops + 1);
+          pb.free(c);
+        }
+        const last = claimOk(pb);
+        expect(lenOf(pb.words[last])).toBe(want);
+        // Zephyr claims again without freeing; here one claim at a time is enforced.
+        expect(() => pb.claim()).toThrow(TypeError);
+        pb.free(last);
+        expect(pb.claim()).toBeNull();
+      },
+    );
   });
 
-  it.each([false, true])('B12 item_max_alloc (overwrite %s): the whole buffer, twice; more is rejected', (overwrite) => {
-    const { pb } = init(engine, 8, overwrite);
-    for (let round = 0; round < 2; round++) {
-      const p = pb.alloc(8, 0);
-      expect(p).toBe(0);
-      pb.words[p!] = hdr(0, 8, round);
-      pb.commit(p!);
-      pb.free(claimOk(pb));
-    }
-    // Zephyr returns NULL; here a request larger than the buffer is a RangeError.
-    expect(() => pb.alloc(9, 0)).toThrow(RangeError);
-  });
+  it.each([false, true])(
+    'B12 item_max_alloc (overwrite %s): the whole buffer, twice; more is rejected',
+    (overwrite) => {
+      const { pb } = init(engine, 8, overwrite);
+      for (let round = 0; round < 2; round++) {
+        const p = pb.alloc(8, 0);
+        expect(p).toBe(0);
+        pb.words[p!] = hdr(0, 8, round);
+        pb.commit(p!);
+        pb.free(claimOk(pb));
+      }
+      // Zephyr returns NULL; here a request larger than the buffer is a RangeError.
+      expect(() => pb.alloc(9, 0)).toThrow(RangeError);
+    },
+  );
 
   it.each([
-    [30, 'Zephyr\'s consumer'],
+    [30, "Zephyr's consumer"],
     [3, 'a slow consumer, so that packets are dropped'],
-  ])('B18 overwrite_consistency (claims per round up to %i: %s): every packet claimed or dropped once, in order', (maxClaims) => {
-    const seed = testSeed();
-    const rng = new Prng(seed);
-    let expected = 0;
-    const validate = (h: number, at: number, words: Uint32Array): void => {
-      if (dataOf(h) !== expected) throw new Error(`seed ${seed}: got packet ${dataOf(h)}, expected ${expected}`);
-      for (let j = 1; j < lenOf(h); j++) {
-        if (words[at + j] !== ((expected * 31 + j) >>> 0)) throw new Error(`seed ${seed}: payload of ${expected} corrupted`);
+  ])(
+    'B18 overwrite_consistency (claims per round up to %i: %s): every packet claimed or dropped once, in order',
+    (maxClaims) => {
+      const seed = testSeed();
+      const rng = new Prng(seed);
+      let expected = 0;
+      const validate = (h: number, at: number, words: Uint32Array): void => {
+        if (dataOf(h) !== expected) throw new Error(`seed ${seed}: got packet ${dataOf(h)}, expected ${expected}`);
+        for (let j = 1; j < lenOf(h); j++) {
+          if (words[at + j] !== (expected * 31 + j) >>> 0)
+            throw new Error(`seed ${seed}: payload of ${expected} corrupted`);
+        }
+        expected++;
+      };
+      const pb: MpscPbuf = new MpscPbuf(engine, 512, {
+        overwrite: true,
+        lengthBits: LEN_BITS,
+        onDrop: (off) => validate(pb.words[off], off, pb.words),
+      });
+      let id = 0;
+      while (id < 50000) {
+        const held = rng.chance(2 / 5) ? pb.claim() : null;
+        if (held !== null) validate(pb.words[held], held, pb.words);
+        for (let k = rng.int(1, 15); k > 0; k--) {
+          const wlen = rng.int(1, 15);
+          const p = pb.alloc(wlen, 0);
+          if (p === null) throw new Error(`seed ${seed}: alloc(${wlen}) failed at id ${id}`);
+          const w = pb.words;
+          w[p] = hdr(0, wlen, id);
+          for (let j = 1; j < wlen; j++) w[p + j] = (id * 31 + j) >>> 0;
+          pb.commit(p);
+          id++;
+        }
+        if (held !== null) pb.free(held);
+        for (let k = rng.int(1, maxClaims); k > 0; k--) {
+          const c = pb.claim();
+          if (c === null) continue;
+          validate(pb.words[c], c, pb.words);
+          pb.free(c);
+        }
       }
-      expected++;
-    };
-    const pb: MpscPbuf = new MpscPbuf(engine, 512, {
-      overwrite: true, lengthBits: LEN_BITS, onDrop: (off) => validate(pb.words[off], off, pb.words),
-    });
-    let id = 0;
-    while (id < 50000) {
-      const held = rng.chance(2 / 5) ? pb.claim() : null;
-      if (held !== null) validate(pb.words[held], held, pb.words);
-      for (let k = rng.int(1, 15); k > 0; k--) {
-        const wlen = rng.int(1, 15);
-        const p = pb.alloc(wlen, 0);
-        if (p === null) throw new Error(`seed ${seed}: alloc(${wlen}) failed at id ${id}`);
-        const w = pb.words;
-        w[p] = hdr(0, wlen, id);
-        for (let j = 1; j < wlen; j++) w[p + j] = (id * 31 + j) >>> 0;
-        pb.commit(p);
-        id++;
-      }
-      if (held !== null) pb.free(held);
-      for (let k = rng.int(1, maxClaims); k > 0; k--) {
-        const c = pb.claim();
-        if (c === null) continue;
+      for (let c = pb.claim(); c !== null; c = pb.claim()) {
         validate(pb.words[c], c, pb.words);
         pb.free(c);
       }
-    }
-    for (let c = pb.claim(); c !== null; c = pb.claim()) {
-      validate(pb.words[c], c, pb.words);
-      pb.free(c);
-    }
-    expect(expected).toBe(id);
-    if (maxClaims < 30) expect(pb.dropped).toBeGreaterThan(1000);
-  });
+      expect(expected).toBe(id);
+      if (maxClaims < 30) expect(pb.dropped).toBeGreaterThan(1000);
+    },
+  );
 
   describe('B19 pending_alloc, single-threaded', () => {
     it.each([false, true])('a timed alloc on a full overwrite buffer never drops (shared memory: %s)', (isShared) => {
@@ -412,7 +431,11 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
     expect(dataOf(pb.words[b])).toBe(ch('b'));
     pb.putWord(hdr(1, 1, ch('f')));
     pb.putWord(hdr(1, 1, ch('g')));
-    expect(drops).toEqual([[1, ch('a')], [1, ch('c')], [1, ch('d')]]);
+    expect(drops).toEqual([
+      [1, ch('a')],
+      [1, ch('c')],
+      [1, ch('d')],
+    ]);
     pb.free(b);
     for (const c of 'efg') {
       const p = claimOk(pb);

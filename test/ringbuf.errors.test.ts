@@ -8,11 +8,21 @@ import { rejects, type ErrorClass } from './util/rejects.js';
 
 /** Values that are not numbers at all: a TypeError. */
 const notNumbers: [string, unknown][] = [
-  ['a string', '1'], ['null', null], ['undefined', undefined], ['an array', [1]], ['an object', {}], ['a bigint', 1n],
+  ['a string', '1'],
+  ['null', null],
+  ['undefined', undefined],
+  ['an array', [1]],
+  ['an object', {}],
+  ['a bigint', 1n],
 ];
 /** Numbers that are not valid counts: a RangeError. */
 const badCounts: [string, unknown][] = [
-  ['-1', -1], ['1.5', 1.5], ['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['2^32', 2 ** 32],
+  ['-1', -1],
+  ['1.5', 1.5],
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+  ['2^32', 2 ** 32],
 ];
 /** Everything a count argument must reject, with the class it must throw. */
 const badCountArgs: [string, unknown, ErrorClass][] = [
@@ -21,9 +31,16 @@ const badCountArgs: [string, unknown, ErrorClass][] = [
 ];
 /** What a byte-array argument must reject. */
 const notBytes: [string, unknown][] = [
-  ['null', null], ['undefined', undefined], ['a string', 'abc'], ['a plain array', [1, 2, 3]],
-  ['a Uint16Array', new Uint16Array(4)], ['an Int8Array', new Int8Array(4)], ['a Uint8ClampedArray', new Uint8ClampedArray(4)],
-  ['a DataView', new DataView(new ArrayBuffer(4))], ['an ArrayBuffer', new ArrayBuffer(4)], ['a number', 4],
+  ['null', null],
+  ['undefined', undefined],
+  ['a string', 'abc'],
+  ['a plain array', [1, 2, 3]],
+  ['a Uint16Array', new Uint16Array(4)],
+  ['an Int8Array', new Int8Array(4)],
+  ['a Uint8ClampedArray', new Uint8ClampedArray(4)],
+  ['a DataView', new DataView(new ArrayBuffer(4))],
+  ['an ArrayBuffer', new ArrayBuffer(4)],
+  ['a number', 4],
 ];
 
 /**
@@ -43,10 +60,24 @@ function busyBuffer(engine: Engine): RingBuf {
   return rb;
 }
 
-interface Snapshot { size: number; space: number; isEmpty: boolean; putOffset: number; getOffset: number; storage: Uint8Array }
+interface Snapshot {
+  size: number;
+  space: number;
+  isEmpty: boolean;
+  putOffset: number;
+  getOffset: number;
+  storage: Uint8Array;
+}
 
 function snapshot(rb: RingBuf): Snapshot {
-  return { size: rb.size, space: rb.space, isEmpty: rb.isEmpty, putOffset: rb.putOffset, getOffset: rb.getOffset, storage: rb.storage.slice() };
+  return {
+    size: rb.size,
+    space: rb.space,
+    isEmpty: rb.isEmpty,
+    putOffset: rb.putOffset,
+    getOffset: rb.getOffset,
+    storage: rb.storage.slice(),
+  };
 }
 
 /** Asserts `rb` is as in `before`, and that both claims are still outstanding. */
@@ -90,25 +121,32 @@ describe.each(['wasm', 'js'] as const)('bad input on the %s engine', (kind) => {
 
   describe('finishes beyond the claim', () => {
     it.each([
-      ['putFinish', 4, 3], ['getFinish', 3, 2],
-    ] as const)('%s(%i) with %i bytes claimed throws a RangeError with errno -22 and keeps the claim', (method, n, claimed) => {
-      const rb = busyBuffer(engine);
-      const before = snapshot(rb);
-      const e = rejects(() => rb[method](n), RangeError, 'n must be at most');
-      expect(e.message).toContain(`${claimed} bytes`);
-      expect((e as RangeError & { errno: number }).errno).toBe(-22);
-      unchanged(rb, before);
-    });
+      ['putFinish', 4, 3],
+      ['getFinish', 3, 2],
+    ] as const)(
+      '%s(%i) with %i bytes claimed throws a RangeError with errno -22 and keeps the claim',
+      (method, n, claimed) => {
+        const rb = busyBuffer(engine);
+        const before = snapshot(rb);
+        const e = rejects(() => rb[method](n), RangeError, 'n must be at most');
+        expect(e.message).toContain(`${claimed} bytes`);
+        expect((e as RangeError & { errno: number }).errno).toBe(-22);
+        unchanged(rb, before);
+      },
+    );
 
-    it.each(['putFinish', 'getFinish'] as const)('%s(1) with no claim throws, and finish(0) is still fine', (method) => {
-      const rb = new RingBuf(engine, 8);
-      rb.put(new Uint8Array([1, 2, 3]));
-      const e = rejects(() => rb[method](1), RangeError, 'n must be at most the 0 bytes');
-      expect((e as RangeError & { errno: number }).errno).toBe(-22);
-      rb[method](0);
-      expect(rb.size).toBe(3);
-      expect(rb.space).toBe(5);
-    });
+    it.each(['putFinish', 'getFinish'] as const)(
+      '%s(1) with no claim throws, and finish(0) is still fine',
+      (method) => {
+        const rb = new RingBuf(engine, 8);
+        rb.put(new Uint8Array([1, 2, 3]));
+        const e = rejects(() => rb[method](1), RangeError, 'n must be at most the 0 bytes');
+        expect((e as RangeError & { errno: number }).errno).toBe(-22);
+        rb[method](0);
+        expect(rb.size).toBe(3);
+        expect(rb.space).toBe(5);
+      },
+    );
   });
 
   describe.each(['put', 'write', 'get', 'peek'] as const)('%s', (method) => {
@@ -145,7 +183,7 @@ describe.each(['wasm', 'js'] as const)('bad input on the %s engine', (kind) => {
       expect(bytes).toEqual(new Uint8Array(8).fill(0x77));
     });
 
-    it('a view inside the engine\'s memory gets the same checks', () => {
+    it("a view inside the engine's memory gets the same checks", () => {
       const rb = busyBuffer(engine);
       const inside = new RingBuf(engine, 8).storage;
       const before = snapshot(rb);
@@ -157,19 +195,27 @@ describe.each(['wasm', 'js'] as const)('bad input on the %s engine', (kind) => {
   describe('constructor', () => {
     it.each([
       ...notNumbers.map(([d, v]) => [d, v, TypeError] as const),
-      ['0', 0, RangeError], ['-1', -1, RangeError], ['1.5', 1.5, RangeError], ['NaN', NaN, RangeError],
-      ['Infinity', Infinity, RangeError], ['2^31', 2 ** 31, RangeError],
+      ['0', 0, RangeError],
+      ['-1', -1, RangeError],
+      ['1.5', 1.5, RangeError],
+      ['NaN', NaN, RangeError],
+      ['Infinity', Infinity, RangeError],
+      ['2^31', 2 ** 31, RangeError],
     ] as [string, unknown, ErrorClass][])('capacity %s throws a %s naming capacity', (_, v, cls) => {
       rejects(() => new RingBuf(engine, v as number), cls, 'capacity');
     });
 
     it.each([
-      ['null', null], ['undefined', undefined], ['a string', 'wasm'], ['a plain object', { memory: null }], ['a Memory', new WebAssembly.Memory({ initial: 1 })],
+      ['null', null],
+      ['undefined', undefined],
+      ['a string', 'wasm'],
+      ['a plain object', { memory: null }],
+      ['a Memory', new WebAssembly.Memory({ initial: 1 })],
     ])('engine %s throws a TypeError naming engine', (_, v) => {
       rejects(() => new RingBuf(v as Engine, 8), TypeError, 'engine');
     });
 
-    it('a capacity beyond the memory\'s maximum throws a RangeError naming capacity, and nothing is placed', async () => {
+    it("a capacity beyond the memory's maximum throws a RangeError naming capacity, and nothing is placed", async () => {
       const small = await createEngine(kind, { maximumPages: 2 });
       const a = new RingBuf(small, 64);
       rejects(() => new RingBuf(small, 3 * 65536), RangeError, 'capacity');
@@ -183,7 +229,10 @@ describe.each(['wasm', 'js'] as const)('bad input on the %s engine', (kind) => {
 
   describe('attach', () => {
     it.each([
-      ['null', null], ['a string', 'x'], ['a number', 64], ['an empty object', {}],
+      ['null', null],
+      ['a string', 'x'],
+      ['a number', 64],
+      ['an empty object', {}],
     ])('descriptor %s throws a TypeError naming descriptor', (_, d) => {
       rejects(() => RingBuf.attach(engine, d as never), TypeError, 'descriptor');
     });
@@ -200,20 +249,40 @@ describe.each(['wasm', 'js'] as const)('bad input on the %s engine', (kind) => {
     });
 
     it.each([
-      ['-64', -64, RangeError], ['0', 0, RangeError], ['1.5', 1.5, RangeError], ['NaN', NaN, RangeError],
-      ['2^32', 2 ** 32, RangeError], ['a string', '64', TypeError], ['undefined', undefined, TypeError],
-      ['not 64-byte aligned', 'misaligned', RangeError], ['beyond the memory', 'beyond', RangeError],
+      ['-64', -64, RangeError],
+      ['0', 0, RangeError],
+      ['1.5', 1.5, RangeError],
+      ['NaN', NaN, RangeError],
+      ['2^32', 2 ** 32, RangeError],
+      ['a string', '64', TypeError],
+      ['undefined', undefined, TypeError],
+      ['not 64-byte aligned', 'misaligned', RangeError],
+      ['beyond the memory', 'beyond', RangeError],
       ['the storage, not a control block', 'storage', TypeError],
     ] as [string, unknown, ErrorClass][])('address %s throws a %s naming descriptor.address', (_, v, cls) => {
       const rb = busyBuffer(engine);
       const before = snapshot(rb);
-      const address = v === 'misaligned' ? rb.address + 4 : v === 'beyond' ? engine.memory.buffer.byteLength + 64
-        : v === 'storage' ? rb.storageAddress : v;
-      rejects(() => RingBuf.attach(engine, { ...rb.descriptor, address: address as number }), cls, 'descriptor.address');
+      const address =
+        v === 'misaligned'
+          ? rb.address + 4
+          : v === 'beyond'
+            ? engine.memory.buffer.byteLength + 64
+            : v === 'storage'
+              ? rb.storageAddress
+              : v;
+      rejects(
+        () => RingBuf.attach(engine, { ...rb.descriptor, address: address as number }),
+        cls,
+        'descriptor.address',
+      );
       unchanged(rb, before);
     });
 
-    it.each([['null', null], ['a string', 'js'], ['a plain object', {}]])('engine %s throws a TypeError naming engine', (_, v) => {
+    it.each([
+      ['null', null],
+      ['a string', 'js'],
+      ['a plain object', {}],
+    ])('engine %s throws a TypeError naming engine', (_, v) => {
       const rb = new RingBuf(engine, 8);
       rejects(() => RingBuf.attach(v as Engine, rb.descriptor), TypeError, 'engine');
     });
@@ -221,7 +290,11 @@ describe.each(['wasm', 'js'] as const)('bad input on the %s engine', (kind) => {
 });
 
 describe('createEngine', () => {
-  it.each([['a wrong name', 'rust'], ['undefined', undefined], ['a number', 1]])('kind %s throws a TypeError naming kind', async (_, k) => {
+  it.each([
+    ['a wrong name', 'rust'],
+    ['undefined', undefined],
+    ['a number', 1],
+  ])('kind %s throws a TypeError naming kind', async (_, k) => {
     await expect(createEngine(k as 'js')).rejects.toThrow(TypeError);
     await expect(createEngine(k as 'js')).rejects.toThrow(/^kind must be/);
   });

@@ -33,10 +33,18 @@ class Model {
     this.mem = new Uint8Array(capacity);
   }
 
-  get size(): number { return this.putTail - this.getHead; }
-  get space(): number { return this.capacity - (this.putHead - this.getTail); }
-  get putClaimed(): number { return this.putHead - this.putTail; }
-  get getClaimed(): number { return this.getHead - this.getTail; }
+  get size(): number {
+    return this.putTail - this.getHead;
+  }
+  get space(): number {
+    return this.capacity - (this.putHead - this.getTail);
+  }
+  get putClaimed(): number {
+    return this.putHead - this.putTail;
+  }
+  get getClaimed(): number {
+    return this.getHead - this.getTail;
+  }
 
   /** Grants up to the end of storage and no more than the free space. */
   putClaim(n: number): number {
@@ -154,7 +162,9 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
   let i = 0;
   let desc = '';
   let storageDue = false;
-  const { fail, same, sameElements } = lockstep(() => `${label}, seed ${seed} (WRB_SEED=${seed} replays), op #${i} ${desc}`);
+  const { fail, same, sameElements } = lockstep(
+    () => `${label}, seed ${seed} (WRB_SEED=${seed} replays), op #${i} ${desc}`,
+  );
   /** A request size: often small, sometimes 0, sometimes beyond the capacity. */
   const size = (): number => {
     const r = prng.int(0, 99);
@@ -165,7 +175,8 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
   };
   const count32 = (): number => (prng.chance(0.05) ? UINT32_MAX : size());
   const fill = (n: number): void => {
-    const a = prng.u32() & 0xff, step = prng.int(1, 255);
+    const a = prng.u32() & 0xff,
+      step = prng.int(1, 255);
     for (let k = 0; k < n; k++) data[k] = (a + k * step) & 0xff;
   };
   const finishOutcome = (s: Subject, call: () => void): boolean => {
@@ -173,7 +184,8 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
       call();
       return true;
     } catch (e) {
-      if (!(e instanceof RangeError) || (e as { errno?: number }).errno !== -22) fail(`${s.name} finish error`, e, 'RangeError errno -22');
+      if (!(e instanceof RangeError) || (e as { errno?: number }).errno !== -22)
+        fail(`${s.name} finish error`, e, 'RangeError errno -22');
       return false;
     }
   };
@@ -184,7 +196,9 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
     if (op >= 100) {
       // write (a put left pending), flush, or a zero wait for space (which
       // flushes first), from outside or inside the memory.
-      const n = size(), inMem = prng.chance(0.4), start = prng.int(0, 7);
+      const n = size(),
+        inMem = prng.chance(0.4),
+        start = prng.int(0, 7);
       if (op < 107) {
         desc = `write n=${n} ${inMem ? 'same-memory' : 'foreign'} start=${start}`;
         fill(n);
@@ -206,18 +220,29 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
       }
     } else if (op < 20) {
       // put, from outside or inside the memory, whole array or window.
-      const n = size(), inMem = prng.chance(0.4), windowed = prng.chance(0.5), start = prng.int(0, 7);
+      const n = size(),
+        inMem = prng.chance(0.4),
+        windowed = prng.chance(0.5),
+        start = prng.int(0, 7);
       desc = `put n=${n} ${inMem ? 'same-memory' : 'foreign'} ${windowed ? 'window' : 'subarray'} start=${start}`;
       fill(n);
       const expected = model.put(data, n);
       for (const s of subjects) {
         const src = inMem ? s.scratch.storage : s.foreign;
         src.set(data.subarray(0, n), start);
-        same(`${s.name} put`, windowed ? s.rb.put(src, start, start + n) : s.rb.put(src.subarray(start, start + n)), expected);
+        same(
+          `${s.name} put`,
+          windowed ? s.rb.put(src, start, start + n) : s.rb.put(src.subarray(start, start + n)),
+          expected,
+        );
       }
     } else if (op < 42) {
       // get or peek; bytes outside the window must stay as they were.
-      const peek = op >= 32, n = size(), inMem = prng.chance(0.4), windowed = prng.chance(0.5), start = prng.int(0, 7);
+      const peek = op >= 32,
+        n = size(),
+        inMem = prng.chance(0.4),
+        windowed = prng.chance(0.5),
+        start = prng.int(0, 7);
       desc = `${peek ? 'peek' : 'get'} n=${n} ${inMem ? 'same-memory' : 'foreign'} ${windowed ? 'window' : 'subarray'} start=${start}`;
       const span = start + n + 8;
       const sentinel = prng.u32() & 0xff;
@@ -227,8 +252,12 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
         const dst = inMem ? s.scratch.storage : s.foreign;
         dst.fill(sentinel, 0, span);
         const got = windowed
-          ? (peek ? s.rb.peek(dst, start, start + n) : s.rb.get(dst, start, start + n))
-          : (peek ? s.rb.peek(dst.subarray(start, start + n)) : s.rb.get(dst.subarray(start, start + n)));
+          ? peek
+            ? s.rb.peek(dst, start, start + n)
+            : s.rb.get(dst, start, start + n)
+          : peek
+            ? s.rb.peek(dst.subarray(start, start + n))
+            : s.rb.get(dst.subarray(start, start + n));
         same(`${s.name} ${peek ? 'peek' : 'get'}`, got, expected);
         sameElements(`${s.name} destination`, dst.subarray(0, span), want.subarray(0, span));
       }
@@ -250,11 +279,17 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
         s.rb.storage.set(data.subarray(0, g), s.rb.putOffset);
       }
     } else if (op < 73) {
-      const claimed = model.putClaimed - model.unflushed, valid = prng.chance(0.7);
+      const claimed = model.putClaimed - model.unflushed,
+        valid = prng.chance(0.7);
       const n = valid ? prng.int(0, claimed) : claimed + prng.int(1, cap + 4);
       desc = `putFinish n=${n} (claimed ${claimed} after ${model.unflushed} written)`;
       const ok = model.putFinish(n);
-      for (const s of subjects) same(`${s.name} putFinish succeeded`, finishOutcome(s, () => s.rb.putFinish(n)), ok);
+      for (const s of subjects)
+        same(
+          `${s.name} putFinish succeeded`,
+          finishOutcome(s, () => s.rb.putFinish(n)),
+          ok,
+        );
     } else if (op < 85) {
       // getClaim, then read in place.
       const n = count32();
@@ -263,14 +298,24 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
       for (const s of subjects) {
         same(`${s.name} getClaim`, s.rb.getClaim(n), g);
         same(`${s.name} getOffset`, s.rb.getOffset, model.getOffset);
-        sameElements(`${s.name} claimed bytes`, s.rb.storage.subarray(s.rb.getOffset, s.rb.getOffset + g), model.mem.subarray(model.getOffset, model.getOffset + g));
+        sameElements(
+          `${s.name} claimed bytes`,
+          s.rb.storage.subarray(s.rb.getOffset, s.rb.getOffset + g),
+          model.mem.subarray(model.getOffset, model.getOffset + g),
+        );
       }
     } else if (op < 95) {
-      const claimed = model.getClaimed, valid = prng.chance(0.7);
+      const claimed = model.getClaimed,
+        valid = prng.chance(0.7);
       const n = valid ? prng.int(0, claimed) : claimed + prng.int(1, cap + 4);
       desc = `getFinish n=${n} (claimed ${claimed})`;
       const ok = model.getFinish(n);
-      for (const s of subjects) same(`${s.name} getFinish succeeded`, finishOutcome(s, () => s.rb.getFinish(n)), ok);
+      for (const s of subjects)
+        same(
+          `${s.name} getFinish succeeded`,
+          finishOutcome(s, () => s.rb.getFinish(n)),
+          ok,
+        );
     } else if (op < 97) {
       desc = 'reset';
       model.reset();
@@ -319,25 +364,34 @@ describe(`random differential test (seed ${seed}; WRB_SEED=${seed} replays)`, ()
     expect(wasm.rb.size).toBe(js.rb.size);
   });
 
-  it.each([3, 64, 4096].map((c, k) => [c, k]))('capacity %i: one buffer through a wasm and a js engine alternately', async (cap, k) => {
-    const wasmEngine = await createEngine('wasm');
-    const jsEngine = await createEngine('js', { memory: wasmEngine.memory });
-    const viaWasm = await subject('wasm', wasmEngine, cap);
-    const viaJs: Subject = {
-      name: 'js',
-      rb: RingBuf.attach(jsEngine, viaWasm.rb.descriptor),
-      scratch: RingBuf.attach(jsEngine, viaWasm.scratch.descriptor),
-      foreign: new Uint8Array(2 * cap + 32),
-    };
-    const prng = new Prng((seed + 100 + k) >>> 0);
-    const one: Subject[] = [viaWasm];
-    const model = new Model(cap);
-    run(prng, model, 10_000, () => {
-      // Pending writes belong to the handle that wrote them (as a producer
-      // thread's do), so engines change only between batches.
-      if (model.unflushed === 0) one[0] = prng.chance(0.5) ? viaWasm : viaJs;
-      return one;
-    }, `alternating engines, capacity ${cap}`);
-    expect(viaJs.rb.capacity).toBe(cap);
-  });
+  it.each([3, 64, 4096].map((c, k) => [c, k]))(
+    'capacity %i: one buffer through a wasm and a js engine alternately',
+    async (cap, k) => {
+      const wasmEngine = await createEngine('wasm');
+      const jsEngine = await createEngine('js', { memory: wasmEngine.memory });
+      const viaWasm = await subject('wasm', wasmEngine, cap);
+      const viaJs: Subject = {
+        name: 'js',
+        rb: RingBuf.attach(jsEngine, viaWasm.rb.descriptor),
+        scratch: RingBuf.attach(jsEngine, viaWasm.scratch.descriptor),
+        foreign: new Uint8Array(2 * cap + 32),
+      };
+      const prng = new Prng((seed + 100 + k) >>> 0);
+      const one: Subject[] = [viaWasm];
+      const model = new Model(cap);
+      run(
+        prng,
+        model,
+        10_000,
+        () => {
+          // Pending writes belong to the handle that wrote them (as a producer
+          // thread's do), so engines change only between batches.
+          if (model.unflushed === 0) one[0] = prng.chance(0.5) ? viaWasm : viaJs;
+          return one;
+        },
+        `alternating engines, capacity ${cap}`,
+      );
+      expect(viaJs.rb.capacity).toBe(cap);
+    },
+  );
 });

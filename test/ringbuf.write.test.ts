@@ -103,7 +103,8 @@ describe.each(['wasm', 'js'] as const)('write and flush (%s engine)', (kind: Eng
     const out = new Uint8Array(20_000);
     expect(rb.get(out)).toBe(20_000);
     for (let k = 0; k < 12; k++) {
-      for (let j = 0; j < 700; j++) if (out[k * 700 + j] !== ((k * 31 + j) & 0xff)) throw new Error(`byte ${j} of piece ${k}`);
+      for (let j = 0; j < 700; j++)
+        if (out[k * 700 + j] !== ((k * 31 + j) & 0xff)) throw new Error(`byte ${j} of piece ${k}`);
     }
     expect(out.subarray(8_400, 12_900).every((b) => b === 0xee)).toBe(true);
     expect(out.subarray(12_900).every((b) => b === 0xdd)).toBe(true);
@@ -128,7 +129,7 @@ describe.each(['wasm', 'js'] as const)('write and flush (%s engine)', (kind: Eng
     expect(drain(rb)).toEqual([4]);
   });
 
-  it('writes from a view of the engine\'s own memory are copied inside the core', async () => {
+  it("writes from a view of the engine's own memory are copied inside the core", async () => {
     const engine = await createEngine(kind);
     const rb = new RingBuf(engine, 8);
     const src = new RingBuf(engine, 4).storage;

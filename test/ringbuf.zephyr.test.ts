@@ -80,7 +80,10 @@ describe.each(['wasm', 'js'] as const)('Zephyr ringbuffer_api tests, byte mode, 
 
     const out = new Uint8Array(4);
     for (let i = 0; i < 10; i++) {
-      for (const pair of [[1, 2], [3, 4]]) {
+      for (const pair of [
+        [1, 2],
+        [3, 4],
+      ]) {
         const g = rb.putClaim(2);
         if (g === 2) {
           fillClaim(rb, bytes(...pair));

@@ -10,7 +10,11 @@ const BOUND_MS = 60_000;
 const WAIT_MS = 20_000;
 const seed = Number(process.env.WRB_SEED ?? Date.now() % 2 ** 32);
 
-interface ItemsResult { items: number; bytes: number; waits: number }
+interface ItemsResult {
+  items: number;
+  bytes: number;
+  waits: number;
+}
 
 describe(`ItemRingBuf stress in two threads (seed ${seed})`, () => {
   it.each([
@@ -18,23 +22,29 @@ describe(`ItemRingBuf stress in two threads (seed ${seed})`, () => {
     ['js', 'js', 16384, 110_000, 50e6],
     ['wasm', 'js', 1021, 110_000, 50e6],
     ['js', 'wasm', 1024, 45_000, 20e6],
-  ] as const)('%s producer, %s consumer, capacity %i words: %i checked items', async (pk, ck, capacity, items, total) => {
-    const engine = await createEngine('wasm', { shared: true });
-    const rb = new ItemRingBuf(engine, capacity);
-    // Items average 130 words (520 bytes): 110,000 of them are about 57 MB.
-    const common = { descriptor: rb.descriptor, module: engine.module, items, seed, waitMs: WAIT_MS };
-    const [p, c] = await runRoles<ItemsResult>([
-      { ...common, role: 'itemsProducer', kind: pk as EngineKind },
-      { ...common, role: 'itemsConsumer', kind: ck as EngineKind },
-    ], BOUND_MS);
-    expect(p.items).toBe(items);
-    expect(c.items).toBe(items);
-    expect(c.bytes).toBe(p.bytes);
-    expect(p.bytes).toBeGreaterThanOrEqual(total);
-    expect(p.waits + c.waits).toBeGreaterThan(0);
-    expect(rb.isEmpty).toBe(true);
-    expect(rb.space).toBe(capacity);
-  });
+  ] as const)(
+    '%s producer, %s consumer, capacity %i words: %i checked items',
+    async (pk, ck, capacity, items, total) => {
+      const engine = await createEngine('wasm', { shared: true });
+      const rb = new ItemRingBuf(engine, capacity);
+      // Items average 130 words (520 bytes): 110,000 of them are about 57 MB.
+      const common = { descriptor: rb.descriptor, module: engine.module, items, seed, waitMs: WAIT_MS };
+      const [p, c] = await runRoles<ItemsResult>(
+        [
+          { ...common, role: 'itemsProducer', kind: pk as EngineKind },
+          { ...common, role: 'itemsConsumer', kind: ck as EngineKind },
+        ],
+        BOUND_MS,
+      );
+      expect(p.items).toBe(items);
+      expect(c.items).toBe(items);
+      expect(c.bytes).toBe(p.bytes);
+      expect(p.bytes).toBeGreaterThanOrEqual(total);
+      expect(p.waits + c.waits).toBeGreaterThan(0);
+      expect(rb.isEmpty).toBe(true);
+      expect(rb.space).toBe(capacity);
+    },
+  );
 });
 
 describe.each(['wasm', 'js'] as const)('ItemRingBuf waits (%s engine)', (kind) => {

@@ -11,20 +11,38 @@ const WAIT_MS = 20_000;
 const COUNT = 200_000;
 const seed = Number(process.env.WRB_SEED ?? Date.now() % 2 ** 32);
 
-interface ProducerResult { id: number; naps: number; dropCalls: number; drops: Uint8Array[] }
-interface ConsumerResult { packets: number; delivered: Uint8Array[]; dropped: number }
+interface ProducerResult {
+  id: number;
+  naps: number;
+  dropCalls: number;
+  drops: Uint8Array[];
+}
+interface ConsumerResult {
+  packets: number;
+  delivered: Uint8Array[];
+  dropped: number;
+}
 
 async function stress(producerKinds: EngineKind[], consumerKind: EngineKind, size: number, overwrite: boolean) {
   const engine = await createEngine('wasm', { shared: true });
   const pb = new MpscPbuf(engine, size, { overwrite, lengthBits: 9 });
   const common = {
-    descriptor: pb.descriptor, module: engine.module, count: COUNT, overwrite, seed, waitMs: WAIT_MS,
-    producers: producerKinds.length, done: new SharedArrayBuffer(4),
+    descriptor: pb.descriptor,
+    module: engine.module,
+    count: COUNT,
+    overwrite,
+    seed,
+    waitMs: WAIT_MS,
+    producers: producerKinds.length,
+    done: new SharedArrayBuffer(4),
   };
-  const { done } = startRoles<ProducerResult | ConsumerResult>([
-    { ...common, role: 'mpscConsumer', kind: consumerKind },
-    ...producerKinds.map((kind, id) => ({ ...common, role: 'mpscProducer', kind, id })),
-  ], BOUND_MS);
+  const { done } = startRoles<ProducerResult | ConsumerResult>(
+    [
+      { ...common, role: 'mpscConsumer', kind: consumerKind },
+      ...producerKinds.map((kind, id) => ({ ...common, role: 'mpscProducer', kind, id })),
+    ],
+    BOUND_MS,
+  );
   const [consumer, ...producers] = await done;
   return { pb, consumer: consumer as ConsumerResult, producers: producers as ProducerResult[] };
 }
@@ -58,15 +76,18 @@ describe(`MpscPbuf: 3 producer threads x ${COUNT} packets, 1 consumer thread (se
   it.each([
     [['wasm', 'wasm', 'wasm'], 'wasm'],
     [['js', 'wasm', 'js'], 'wasm'],
-  ] as const)('overwrite, producers %j, consumer %s: delivered + dropped = produced, never both, never torn', async (pk, ck) => {
-    const { pb, consumer, producers } = await stress([...pk], ck, 1024, true);
-    const dropCalls = producers.reduce((a, p) => a + p.dropCalls, 0);
-    expect(outcomes(consumer, producers).slice(0, 5)).toEqual([]);
-    expect(consumer.packets + dropCalls).toBe(3 * COUNT);
-    expect(pb.dropped).toBe(dropCalls);
-    expect(dropCalls).toBeGreaterThan(0);
-    expect(pb.utilization).toBe(0);
-  });
+  ] as const)(
+    'overwrite, producers %j, consumer %s: delivered + dropped = produced, never both, never torn',
+    async (pk, ck) => {
+      const { pb, consumer, producers } = await stress([...pk], ck, 1024, true);
+      const dropCalls = producers.reduce((a, p) => a + p.dropCalls, 0);
+      expect(outcomes(consumer, producers).slice(0, 5)).toEqual([]);
+      expect(consumer.packets + dropCalls).toBe(3 * COUNT);
+      expect(pb.dropped).toBe(dropCalls);
+      expect(dropCalls).toBeGreaterThan(0);
+      expect(pb.utilization).toBe(0);
+    },
+  );
 });
 
 describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads (%s engine)', (kind) => {
@@ -79,7 +100,14 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads (%s engine
       pb.commit(p);
     }
     expect(pb.alloc(16)).toBe(null);
-    const role = { role: 'mpscBlockedAlloc', kind, module: engine.module, descriptor: pb.descriptor, wlen: 16, waitMs: 10_000 };
+    const role = {
+      role: 'mpscBlockedAlloc',
+      kind,
+      module: engine.module,
+      descriptor: pb.descriptor,
+      wlen: 16,
+      waitMs: 10_000,
+    };
     const { ready, done } = startRoles<{ p: number | null; ms: number }>([role, role], BOUND_MS);
     await ready;
     // Both are asleep (or about to be): one free makes room for one of them,
@@ -100,7 +128,10 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads (%s engine
   it('claim(ms) sleeps until a producer thread commits', async () => {
     const engine = await createEngine(kind, { shared: true });
     const pb = new MpscPbuf(engine, 64, { lengthBits: 9 });
-    const { ready, done } = startRoles([{ role: 'mpscDelayedPut', kind, module: engine.module, descriptor: pb.descriptor, delayMs: 50 }], BOUND_MS);
+    const { ready, done } = startRoles(
+      [{ role: 'mpscDelayedPut', kind, module: engine.module, descriptor: pb.descriptor, delayMs: 50 }],
+      BOUND_MS,
+    );
     await ready;
     const t0 = performance.now();
     const p = pb.claim(10_000);

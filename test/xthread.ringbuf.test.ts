@@ -13,7 +13,12 @@ async function sharedEngine(kind: EngineKind): Promise<Engine> {
   return createEngine(kind, { shared: true, maximumPages: 4096 });
 }
 
-interface StreamResult { frames: number; bytes: number; waits: number; grown?: { address: number; grew: boolean }[] }
+interface StreamResult {
+  frames: number;
+  bytes: number;
+  waits: number;
+  grown?: { address: number; grew: boolean }[];
+}
 
 describe(`RingBuf stress in two threads (seed ${seed})`, () => {
   it.each([
@@ -25,10 +30,13 @@ describe(`RingBuf stress in two threads (seed ${seed})`, () => {
     const engine = await sharedEngine('wasm');
     const rb = new RingBuf(engine, capacity);
     const common = { descriptor: rb.descriptor, module: engine.module, total, seed, waitMs: WAIT_MS };
-    const [p, c] = await runRoles<StreamResult>([
-      { ...common, role: 'bytesProducer', kind: pk },
-      { ...common, role: 'bytesConsumer', kind: ck },
-    ], BOUND_MS);
+    const [p, c] = await runRoles<StreamResult>(
+      [
+        { ...common, role: 'bytesProducer', kind: pk },
+        { ...common, role: 'bytesConsumer', kind: ck },
+      ],
+      BOUND_MS,
+    );
     expect(c.frames).toBe(p.frames);
     expect(c.bytes).toBe(p.bytes);
     expect(p.bytes).toBeGreaterThanOrEqual(total);
@@ -45,10 +53,13 @@ describe(`RingBuf stress in two threads (seed ${seed})`, () => {
     const rb = new RingBuf(engine, 8192);
     const pagesBefore = engine.memory.buffer.byteLength;
     const common = { descriptor: rb.descriptor, module: engine.module, total: 8e6, seed, waitMs: WAIT_MS };
-    const [p, c] = await runRoles<StreamResult>([
-      { ...common, role: 'bytesProducer', kind: 'js' },
-      { ...common, role: 'bytesConsumer', kind: 'wasm', grow: 500 },
-    ], BOUND_MS);
+    const [p, c] = await runRoles<StreamResult>(
+      [
+        { ...common, role: 'bytesProducer', kind: 'js' },
+        { ...common, role: 'bytesConsumer', kind: 'wasm', grow: 500 },
+      ],
+      BOUND_MS,
+    );
     expect(c.bytes).toBe(p.bytes);
     const grown = c.grown!;
     expect(grown.length).toBeGreaterThan(10);
@@ -77,25 +88,34 @@ describe.each(['wasm', 'js'] as const)('RingBuf waits (%s engine)', (kind) => {
   it.each([
     ['waitForData', 'delayedPut', 0, (rb: RingBuf) => rb.waitForData(10_000, 40), (rb: RingBuf) => rb.size, 40],
     ['waitForSpace', 'delayedGet', 256, (rb: RingBuf) => rb.waitForSpace(10_000, 100), (rb: RingBuf) => rb.space, 100],
-  ] as const)('%s sleeps until the %s thread acts, well before its timeout', async (_, role, fill, wait, amount, bytes) => {
-    const engine = await sharedEngine(kind);
-    const rb = new RingBuf(engine, 256);
-    rb.put(new Uint8Array(fill));
-    const { ready, done } = startRoles([{ role, kind, module: engine.module, descriptor: rb.descriptor, delayMs: 50, bytes }], BOUND_MS);
-    await ready;
-    const t0 = performance.now();
-    expect(wait(rb)).toBe(true);
-    expect(performance.now() - t0).toBeLessThan(5_000);
-    expect(amount(rb)).toBe(bytes);
-    await done;
-  });
+  ] as const)(
+    '%s sleeps until the %s thread acts, well before its timeout',
+    async (_, role, fill, wait, amount, bytes) => {
+      const engine = await sharedEngine(kind);
+      const rb = new RingBuf(engine, 256);
+      rb.put(new Uint8Array(fill));
+      const { ready, done } = startRoles(
+        [{ role, kind, module: engine.module, descriptor: rb.descriptor, delayMs: 50, bytes }],
+        BOUND_MS,
+      );
+      await ready;
+      const t0 = performance.now();
+      expect(wait(rb)).toBe(true);
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(amount(rb)).toBe(bytes);
+      await done;
+    },
+  );
 
   it('waitForDataAsync resolves through Atomics.waitAsync when another thread commits', async () => {
     const engine = await sharedEngine(kind);
     const rb = new RingBuf(engine, 256);
     const wait = rb.waitForDataAsync(10_000, 10);
     const t0 = performance.now();
-    await runRoles([{ role: 'delayedPut', kind, module: engine.module, descriptor: rb.descriptor, delayMs: 20, bytes: 10 }], BOUND_MS);
+    await runRoles(
+      [{ role: 'delayedPut', kind, module: engine.module, descriptor: rb.descriptor, delayMs: 20, bytes: 10 }],
+      BOUND_MS,
+    );
     expect(await wait).toBe(true);
     expect(performance.now() - t0).toBeLessThan(5_000);
   });

@@ -194,7 +194,13 @@ for (const size of SIZES) {
       wasm: async () => copyStep(await ourRing('wasm'), size, ourPut, ourGet),
       js: async () => copyStep(await ourRing('js'), size, ourPut, ourGet),
       'ringbuf.js': async () => copyStep(peerRing(), size, peerPush, peerPop),
-      'typedarray-set': async () => copyStep(new SetRing(RING), size, (r, s) => r.put(s), (r, d) => r.get(d)),
+      'typedarray-set': async () =>
+        copyStep(
+          new SetRing(RING),
+          size,
+          (r, s) => r.put(s),
+          (r, d) => r.get(d),
+        ),
     },
   });
 }

@@ -1,20 +1,17 @@
 // Every benchmark family, one name each: bench/cases/<name>.js default-exports
 // an array of cases (contract in bench/README.md). A family that fails to
 // load is reported on stderr and skipped, so the others still run.
-const FAMILIES = [
-  'bytes',
-  'items',
-  'mpsc',
-  'xthread',
-];
+const FAMILIES = ['bytes', 'items', 'mpsc', 'xthread'];
 
-const loaded = await Promise.all(FAMILIES.map(async (name) => {
-  try {
-    return (await import(`./${name}.js`)).default;
-  } catch (e) {
-    process.stderr.write(`bench: family ${name} skipped, it failed to load: ${e.message}\n`);
-    return [];
-  }
-}));
+const loaded = await Promise.all(
+  FAMILIES.map(async (name) => {
+    try {
+      return (await import(`./${name}.js`)).default;
+    } catch (e) {
+      process.stderr.write(`bench: family ${name} skipped, it failed to load: ${e.message}\n`);
+      return [];
+    }
+  }),
+);
 
 export default loaded.flat();

@@ -161,8 +161,20 @@ for (const words of SIZES) {
       wasm: async () => single('wasm', words, false),
       js: async () => single('js', words, false),
       'ringbuf.js': async () => peerSingle(words),
-      denque: async () => objectSingle(new Denque(), words, (q, o) => q.push(o), (q) => q.shift()),
-      mnemonist: async () => objectSingle(new CircularBuffer(Array, WORDS), words, (q, o) => q.push(o), (q) => q.shift()),
+      denque: async () =>
+        objectSingle(
+          new Denque(),
+          words,
+          (q, o) => q.push(o),
+          (q) => q.shift(),
+        ),
+      mnemonist: async () =>
+        objectSingle(
+          new CircularBuffer(Array, WORDS),
+          words,
+          (q, o) => q.push(o),
+          (q) => q.shift(),
+        ),
     },
   });
 }
@@ -186,9 +198,27 @@ for (const words of SIZES) {
     title: `items in batches of ${BATCH}, ${words}-word payloads (putBatch + getBatch, foreign arrays); one op = one item`,
     notes: { 'ringbuf.js': 'push + pop of the whole batch of records as Uint32 elements' },
     impls: {
-      wasm: async () => batchStep(await ours('wasm', words), words, (r, a, len) => r.putBatch(a, 0, len), (r, d, len) => r.getBatch(d, 0, len)),
-      js: async () => batchStep(await ours('js', words), words, (r, a, len) => r.putBatch(a, 0, len), (r, d, len) => r.getBatch(d, 0, len)),
-      'ringbuf.js': async () => batchStep(peerRing(words), words, (r, a, len) => r.push(a, len), (r, d, len) => r.pop(d, len)),
+      wasm: async () =>
+        batchStep(
+          await ours('wasm', words),
+          words,
+          (r, a, len) => r.putBatch(a, 0, len),
+          (r, d, len) => r.getBatch(d, 0, len),
+        ),
+      js: async () =>
+        batchStep(
+          await ours('js', words),
+          words,
+          (r, a, len) => r.putBatch(a, 0, len),
+          (r, d, len) => r.getBatch(d, 0, len),
+        ),
+      'ringbuf.js': async () =>
+        batchStep(
+          peerRing(words),
+          words,
+          (r, a, len) => r.push(a, len),
+          (r, d, len) => r.pop(d, len),
+        ),
     },
   });
 }
@@ -202,11 +232,23 @@ for (const words of SIZES) {
     impls: {
       wasm: async () => {
         const rb = await ours('wasm', words);
-        return batchStep(rb, words, (r, a, len) => r.putBatch(a, 0, len), (r, d, len) => r.getBatch(d, 0, len), rb.engine.memory);
+        return batchStep(
+          rb,
+          words,
+          (r, a, len) => r.putBatch(a, 0, len),
+          (r, d, len) => r.getBatch(d, 0, len),
+          rb.engine.memory,
+        );
       },
       js: async () => {
         const rb = await ours('js', words);
-        return batchStep(rb, words, (r, a, len) => r.putBatch(a, 0, len), (r, d, len) => r.getBatch(d, 0, len), rb.engine.memory);
+        return batchStep(
+          rb,
+          words,
+          (r, a, len) => r.putBatch(a, 0, len),
+          (r, d, len) => r.getBatch(d, 0, len),
+          rb.engine.memory,
+        );
       },
     },
   });

@@ -72,7 +72,12 @@ async function putWord(kind) {
 /** Overwrite mode, buffer full: every alloc drops the oldest packet (one drop callback) before it commits. */
 async function overwrite(kind, wlen) {
   let dropped = 0;
-  const pb = await buffer(kind, { overwrite: true, onDrop: (off) => { dropped = (dropped + off) | 0; } });
+  const pb = await buffer(kind, {
+    overwrite: true,
+    onDrop: (off) => {
+      dropped = (dropped + off) | 0;
+    },
+  });
   fill(pb, wlen, WORDS);
   const w = pb.words;
   return (n) => {

@@ -205,14 +205,16 @@ async function handoff() {
   return { step, close: c.close };
 }
 
-const floor = [{
-  id: 'xthread.handoff',
-  size: 4,
-  bytesPerOp: 0,
-  clock: 'wall',
-  notes: { atomics: 'a round trip of one word between the two threads: the hardware floor' },
-  impls: { atomics: handoff },
-}];
+const floor = [
+  {
+    id: 'xthread.handoff',
+    size: 4,
+    bytesPerOp: 0,
+    clock: 'wall',
+    notes: { atomics: 'a round trip of one word between the two threads: the hardware floor' },
+    impls: { atomics: handoff },
+  },
+];
 
 /** 16384 words (as in mpsc.js), lengths in the header as in Zephyr's suite: 8-word packets from 2 producer threads. */
 async function mpsc2p(kind) {
@@ -235,12 +237,14 @@ async function mpsc2p(kind) {
   return { step, close: () => Promise.all(producers.map((c) => c.close())) };
 }
 
-const mpsc = [{
-  id: 'xthread.mpsc.2p',
-  size: 8,
-  bytesPerOp: 32,
-  clock: 'wall',
-  impls: { wasm: () => mpsc2p('wasm'), js: () => mpsc2p('js') },
-}];
+const mpsc = [
+  {
+    id: 'xthread.mpsc.2p',
+    size: 8,
+    bytesPerOp: 32,
+    clock: 'wall',
+    impls: { wasm: () => mpsc2p('wasm'), js: () => mpsc2p('js') },
+  },
+];
 
 export default [...bytes, ...floor, ...mpsc];

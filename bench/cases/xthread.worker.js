@@ -43,7 +43,8 @@ if (role === 'handoff') {
   const { descriptor, module } = workerData;
   const rb = RingBuf.attach(await createEngine(impl, { memory: descriptor.memory, module }), descriptor);
   parentPort.postMessage('ready');
-  let got = 0, sum = 0;
+  let got = 0,
+    sum = 0;
   for (;;) {
     const g = rb.get(out);
     if (g === 0) {
@@ -58,7 +59,8 @@ if (role === 'handoff') {
   // ringbuf.js has no wait: its consumer polls, as its README shows.
   const rb = new RingBuffer(workerData.sab, Uint8Array);
   parentPort.postMessage('ready');
-  let got = 0, sum = 0;
+  let got = 0,
+    sum = 0;
   for (;;) {
     const g = rb.pop(out);
     if (g === 0) continue;
@@ -67,7 +69,8 @@ if (role === 'handoff') {
     publish(got, sum);
   }
 } else if (impl === 'postMessage') {
-  let got = 0, sum = 0;
+  let got = 0,
+    sum = 0;
   parentPort.on('message', (chunk) => {
     sum = (sum + chunk[0] + chunk[chunk.length - 1]) | 0;
     got = (got + chunk.length) | 0;

@@ -54,13 +54,19 @@ export function renderChart(result) {
 
   const out = [];
   let y = 28;
-  out.push(`<text x="${LABEL_X}" y="${y}" font-size="16" font-weight="bold">wasm-ringbuf benchmarks: bars normalised to the fastest impl of each case (longer is faster)</text>`);
+  out.push(
+    `<text x="${LABEL_X}" y="${y}" font-size="16" font-weight="bold">wasm-ringbuf benchmarks: bars normalised to the fastest impl of each case (longer is faster)</text>`,
+  );
   y += 18;
-  out.push(`<text x="${LABEL_X}" y="${y}" font-size="11" fill="#555">${esc(`node ${result.node}, V8 ${result.v8}, ${result.cpu} × ${result.cores}, ${result.memory} memory, ${result.date}; median of ${result.procs} process(es) × ${result.samples} samples`)}</text>`);
+  out.push(
+    `<text x="${LABEL_X}" y="${y}" font-size="11" fill="#555">${esc(`node ${result.node}, V8 ${result.v8}, ${result.cpu} × ${result.cores}, ${result.memory} memory, ${result.date}; median of ${result.procs} process(es) × ${result.samples} samples`)}</text>`,
+  );
   y += 20;
   let x = LABEL_X;
   for (const impl of impls) {
-    out.push(`<rect x="${x}" y="${y - 10}" width="12" height="12" fill="${color(impl)}"/><text x="${x + 16}" y="${y}" font-size="12">${esc(impl)}</text>`);
+    out.push(
+      `<rect x="${x}" y="${y - 10}" width="12" height="12" fill="${color(impl)}"/><text x="${x + 16}" y="${y}" font-size="12">${esc(impl)}</text>`,
+    );
     x += 24 + impl.length * 7.5;
   }
   y += 16;

@@ -24,16 +24,20 @@ for (const r of run.records) {
   byCase.get(r.case)[r.impl] = r;
 }
 
-console.log(`Run of ${run.date.slice(0, 10)}: node ${run.node} (V8 ${run.v8}), ${run.cpu} × ${run.cores}, ` +
-  `${run.memory} memory; median ns per operation over ${run.procs} processes × ${run.samples} samples.`);
+console.log(
+  `Run of ${run.date.slice(0, 10)}: node ${run.node} (V8 ${run.v8}), ${run.cpu} × ${run.cores}, ` +
+    `${run.memory} memory; median ns per operation over ${run.procs} processes × ${run.samples} samples.`,
+);
 console.log('');
 console.log('| case | wasm | js | peers | wasm ÷ js | wasm vs peers |');
 console.log('|---|---:|---:|---|---:|---|');
 for (const [id, impls] of byCase) {
   const peers = Object.values(impls).filter((r) => !OURS.includes(r.impl));
   const { wasm, js } = impls;
-  console.log(`| \`${id}\` | ${wasm ? ns(wasm.median) : '–'} | ${js ? ns(js.median) : '–'} | ` +
-    `${peers.map((p) => `${p.impl} ${ns(p.median)}`).join(', ') || '–'} | ` +
-    `${wasm && js ? ratio(wasm, js) : '–'} | ` +
-    `${wasm ? peers.map((p) => `${ratio(wasm, p)} ${p.impl}`).join(', ') : ''} |`);
+  console.log(
+    `| \`${id}\` | ${wasm ? ns(wasm.median) : '–'} | ${js ? ns(js.median) : '–'} | ` +
+      `${peers.map((p) => `${p.impl} ${ns(p.median)}`).join(', ') || '–'} | ` +
+      `${wasm && js ? ratio(wasm, js) : '–'} | ` +
+      `${wasm ? peers.map((p) => `${ratio(wasm, p)} ${p.impl}`).join(', ') : ''} |`,
+  );
 }

@@ -4,8 +4,14 @@
 import { OURS } from './stats.js';
 
 const COLS = [
-  ['case', 20, 'l'], ['impl', 15, 'l'], ['ns/op', 9, 'r'], ['min–max', 17, 'r'],
-  ['M op/s', 8, 'r'], ['MB/s', 8, 'r'], ['heap B/op', 9, 'r'], ['ratio (>1: ours faster)', 0, 'l'],
+  ['case', 20, 'l'],
+  ['impl', 15, 'l'],
+  ['ns/op', 9, 'r'],
+  ['min–max', 17, 'r'],
+  ['M op/s', 8, 'r'],
+  ['MB/s', 8, 'r'],
+  ['heap B/op', 9, 'r'],
+  ['ratio (>1: ours faster)', 0, 'l'],
 ];
 
 function cell(text, [, width, align]) {
@@ -43,10 +49,21 @@ export function renderTable(result) {
     Object.values(byImpl).forEach((r, i) => {
       const heap = r.heapBytesPerOp === null ? 'n/a' : String(r.heapBytesPerOp);
       const row = [
-        i === 0 ? id : '', r.impl, num(r.median), `${num(r.min)}–${num(r.max)}`,
-        num(r.opsPerSec / 1e6), r.bytesPerSec > 0 ? num(r.bytesPerSec / 1e6) : '–', heap, ratios(r, byImpl),
+        i === 0 ? id : '',
+        r.impl,
+        num(r.median),
+        `${num(r.min)}–${num(r.max)}`,
+        num(r.opsPerSec / 1e6),
+        r.bytesPerSec > 0 ? num(r.bytesPerSec / 1e6) : '–',
+        heap,
+        ratios(r, byImpl),
       ];
-      lines.push(row.map((t, k) => cell(t, COLS[k])).join(' ').trimEnd());
+      lines.push(
+        row
+          .map((t, k) => cell(t, COLS[k]))
+          .join(' ')
+          .trimEnd(),
+      );
     });
   }
   return lines.join('\n');

@@ -4,7 +4,18 @@
 // Comments on the algorithm live in the AS file. Addresses and byte
 // counts stay multiples of 4, so the copies work on whole words.
 
-import { RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, IDX_HEAD, IDX_LIMIT, IDX_CLAIM, EAGAIN, EMSGSIZE, EINVAL } from '../../assembly/layout.js';
+import {
+  RB_SIZE,
+  RB_STORAGE,
+  RB_PUT,
+  RB_GET,
+  IDX_HEAD,
+  IDX_LIMIT,
+  IDX_CLAIM,
+  EAGAIN,
+  EMSGSIZE,
+  EINVAL,
+} from '../../assembly/layout.js';
 import type { ItemCore, RingCore } from '../core.js';
 import type { Views } from '../views.js';
 

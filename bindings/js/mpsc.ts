@@ -7,12 +7,45 @@
 // typed-array accesses, and the semaphore words use Atomics.
 
 import {
-  MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCKING, MP_LOCK, MP_TMP_WR, MP_WR,
-  MP_TMP_RD, MP_RD, MP_FLAGS, MP_MAX_USAGE, MP_CLAIMED, MP_DROPPED, MP_LOST,
-  MP_SEM, MP_WAITERS, MP_COMMITS, MP_CONS_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
-  MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
-  MP_VALID, MP_BUSY, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_FAIL,
-  MP_NONE, MP_ERR_CLAIMED, MP_ERR_BAD,
+  MP_KIND,
+  MP_SIZE,
+  MP_STORAGE,
+  MP_LEN_MASK,
+  MP_LENS,
+  MP_LOCKING,
+  MP_LOCK,
+  MP_TMP_WR,
+  MP_WR,
+  MP_TMP_RD,
+  MP_RD,
+  MP_FLAGS,
+  MP_MAX_USAGE,
+  MP_CLAIMED,
+  MP_DROPPED,
+  MP_LOST,
+  MP_SEM,
+  MP_WAITERS,
+  MP_COMMITS,
+  MP_CONS_WAITERS,
+  MP_CB_BYTES,
+  MP_SCR_PREV,
+  MP_SCR_SHIFT,
+  MP_SCR_DROP,
+  MP_KIND_VALUE,
+  MP_FLAG_POW2,
+  MP_FLAG_OVERWRITE,
+  MP_FLAG_MAXUTIL,
+  MP_FLAG_FULL,
+  MP_VALID,
+  MP_BUSY,
+  MP_MODE_WAIT,
+  MP_MODE_PUT,
+  MP_DROPPED_R,
+  MP_WAIT,
+  MP_FAIL,
+  MP_NONE,
+  MP_ERR_CLAIMED,
+  MP_ERR_BAD,
 } from '../../assembly/layout.js';
 import type { MpscCore } from '../core.js';
 import type { Views } from '../views.js';
@@ -22,12 +55,28 @@ const DROP_AGAIN = 1;
 const DROP_USER = 2;
 
 // Word indices of the control block fields, relative to cb >>> 2.
-const SIZE = MP_SIZE >> 2, STORAGE = MP_STORAGE >> 2, LEN_MASK = MP_LEN_MASK >> 2, LENS = MP_LENS >> 2, LOCKING = MP_LOCKING >> 2;
-const LOCK = MP_LOCK >> 2, TMP_WR = MP_TMP_WR >> 2, WR = MP_WR >> 2, TMP_RD = MP_TMP_RD >> 2, RD = MP_RD >> 2;
-const FLAGS = MP_FLAGS >> 2, MAX_USAGE = MP_MAX_USAGE >> 2, CLAIMED = MP_CLAIMED >> 2;
-const DROPPED = MP_DROPPED >> 2, LOST = MP_LOST >> 2, SEM = MP_SEM >> 2, WAITERS = MP_WAITERS >> 2;
-const COMMITS = MP_COMMITS >> 2, CONS_WAITERS = MP_CONS_WAITERS >> 2;
-const PREV = MP_SCR_PREV >> 2, SHIFT = MP_SCR_SHIFT >> 2, DROP = MP_SCR_DROP >> 2;
+const SIZE = MP_SIZE >> 2,
+  STORAGE = MP_STORAGE >> 2,
+  LEN_MASK = MP_LEN_MASK >> 2,
+  LENS = MP_LENS >> 2,
+  LOCKING = MP_LOCKING >> 2;
+const LOCK = MP_LOCK >> 2,
+  TMP_WR = MP_TMP_WR >> 2,
+  WR = MP_WR >> 2,
+  TMP_RD = MP_TMP_RD >> 2,
+  RD = MP_RD >> 2;
+const FLAGS = MP_FLAGS >> 2,
+  MAX_USAGE = MP_MAX_USAGE >> 2,
+  CLAIMED = MP_CLAIMED >> 2;
+const DROPPED = MP_DROPPED >> 2,
+  LOST = MP_LOST >> 2,
+  SEM = MP_SEM >> 2,
+  WAITERS = MP_WAITERS >> 2;
+const COMMITS = MP_COMMITS >> 2,
+  CONS_WAITERS = MP_CONS_WAITERS >> 2;
+const PREV = MP_SCR_PREV >> 2,
+  SHIFT = MP_SCR_SHIFT >> 2,
+  DROP = MP_SCR_DROP >> 2;
 
 export function mpscJs(v: Views): MpscCore {
   // Every helper takes `c`, the control block's word index, and reads the
@@ -37,7 +86,9 @@ export function mpscJs(v: Views): MpscCore {
     const i32 = v.i32;
     if (i32[c + LOCKING] === 0) return;
     while (Atomics.compareExchange(i32, c + LOCK, 0, 1) !== 0) {
-      while (Atomics.load(i32, c + LOCK) !== 0) { /* spin: see assembly/mpsc.ts */ }
+      while (Atomics.load(i32, c + LOCK) !== 0) {
+        /* spin: see assembly/mpsc.ts */
+      }
     }
   }
 
@@ -62,7 +113,8 @@ export function mpscJs(v: Views): MpscCore {
   }
 
   function idxInc(c: number, i: number, n: number): number {
-    const u32 = v.u32, size = u32[c + SIZE];
+    const u32 = v.u32,
+      size = u32[c + SIZE];
     const j = i + n;
     if (u32[c + FLAGS] & MP_FLAG_POW2) return j & (size - 1);
     return j >= size ? j - size : j;
@@ -71,7 +123,8 @@ export function mpscJs(v: Views): MpscCore {
   const hdr = (c: number, off: number): number => (v.u32[c + STORAGE] >>> 2) + off;
 
   function wlenAt(c: number, off: number): number {
-    const u32 = v.u32, mask = u32[c + LEN_MASK];
+    const u32 = v.u32,
+      mask = u32[c + LEN_MASK];
     if (mask !== 0) return (u32[hdr(c, off)] >>> 2) & mask;
     return u32[(u32[c + LENS] >>> 2) + off];
   }
@@ -85,21 +138,25 @@ export function mpscJs(v: Views): MpscCore {
   function freeSpace(c: number): number {
     const u32 = v.u32;
     if (u32[c + FLAGS] & MP_FLAG_FULL) return 0;
-    const rd = u32[c + RD], tmpWr = u32[c + TMP_WR];
+    const rd = u32[c + RD],
+      tmpWr = u32[c + TMP_WR];
     if (rd > tmpWr) return rd - tmpWr;
     return -(u32[c + SIZE] - tmpWr) - 1;
   }
 
   function available(c: number): number {
-    const u32 = v.u32, tmpRd = u32[c + TMP_RD], wr = u32[c + WR];
-    if ((u32[c + FLAGS] & MP_FLAG_FULL) || tmpRd > wr) return u32[c + SIZE] - tmpRd;
+    const u32 = v.u32,
+      tmpRd = u32[c + TMP_RD],
+      wr = u32[c + WR];
+    if (u32[c + FLAGS] & MP_FLAG_FULL || tmpRd > wr) return u32[c + SIZE] - tmpRd;
     return wr - tmpRd;
   }
 
   function usage(c: number): number {
     const u32 = v.u32;
     if (u32[c + FLAGS] & MP_FLAG_FULL) return u32[c + SIZE];
-    const rd = u32[c + RD], tmpWr = u32[c + TMP_WR];
+    const rd = u32[c + RD],
+      tmpWr = u32[c + TMP_WR];
     return tmpWr >= rd ? tmpWr - rd : u32[c + SIZE] - rd + tmpWr;
   }
 
@@ -234,7 +291,8 @@ export function mpscJs(v: Views): MpscCore {
   return {
     mp_init(cb, storage, size, flags, lenMask, lens, locking) {
       v.u8.fill(0, cb, cb + MP_CB_BYTES);
-      const u32 = v.u32, c = cb >>> 2;
+      const u32 = v.u32,
+        c = cb >>> 2;
       u32[c + (MP_KIND >> 2)] = MP_KIND_VALUE;
       u32[c + SIZE] = size;
       u32[c + STORAGE] = storage;
@@ -266,8 +324,11 @@ export function mpscJs(v: Views): MpscCore {
       const c = cb >>> 2;
       lock(c);
       if (wlen === 0 && off < v.u32[c + SIZE]) wlen = wlenAt(c, off);
-      const u32 = v.u32, size = u32[c + SIZE];
-      const item = hdr(c, off), h = u32[item], rd = u32[c + RD];
+      const u32 = v.u32,
+        size = u32[c + SIZE];
+      const item = hdr(c, off),
+        h = u32[item],
+        rd = u32[c + RD];
       const d = off >= rd ? off - rd : size - rd + off;
       if (off >= size || wlen === 0 || wlen > size - off || (h & (MP_VALID | MP_BUSY)) !== 0 || d + wlen > usage(c)) {
         unlock(c);
@@ -304,7 +365,8 @@ export function mpscJs(v: Views): MpscCore {
       const c = cb >>> 2;
       const off = reserve(c, scr >>> 2, 2, MP_MODE_PUT);
       if (off < 0) return off;
-      const u32 = v.u32, item = hdr(c, off);
+      const u32 = v.u32,
+        item = hdr(c, off);
       u32[item] = word;
       u32[item + 1] = ext;
       return putDone(c, off, 2);

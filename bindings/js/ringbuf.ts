@@ -6,8 +6,20 @@
 // `>>> 0` keeps every counter a u32, as AssemblyScript's u32 arithmetic does.
 
 import {
-  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES, RB_DATA_WAITERS, RB_SPACE_WAITERS,
-  IDX_HEAD, IDX_TAIL, IDX_BASE, IDX_LIMIT, IDX_CLAIM, EINVAL,
+  RB_KIND,
+  RB_SIZE,
+  RB_STORAGE,
+  RB_PUT,
+  RB_GET,
+  RB_CB_BYTES,
+  RB_DATA_WAITERS,
+  RB_SPACE_WAITERS,
+  IDX_HEAD,
+  IDX_TAIL,
+  IDX_BASE,
+  IDX_LIMIT,
+  IDX_CLAIM,
+  EINVAL,
 } from '../../assembly/layout.js';
 import type { RingCore } from '../core.js';
 import type { Views } from '../views.js';
@@ -15,12 +27,21 @@ import type { Views } from '../views.js';
 // The layout constants the hot functions use, re-bound as module-level
 // consts: V8 11.3 does not constant-fold imported bindings in optimised code,
 // and with these three claims through the engine take 20 ns instead of 35.
-const HEAD = IDX_HEAD >> 2, TAIL = IDX_TAIL >> 2, BASE = IDX_BASE >> 2, LIMIT = IDX_LIMIT >> 2, CLAIM = IDX_CLAIM >> 2;
-const SIZE = RB_SIZE, PUT = RB_PUT, GET = RB_GET, DATA_WAITERS = RB_DATA_WAITERS, SPACE_WAITERS = RB_SPACE_WAITERS;
+const HEAD = IDX_HEAD >> 2,
+  TAIL = IDX_TAIL >> 2,
+  BASE = IDX_BASE >> 2,
+  LIMIT = IDX_LIMIT >> 2,
+  CLAIM = IDX_CLAIM >> 2;
+const SIZE = RB_SIZE,
+  PUT = RB_PUT,
+  GET = RB_GET,
+  DATA_WAITERS = RB_DATA_WAITERS,
+  SPACE_WAITERS = RB_SPACE_WAITERS;
 
 export function ringJs(v: Views): RingCore {
   function setSide(side: number, value: number, limit: number): void {
-    const u32 = v.u32, w = side >>> 2;
+    const u32 = v.u32,
+      w = side >>> 2;
     u32[w + HEAD] = value;
     u32[w + BASE] = value;
     u32[w + LIMIT] = limit;
@@ -29,13 +50,14 @@ export function ringJs(v: Views): RingCore {
   }
 
   function areaClaim(cb: number, side: number, other: number, extra: number, want: number): number {
-    const u32 = v.u32, w = side >>> 2;
+    const u32 = v.u32,
+      w = side >>> 2;
     const size = u32[(cb + SIZE) >>> 2];
     const head = u32[w + HEAD];
     let off = (head - u32[w + BASE]) >>> 0;
     if (off >= size) off -= size;
     let n = Math.min(want, size - off);
-    if (((u32[w + LIMIT] - head) >>> 0) < n) {
+    if ((u32[w + LIMIT] - head) >>> 0 < n) {
       const limit = (Atomics.load(u32, (other >>> 2) + TAIL) + extra) >>> 0;
       u32[w + LIMIT] = limit;
       n = Math.min(n, (limit - head) >>> 0);
@@ -46,13 +68,14 @@ export function ringJs(v: Views): RingCore {
   }
 
   function areaFinish(cb: number, side: number, waiters: number, n: number): number {
-    const u32 = v.u32, w = side >>> 2;
+    const u32 = v.u32,
+      w = side >>> 2;
     const tail = u32[w + TAIL];
-    if (n > ((u32[w + HEAD] - tail) >>> 0)) return -EINVAL;
+    if (n > (u32[w + HEAD] - tail) >>> 0) return -EINVAL;
     const newTail = (tail + n) >>> 0;
     const base = u32[w + BASE];
     const size = u32[(cb + SIZE) >>> 2];
-    if (((newTail - base) >>> 0) >= size) u32[w + BASE] = base + size;
+    if ((newTail - base) >>> 0 >= size) u32[w + BASE] = base + size;
     u32[w + HEAD] = newTail;
     Atomics.store(u32, w + TAIL, newTail);
     // Wake sleepers on this tail (bindings/wait.ts); on an unshared memory
@@ -122,10 +145,15 @@ export function ringJs(v: Views): RingCore {
     rb_get_claim: getClaim,
     rb_put_finish: putFinish,
     rb_get_finish: getFinish,
-    rb_size: (cb) => (Atomics.load(v.u32, (cb + RB_PUT + IDX_TAIL) >>> 2) - v.u32[(cb + RB_GET + IDX_HEAD) >>> 2]) >>> 0,
+    rb_size: (cb) =>
+      (Atomics.load(v.u32, (cb + RB_PUT + IDX_TAIL) >>> 2) - v.u32[(cb + RB_GET + IDX_HEAD) >>> 2]) >>> 0,
     rb_space: (cb) => {
       const u32 = v.u32;
-      return (u32[(cb + RB_SIZE) >>> 2] - (u32[(cb + RB_PUT + IDX_HEAD) >>> 2] - Atomics.load(u32, (cb + RB_GET + IDX_TAIL) >>> 2))) >>> 0;
+      return (
+        (u32[(cb + RB_SIZE) >>> 2] -
+          (u32[(cb + RB_PUT + IDX_HEAD) >>> 2] - Atomics.load(u32, (cb + RB_GET + IDX_TAIL) >>> 2))) >>>
+        0
+      );
     },
     rb_put_claimed: putClaimed,
     rb_get_claimed: (cb) => (v.u32[(cb + RB_GET + IDX_HEAD) >>> 2] - v.u32[(cb + RB_GET + IDX_TAIL) >>> 2]) >>> 0,

@@ -17,9 +17,15 @@ function ringLike(rb: ItemRingBuf): RingLike {
     address: rb.address,
     storageAddress: rb.storageAddress,
     capacityBytes: 4 * rb.capacity,
-    get sizeBytes() { return 4 * rb.size; },
-    get spaceBytes() { return 4 * rb.space; },
-    get isEmpty() { return rb.isEmpty; },
+    get sizeBytes() {
+      return 4 * rb.size;
+    },
+    get spaceBytes() {
+      return 4 * rb.space;
+    },
+    get isEmpty() {
+      return rb.isEmpty;
+    },
     reset: () => rb.reset(),
     internalReset: (value) => rb.internalReset(value),
   };
@@ -95,7 +101,11 @@ export const itemOps: OpFamily = (ctx) => {
       arity(args, 0);
       const r = items();
       const got = r.get();
-      ctx.print(got < 0 ? `item_get_discard ${got}` : `item_get_discard 0 type=${r.itemType} value=${r.itemValue} size32=${got}`);
+      ctx.print(
+        got < 0
+          ? `item_get_discard ${got}`
+          : `item_get_discard 0 type=${r.itemType} value=${r.itemValue} size32=${got}`,
+      );
     },
     item_space(args) {
       arity(args, 0);

@@ -16,13 +16,25 @@ const LEN_BITS = 9;
 const TAG_SHIFT = 2 + LEN_BITS;
 const LEN_MASK = (1 << LEN_BITS) - 1;
 
-const header = (valid: number, len: number, tag: number): number =>
-  (valid | (len << 2) | (tag << TAG_SHIFT)) >>> 0;
+const header = (valid: number, len: number, tag: number): number => (valid | (len << 2) | (tag << TAG_SHIFT)) >>> 0;
 
 /** How many arguments each op takes at most; a line with more is an error. */
 const MAX_ARGS: Record<string, number> = {
-  mp_init: 4, alloc: 3, set_len: 2, commit: 1, claim: 0, free: 1, put_word: 1, put_word_raw: 1,
-  put_word_ext: 2, put_data: 2, pending: 0, util: 0, maxutil: 0, mp_state: 0, mp_mem: 2,
+  mp_init: 4,
+  alloc: 3,
+  set_len: 2,
+  commit: 1,
+  claim: 0,
+  free: 1,
+  put_word: 1,
+  put_word_raw: 1,
+  put_word_ext: 2,
+  put_data: 2,
+  pending: 0,
+  util: 0,
+  maxutil: 0,
+  mp_state: 0,
+  mp_mem: 2,
 };
 
 export const mpscOps: OpFamily = (ctx) => {
@@ -50,7 +62,9 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
 
   function onDrop(off: number): void {
     const h = buf().words[off];
-    drops.push(`drop off=${off} len=${(h >>> 2) & LEN_MASK} tag=${h >>> TAG_SHIFT} valid=${h & 1} busy=${(h >>> 1) & 1}`);
+    drops.push(
+      `drop off=${off} len=${(h >>> 2) & LEN_MASK} tag=${h >>> TAG_SHIFT} valid=${h & 1} busy=${(h >>> 1) & 1}`,
+    );
   }
 
   /** Prints the op's line, then the drops it caused. */
@@ -83,7 +97,8 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
       const size = num(args[0], 'words');
       const flags = new Set(args.slice(1));
       for (const f of flags) {
-        if (f !== 'overwrite' && f !== 'maxutil' && f !== 'nodrop_cb') throw new TraceError(`unknown mp_init flag ${f}`);
+        if (f !== 'overwrite' && f !== 'maxutil' && f !== 'nodrop_cb')
+          throw new TraceError(`unknown mp_init flag ${f}`);
       }
       const engine = await ctx.newEngine();
       pb = new MpscPbuf(engine, size, {

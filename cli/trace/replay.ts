@@ -10,18 +10,16 @@ import { mpscOps } from './mpsc-ops.js';
 import { TraceError, type OpFamily, type OpHandler, type TraceContext } from './types.js';
 
 /** Every op family the replayer speaks, in registration order. */
-const families: OpFamily[] = [
-  ringOps,
-  itemOps,
-  mpscOps,
-];
+const families: OpFamily[] = [ringOps, itemOps, mpscOps];
 
 /** A fresh context that prints into `lines`. */
 function newContext(kind: EngineKind, lines: string[]): TraceContext {
   return {
     kind,
     newEngine: (): Promise<Engine> => createEngine(kind),
-    print: (line) => { lines.push(line); },
+    print: (line) => {
+      lines.push(line);
+    },
     ring: undefined,
   };
 }

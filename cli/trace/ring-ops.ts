@@ -16,9 +16,15 @@ function ringLike(rb: RingBuf): RingLike {
     address: rb.address,
     storageAddress: rb.storageAddress,
     capacityBytes: rb.capacity,
-    get sizeBytes() { return rb.size; },
-    get spaceBytes() { return rb.space; },
-    get isEmpty() { return rb.isEmpty; },
+    get sizeBytes() {
+      return rb.size;
+    },
+    get spaceBytes() {
+      return rb.space;
+    },
+    get isEmpty() {
+      return rb.isEmpty;
+    },
     reset: () => rb.reset(),
     internalReset: (value) => rb.internalReset(value),
   };

@@ -13,7 +13,10 @@ const head = new Uint32Array(block, 0, 2);
 const samples = new Float32Array(block, 8, AUDIO_BLOCK_SAMPLES);
 const bytes = new Uint8Array(block);
 let rings, ring, overwrite, start;
-let made = 0, dropped = 0, waits = 0, peak = 0;
+let made = 0,
+  dropped = 0,
+  waits = 0,
+  peak = 0;
 
 let ready;
 onmessage = async ({ data }) => {
@@ -52,7 +55,8 @@ function tick() {
     head[1] = dropped;
     for (let i = 0; i < AUDIO_BLOCK_SAMPLES; i++) {
       const t = (made * AUDIO_BLOCK_SAMPLES + i) / AUDIO_RATE;
-      samples[i] = 0.6 * Math.sin(2 * Math.PI * 440 * t) + 0.3 * Math.sin(2 * Math.PI * 3 * t) * Math.sin(2 * Math.PI * 660 * t);
+      samples[i] =
+        0.6 * Math.sin(2 * Math.PI * 440 * t) + 0.3 * Math.sin(2 * Math.PI * 3 * t) * Math.sin(2 * Math.PI * 660 * t);
     }
     ring.put(bytes);
     made++;

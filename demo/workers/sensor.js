@@ -9,7 +9,8 @@ import { SENSOR_ID_SHIFT, SENSOR_WORDS } from '../format.js';
 const WAIT_MS = 20; // one wait for space; short, so that control messages get through
 const BURST = 20_000; // at most this many frames per tick, then let messages in
 let bufs, pb, f32, id, rate, overwrite, start;
-let made = 0, stopped = false;
+let made = 0,
+  stopped = false;
 
 let ready;
 onmessage = async ({ data }) => {

@@ -66,7 +66,9 @@ describe('loading the core in a browser', () => {
 
   test('a missing core is an error that names the URL and the HTTP status', async () => {
     const url = new URL('/build/no-such-core.wasm', location.href);
-    await expect(createEngine('wasm', { module: url })).rejects.toThrow(`cannot load the wasm core from ${url}: HTTP 404`);
+    await expect(createEngine('wasm', { module: url })).rejects.toThrow(
+      `cannot load the wasm core from ${url}: HTTP 404`,
+    );
   });
 
   test('a buffer made by one engine is used through the other', async () => {

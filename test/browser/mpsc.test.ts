@@ -30,14 +30,24 @@ interface Outcome {
 async function run(consumer: 'wasm' | 'js', size: number, overwrite: boolean): Promise<Outcome> {
   const engine = await createEngine('wasm', { shared: true });
   const made = new MpscPbuf(engine, size, { overwrite, lengthBits: 8 });
-  const pb = consumer === 'wasm' ? made : MpscPbuf.attach(await createEngine('js', { memory: engine.memory }), made.descriptor);
-  const workers = PRODUCERS.map(() => new Worker(new URL('./workers/mpsc-producer.js', import.meta.url), { type: 'module' }));
+  const pb =
+    consumer === 'wasm' ? made : MpscPbuf.attach(await createEngine('js', { memory: engine.memory }), made.descriptor);
+  const workers = PRODUCERS.map(
+    () => new Worker(new URL('./workers/mpsc-producer.js', import.meta.url), { type: 'module' }),
+  );
   const done: { refused: number }[] = [];
   const failed: string[] = [];
   workers.forEach((w, id) => {
     w.onmessage = (e) => (e.data.error ? failed.push(`worker ${id}: ${e.data.error}`) : done.push(e.data));
     w.onerror = (e) => failed.push(`worker ${id}: ${e.message}`);
-    w.postMessage({ kind: PRODUCERS[id], module: engine.module, descriptor: made.descriptor, id, count: COUNT, overwrite });
+    w.postMessage({
+      kind: PRODUCERS[id],
+      module: engine.module,
+      descriptor: made.descriptor,
+      id,
+      count: COUNT,
+      overwrite,
+    });
   });
   const next = PRODUCERS.map(() => 0);
   const received = PRODUCERS.map(() => 0);
@@ -56,9 +66,12 @@ async function run(consumer: 'wasm' | 'js', size: number, overwrite: boolean): P
       const id = w[p] >>> 10;
       const len = (w[p] >>> 2) & 0xff;
       const seq = w[p + 1];
-      if (id >= PRODUCERS.length || len !== 2 + ((seq * 7 + id) % 7)) bad.push(`header 0x${w[p].toString(16)} seq ${seq}`);
-      else if (overwrite ? seq < next[id] : seq !== next[id]) bad.push(`producer ${id}: seq ${seq}, expected ${next[id]}`);
-      for (let j = 2; j < len; j++) if (w[p + j] !== (seq * 31 + id * 7 + j) >>> 0) bad.push(`producer ${id} seq ${seq} word ${j}`);
+      if (id >= PRODUCERS.length || len !== 2 + ((seq * 7 + id) % 7))
+        bad.push(`header 0x${w[p].toString(16)} seq ${seq}`);
+      else if (overwrite ? seq < next[id] : seq !== next[id])
+        bad.push(`producer ${id}: seq ${seq}, expected ${next[id]}`);
+      for (let j = 2; j < len; j++)
+        if (w[p + j] !== (seq * 31 + id * 7 + j) >>> 0) bad.push(`producer ${id} seq ${seq} word ${j}`);
       next[id] = seq + 1;
       received[id]++;
       pb.free(p);
@@ -75,22 +88,28 @@ describe('MpscPbuf, 3 Web Worker producers (wasm, js, wasm), consumer on the mai
   test.each([
     ['wasm', 256],
     ['js', 1000],
-  ] as const)('without overwrite every packet arrives, in order and intact (%s consumer, %i words)', async (consumer, size) => {
-    const r = await run(consumer, size, false);
-    expect(r.bad).toEqual([]);
-    expect(r.received).toEqual(PRODUCERS.map(() => COUNT));
-    expect(r.dropped).toBe(0);
-    // The only refusals are putData calls that found no room and were retried; the buffer counted each one.
-    expect(r.lost).toBe(r.refused);
-    expect(r.pending).toBe(false);
-  });
+  ] as const)(
+    'without overwrite every packet arrives, in order and intact (%s consumer, %i words)',
+    async (consumer, size) => {
+      const r = await run(consumer, size, false);
+      expect(r.bad).toEqual([]);
+      expect(r.received).toEqual(PRODUCERS.map(() => COUNT));
+      expect(r.dropped).toBe(0);
+      // The only refusals are putData calls that found no room and were retried; the buffer counted each one.
+      expect(r.lost).toBe(r.refused);
+      expect(r.pending).toBe(false);
+    },
+  );
 
-  test.each(['wasm', 'js'] as const)('with overwrite every packet is received or counted as dropped (%s consumer)', async (consumer) => {
-    const r = await run(consumer, 256, true);
-    expect(r.bad).toEqual([]);
-    expect(r.received.reduce((a, b) => a + b) + r.dropped).toBe(PRODUCERS.length * COUNT);
-    expect(r.pending).toBe(false);
-  });
+  test.each(['wasm', 'js'] as const)(
+    'with overwrite every packet is received or counted as dropped (%s consumer)',
+    async (consumer) => {
+      const r = await run(consumer, 256, true);
+      expect(r.bad).toEqual([]);
+      expect(r.received.reduce((a, b) => a + b) + r.dropped).toBe(PRODUCERS.length * COUNT);
+      expect(r.pending).toBe(false);
+    },
+  );
 });
 
 // The Node stress test's roles (test/workers/roles.js), in Web Workers: three
@@ -100,12 +119,23 @@ describe('MpscPbuf, 3 Web Worker producers and a Web Worker consumer (the Node s
   const N = 20_000;
   const seed = 1234;
 
-  async function stress(producerKinds: ('wasm' | 'js')[], consumerKind: 'wasm' | 'js', size: number, overwrite: boolean) {
+  async function stress(
+    producerKinds: ('wasm' | 'js')[],
+    consumerKind: 'wasm' | 'js',
+    size: number,
+    overwrite: boolean,
+  ) {
     const engine = await createEngine('wasm', { shared: true });
     const pb = new MpscPbuf(engine, size, { overwrite, lengthBits: 9 });
     const common = {
-      descriptor: pb.descriptor, module: engine.module, count: N, overwrite, seed, waitMs: 10_000,
-      producers: producerKinds.length, done: new SharedArrayBuffer(4),
+      descriptor: pb.descriptor,
+      module: engine.module,
+      count: N,
+      overwrite,
+      seed,
+      waitMs: 10_000,
+      producers: producerKinds.length,
+      done: new SharedArrayBuffer(4),
     };
     const [consumer, ...producers] = await Promise.all([
       role({ ...common, role: 'mpscConsumer', kind: consumerKind }),

@@ -79,7 +79,15 @@ describe.each(['wasm', 'js'] as const)('waits on the main thread (%s engine)', (
   test('the main thread consumes a Web Worker stream with waitForDataAsync, every frame checked', async () => {
     const { rb, module } = await ring(4096);
     const total = 1_000_000;
-    const producer = role({ role: 'bytesProducer', kind, module, descriptor: rb.descriptor, total, seed: 7, waitMs: WAIT_MS });
+    const producer = role({
+      role: 'bytesProducer',
+      kind,
+      module,
+      descriptor: rb.descriptor,
+      total,
+      seed: 7,
+      waitMs: WAIT_MS,
+    });
     const frame = new Uint8Array(MAX_PAYLOAD + 12);
     const expected = new Uint8Array(MAX_PAYLOAD + 12);
     const dv = new DataView(frame.buffer);
@@ -89,14 +97,16 @@ describe.each(['wasm', 'js'] as const)('waits on the main thread (%s engine)', (
       for (let done = 0; done < n; ) {
         const g = rb.get(frame, at + done, at + n);
         done += g;
-        if (g === 0 && !(await rb.waitForDataAsync(WAIT_MS))) throw new Error(`frame ${seq}: no data within ${WAIT_MS} ms`);
+        if (g === 0 && !(await rb.waitForDataAsync(WAIT_MS)))
+          throw new Error(`frame ${seq}: no data within ${WAIT_MS} ms`);
       }
     };
     let wrong = '';
     while (got < total && !wrong) {
       await read(0, 8);
       const len = dv.getUint32(4, true);
-      if (dv.getUint32(0, true) !== seq || len > MAX_PAYLOAD) wrong = `frame ${seq}: header ${dv.getUint32(0, true)}, ${len}`;
+      if (dv.getUint32(0, true) !== seq || len > MAX_PAYLOAD)
+        wrong = `frame ${seq}: header ${dv.getUint32(0, true)}, ${len}`;
       else {
         await read(8, len + 4);
         writeFrame(expected, seq, len);

@@ -10,7 +10,13 @@ export function lockstep(where: () => string) {
     if (got !== expected) fail(what, got, expected);
   };
   /** Element by element over [from, to) (default: all of `expected`). */
-  const sameElements = (what: string, got: ArrayLike<number>, expected: ArrayLike<number>, from = 0, to = expected.length): void => {
+  const sameElements = (
+    what: string,
+    got: ArrayLike<number>,
+    expected: ArrayLike<number>,
+    from = 0,
+    to = expected.length,
+  ): void => {
     for (let k = from; k < to; k++) if (got[k] !== expected[k]) fail(`${what}[${k}]`, got[k], expected[k]);
   };
   return { fail, same, sameElements };

@@ -16,16 +16,24 @@ export function runRoles<T = Record<string, unknown>>(roles: object[], boundMs: 
  * (roles that call `data.ready()`): a test may block this thread only then,
  * since a Worker may need its parent's event loop to start.
  */
-export function startRoles<T = Record<string, unknown>>(roles: object[], boundMs: number): { ready: Promise<void>; done: Promise<T[]> } {
+export function startRoles<T = Record<string, unknown>>(
+  roles: object[],
+  boundMs: number,
+): { ready: Promise<void>; done: Promise<T[]> } {
   const workers = roles.map((data) => new Worker(script, { workerData: data }));
-  const ready = Promise.all(workers.map((w) => new Promise<void>((resolve) => {
-    const onReady = (m: { ready?: boolean }) => {
-      if (m.ready !== true) return;
-      w.off('message', onReady);
-      resolve();
-    };
-    w.on('message', onReady);
-  }))).then(() => undefined);
+  const ready = Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          const onReady = (m: { ready?: boolean }) => {
+            if (m.ready !== true) return;
+            w.off('message', onReady);
+            resolve();
+          };
+          w.on('message', onReady);
+        }),
+    ),
+  ).then(() => undefined);
   return { ready, done: collect<T>(roles, workers, boundMs) };
 }
 
@@ -38,16 +46,21 @@ async function collect<T>(roles: object[], workers: Worker[], boundMs: number): 
       boundMs,
     );
   });
-  const done = workers.map((w, i) => new Promise<T>((resolve, reject) => {
-    w.on('message', (m: { ready?: boolean; result?: T; error?: string }) => {
-      if (m.ready === true) return;
-      pending.delete(`${i}:${(roles[i] as { role: string }).role}`);
-      if (m.error !== undefined) reject(new Error(`${(roles[i] as { role: string }).role}: ${m.error}`));
-      else resolve(m.result as T);
-    });
-    w.once('error', reject);
-    w.once('exit', (code) => reject(new Error(`${(roles[i] as { role: string }).role} exited with code ${code} before reporting`)));
-  }));
+  const done = workers.map(
+    (w, i) =>
+      new Promise<T>((resolve, reject) => {
+        w.on('message', (m: { ready?: boolean; result?: T; error?: string }) => {
+          if (m.ready === true) return;
+          pending.delete(`${i}:${(roles[i] as { role: string }).role}`);
+          if (m.error !== undefined) reject(new Error(`${(roles[i] as { role: string }).role}: ${m.error}`));
+          else resolve(m.result as T);
+        });
+        w.once('error', reject);
+        w.once('exit', (code) =>
+          reject(new Error(`${(roles[i] as { role: string }).role} exited with code ${code} before reporting`)),
+        );
+      }),
+  );
   try {
     return await Promise.race([Promise.all(done), timeout]);
   } finally {

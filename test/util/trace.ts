@@ -62,7 +62,8 @@ export function sections(script: string, out: string): Section[] {
       const title = c.slice(4).trim();
       const end = outLines.indexOf(title, at);
       if (end < 0) throw new Error(`the output never echoes "${title}"`);
-      if (current === undefined && end > at) throw new Error('output lines before the first echo of a script that starts with one');
+      if (current === undefined && end > at)
+        throw new Error('output lines before the first echo of a script that starts with one');
       close(end);
       current = { title, script: '', expected: '', ops: new Set() };
       scriptLines = [];

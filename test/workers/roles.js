@@ -39,7 +39,9 @@ export function writeFrame(out, seq, len) {
   dv.setUint32(4, len, true);
   let x = Math.imul(seq, 0x9e3779b1) | 1;
   for (let i = 0; i < len; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     out[8 + i] = x;
   }
   dv.setUint32(8 + len, fnv(out, 8, 8 + len), true);
@@ -75,7 +77,9 @@ async function bytesProducer(data) {
   const rb = RingBuf.attach(await engineFor(data), data.descriptor);
   const rand = prng(data.seed);
   const frame = new Uint8Array(MAX_PAYLOAD + 12);
-  let sent = 0, seq = 0, waits = 0;
+  let sent = 0,
+    seq = 0,
+    waits = 0;
   while (sent < data.total) {
     const n = writeFrame(frame, seq, rand() % (MAX_PAYLOAD + 1));
     const how = rand() % 3;
@@ -142,17 +146,21 @@ async function bytesConsumer(data) {
   const dv = new DataView(frame.buffer);
   const waits = { n: 0 };
   const grown = [];
-  let got = 0, seq = 0;
+  let got = 0,
+    seq = 0;
   while (got < data.total) {
     readExact(rb, frame, 0, 8, (rand() & 1) === 1, data, waits);
-    const s = dv.getUint32(0, true), len = dv.getUint32(4, true);
+    const s = dv.getUint32(0, true),
+      len = dv.getUint32(4, true);
     if (s !== seq) throw new Error(`consumer: frame ${seq} expected, got sequence number ${s}`);
     if (len > MAX_PAYLOAD) throw new Error(`consumer: frame ${seq} has length ${len}`);
     readExact(rb, frame, 8, len + 4, (rand() & 1) === 1, data, waits);
-    if (dv.getUint32(8 + len, true) !== fnv(frame, 8, 8 + len)) throw new Error(`consumer: frame ${seq} checksum mismatch`);
+    if (dv.getUint32(8 + len, true) !== fnv(frame, 8, 8 + len))
+      throw new Error(`consumer: frame ${seq} checksum mismatch`);
     writeFrame(expect, seq, len);
     for (let i = 8; i < 8 + len; i++) {
-      if (frame[i] !== expect[i]) throw new Error(`consumer: frame ${seq} byte ${i - 8} is ${frame[i]}, expected ${expect[i]}`);
+      if (frame[i] !== expect[i])
+        throw new Error(`consumer: frame ${seq} byte ${i - 8} is ${frame[i]}, expected ${expect[i]}`);
     }
     got += len + 12;
     seq++;
@@ -191,9 +199,12 @@ async function delayedGet(data) {
  */
 function fillItem(out, at, seq, n) {
   out[at] = seq;
-  let x = Math.imul(seq, 0x9e3779b1) | 1, h = 0x811c9dc5 ^ seq;
+  let x = Math.imul(seq, 0x9e3779b1) | 1,
+    h = 0x811c9dc5 ^ seq;
   for (let i = 1; i < n - 1; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     out[at + i] = x;
     h = Math.imul(h ^ x, 0x01000193);
   }
@@ -208,7 +219,8 @@ function checkItem(got, at, seq, n, type, value, expect) {
   if (n < 2) throw new Error(`consumer: item ${seq} has ${n} words`);
   fillItem(expect, 0, seq, n);
   for (let i = 0; i < n; i++) {
-    if (got[at + i] !== expect[i]) throw new Error(`consumer: item ${seq} word ${i} is ${got[at + i]}, expected ${expect[i]}`);
+    if (got[at + i] !== expect[i])
+      throw new Error(`consumer: item ${seq} word ${i} is ${got[at + i]}, expected ${expect[i]}`);
   }
 }
 
@@ -223,7 +235,9 @@ async function itemsProducer(data) {
   const rand = prng(data.seed);
   const one = new Uint32Array(255);
   const batch = new Uint32Array(8 * 256);
-  let sent = 0, seq = 0, waits = 0;
+  let sent = 0,
+    seq = 0,
+    waits = 0;
   while (seq < data.items) {
     if ((rand() & 3) !== 0) {
       const n = 2 + (rand() % 254);
@@ -250,7 +264,12 @@ async function itemsProducer(data) {
       done += w;
       if (done < end) {
         waits++;
-        wake(rb, (ms) => rb.waitForSpace(ms, 1 + ItemRingBuf.headerWords(batch[done])), data, `producer at batch ${first}`);
+        wake(
+          rb,
+          (ms) => rb.waitForSpace(ms, 1 + ItemRingBuf.headerWords(batch[done])),
+          data,
+          `producer at batch ${first}`,
+        );
       }
     }
     sent += 4 * end;
@@ -265,7 +284,9 @@ async function itemsConsumer(data) {
   const out = new Uint32Array(255);
   const batch = new Uint32Array(4096);
   const expect = new Uint32Array(255);
-  let got = 0, seq = 0, waits = 0;
+  let got = 0,
+    seq = 0,
+    waits = 0;
   while (seq < data.items) {
     if ((rand() & 1) === 0) {
       const n = rb.get(out);
@@ -288,7 +309,8 @@ async function itemsConsumer(data) {
       continue;
     }
     for (let at = 0; at < w; seq++) {
-      const h = batch[at], n = ItemRingBuf.headerWords(h);
+      const h = batch[at],
+        n = ItemRingBuf.headerWords(h);
       if (at + 1 + n > w) throw new Error(`consumer: batch cut item ${seq}`);
       checkItem(batch, at + 1, seq, n, ItemRingBuf.headerType(h), ItemRingBuf.headerValue(h), expect);
       at += 1 + n;
@@ -361,7 +383,8 @@ async function mpscProducer(data) {
       const wlen = 1 + (rand() % 48);
       let p;
       while ((p = pb.alloc(wlen, overwrite ? 0 : data.waitMs)) === null) {
-        if (!overwrite) throw new Error(`producer ${id}: alloc(${wlen}) of packet ${seq} timed out after ${data.waitMs} ms`);
+        if (!overwrite)
+          throw new Error(`producer ${id}: alloc(${wlen}) of packet ${seq} timed out after ${data.waitMs} ms`);
         retry('alloc', seq); // every packet claimed or uncommitted: nothing to drop yet
       }
       words = pb.words;
@@ -386,7 +409,9 @@ async function mpscConsumer(data) {
   const delivered = Array.from({ length: producers }, () => new Uint8Array(count));
   const last = new Array(producers).fill(-1);
   const done = new Int32Array(data.done);
-  let idleMs = 0, packets = 0, sleeps = 0;
+  let idleMs = 0,
+    packets = 0,
+    sleeps = 0;
   data.ready();
   for (;;) {
     let p = pb.claim();
@@ -404,16 +429,21 @@ async function mpscConsumer(data) {
       }
     }
     idleMs = 0;
-    const w = pb.words, h = w[p];
-    const wlen = (h >>> 2) & 511, id = (h >>> 11) & 3, seq = h >>> 13;
+    const w = pb.words,
+      h = w[p];
+    const wlen = (h >>> 2) & 511,
+      id = (h >>> 11) & 3,
+      seq = h >>> 13;
     if ((h & 3) !== 3) throw new Error(`consumer: claimed header 0x${h.toString(16)} is not valid and busy`);
-    if (id >= producers || seq >= count || wlen < 1 || wlen > 48) throw new Error(`consumer: bad header 0x${h.toString(16)}`);
+    if (id >= producers || seq >= count || wlen < 1 || wlen > 48)
+      throw new Error(`consumer: bad header 0x${h.toString(16)}`);
     if (overwrite ? seq <= last[id] : seq !== last[id] + 1) {
       throw new Error(`consumer: producer ${id} packet ${seq} after ${last[id]}`);
     }
     last[id] = seq;
     for (let i = 1; i < wlen; i++) {
-      if (w[p + i] !== packetWord(id, seq, wlen, i)) throw new Error(`consumer: producer ${id} packet ${seq} word ${i} torn`);
+      if (w[p + i] !== packetWord(id, seq, wlen, i))
+        throw new Error(`consumer: producer ${id} packet ${seq} word ${i} torn`);
     }
     delivered[id][seq]++;
     packets++;
@@ -445,8 +475,16 @@ async function mpscDelayedPut(data) {
 }
 
 const roles = {
-  bytesProducer, bytesConsumer, delayedPut, delayedGet, itemsProducer, itemsConsumer,
-  mpscProducer, mpscConsumer, mpscBlockedAlloc, mpscDelayedPut,
+  bytesProducer,
+  bytesConsumer,
+  delayedPut,
+  delayedGet,
+  itemsProducer,
+  itemsConsumer,
+  mpscProducer,
+  mpscConsumer,
+  mpscBlockedAlloc,
+  mpscDelayedPut,
 };
 
 /** Runs the role `data.role` and returns its result (posted back by the wrapper). */

@@ -18,7 +18,8 @@ type Stats = Record<'sensor' | 'audio', StreamStats>;
 
 let s: Session;
 const stats = (): Promise<Stats> => s.page.evaluate('window.demo.stats()');
-const counter = async (card: string, k: string) => Number((await s.page.textContent(`#card-${card} [data-k="${k}"]`))?.replace(/[^\d.]/g, ''));
+const counter = async (card: string, k: string) =>
+  Number((await s.page.textContent(`#card-${card} [data-k="${k}"]`))?.replace(/[^\d.]/g, ''));
 
 /** Waits `ms`, then returns the stats and checks that both streams received more than before. */
 async function runFor(ms: number, before: Stats): Promise<Stats> {

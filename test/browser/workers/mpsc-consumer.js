@@ -3,7 +3,10 @@
 import { createEngine, MpscPbuf } from '../../../dist/bindings/index.js';
 
 onmessage = async ({ data }) => {
-  const pb = MpscPbuf.attach(await createEngine('wasm', { memory: data.descriptor.memory, module: data.module }), data.descriptor);
+  const pb = MpscPbuf.attach(
+    await createEngine('wasm', { memory: data.descriptor.memory, module: data.module }),
+    data.descriptor,
+  );
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, data.delayMs);
   const p = pb.claim();
   pb.free(p);

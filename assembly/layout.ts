@@ -21,9 +21,10 @@
 //   grows (buffers never move, so views and addresses stay valid forever).
 //
 //   HEAP header (bytes 0..63):
-//     +0  HEAP_MAGIC   "wrb2" once the heap is initialised (the digit is the
+//     +0  HEAP_MAGIC   "wrb3" once the heap is initialised (the digit is the
 //                      layout version: a memory laid out by another version
-//                      is refused rather than misread)
+//                      is refused rather than misread; 3 added the lifecycle
+//                      words: state, abort code, wake-up words)
 //     +4  HEAP_TOP     first free byte; bumped with a CAS by any thread
 //
 // ── RingBuf / ItemRingBuf control block (RB_CB_BYTES = 320) ───────────────
@@ -36,12 +37,20 @@
 //   pull it back and forth on every claim. The other side reads a tail line
 //   only when its cached copy of that tail says there is not enough.
 //
-//   line 0  (read-only after init, except by a thread about to sleep)
+//   line 0  (read-only after init, except by a thread about to sleep, its
+//           waker, and close/abort: the lifecycle, once each)
 //     +0   RB_KIND       RB_KIND_BYTES or RB_KIND_ITEMS
 //     +4   RB_SIZE       capacity in bytes (items: 4 * words)
 //     +8   RB_STORAGE    absolute address of the storage
-//     +12  RB_DATA_WAITERS   consumers asleep on put.tail (waiting for data)
-//     +16  RB_SPACE_WAITERS  producers asleep on get.tail (waiting for space)
+//     +12  RB_DATA_WAITERS   consumers asleep on RB_DATA_WAKE (waiting for data)
+//     +16  RB_SPACE_WAITERS  producers asleep on RB_SPACE_WAKE (waiting for space)
+//     +20  RB_STATE      ST_OPEN, ST_CLOSED (the producer closed) or
+//                        ST_ABORTED (either side aborted)        (atomic)
+//     +24  RB_ABORT_CODE the abort's code (1..2^31-1), 0 if none (atomic)
+//     +28  (reserved: the producer's owner word, issue 17)
+//     +32  (reserved: the consumer's owner word, issue 17)
+//     +36  RB_DATA_WAKE  wake-ups of data sleepers, mod 2^32      (atomic)
+//     +40  RB_SPACE_WAKE wake-ups of space sleepers, mod 2^32     (atomic)
 //   line 1  producer, private: Zephyr's `put` index, at RB_PUT
 //     +64  head          end of the space claimed by the producer
 //     +72  base          counter value that maps to storage[0]
@@ -76,25 +85,40 @@
 //     producer: available = (get.tail + size) - put.head   (Zephyr's space)
 //     consumer: available =  put.tail         - get.head   (Zephyr's size)
 //
-//   Waiting (bindings/wait.ts): a sleeper waits on the other side's
-//   published tail (Atomics.wait on that word), after adding itself to the
-//   waiter count of line 0; every finish stores its tail, then reads the
-//   count and notifies the tail's address only if it is non-zero. The counts
-//   live on line 0 because that line is read on every operation anyway and
-//   written only by a thread that is about to sleep: while nobody sleeps it
-//   stays clean in both caches, so the check costs one cached load.
-//   No lost wake-up: the tail store, the count load, the count increment and
-//   the sleeper's own wait (which compares the tail with the value it saw,
-//   atomically with going to sleep) are all sequentially consistent. If the
-//   finish reads the count before the increment, its tail store came first,
-//   so the wait sees the new tail and returns at once; otherwise the finish
-//   sees the count and notifies, either waking the sleeper or (if it has not
-//   slept yet) preceding a wait that sees the new tail.
+//   Waiting (bindings/lifecycle.ts): a sleeper waits on a wake word of
+//   line 0, not on the tail it needs, because close and abort must be able
+//   to wake it and they must not touch a tail. A sleeper reads the wake
+//   word, adds itself to the waiter count, then looks at the other side's
+//   tail and at RB_STATE, and sleeps (Atomics.wait on the wake word, while
+//   it still holds the value it read) only if neither lets it go. Every
+//   finish stores its tail, then reads the waiter count and, only if it is
+//   non-zero, adds 1 to the wake word and notifies it; close and abort store
+//   RB_STATE, then add 1 to both wake words and notify them. The counts and
+//   wake words live on line 0 because that line is read on every operation
+//   anyway and written only around a sleep: while nobody sleeps it stays
+//   clean in both caches, so the finish's check costs one cached load.
+//   No lost wake-up: every access here is sequentially consistent. If the
+//   finish reads the count before the increment, its tail store came before
+//   the sleeper's look at the tail, which sees the data. Otherwise the
+//   finish adds to the wake word: before the sleeper read it (then the tail
+//   store came before too, and the look sees the data) or after (then the
+//   wait finds a changed word and returns at once, or is asleep already
+//   and the notify that follows the add wakes it). The same argument with
+//   RB_STATE in place of the tail covers close and abort: a sleeper that
+//   saw the state open read the wake word before the state was stored, so
+//   before close/abort added to it.
+//
+//   Close and end-of-stream: the producer publishes its tail (seq-cst
+//   store) before it stores ST_CLOSED (seq-cst). A consumer that finds
+//   nothing readable reads RB_STATE and, if it is ST_CLOSED, reads the tail
+//   again before it concludes end-of-stream; that read comes after the
+//   store of ST_CLOSED, hence after the last tail store, so no byte
+//   committed before the close can be missed.
 
 export const HEAP_MAGIC = 0;
 export const HEAP_TOP = 4;
 export const HEAP_HEADER_BYTES = 64;
-export const HEAP_MAGIC_VALUE = 0x32627277; // "wrb2" little-endian
+export const HEAP_MAGIC_VALUE = 0x33627277; // "wrb3" little-endian
 export const LINE = 64;
 
 export const RB_KIND = 0;
@@ -102,6 +126,10 @@ export const RB_SIZE = 4;
 export const RB_STORAGE = 8;
 export const RB_DATA_WAITERS = 12;
 export const RB_SPACE_WAITERS = 16;
+export const RB_STATE_OFF = 20;
+export const RB_ABORT_CODE_OFF = 24;
+export const RB_DATA_WAKE_OFF = 36;
+export const RB_SPACE_WAKE_OFF = 40;
 export const RB_PUT = 64;
 export const RB_GET = 192;
 export const RB_CB_BYTES = 320;
@@ -118,6 +146,11 @@ export const RB_KIND_ITEMS = 0x52420002;
 
 /** Largest capacity in bytes: half the 32-bit counter range, as in Zephyr. */
 export const RB_MAX_SIZE = 0x7fffffff;
+
+// Values of RB_STATE_OFF and MP_STATE_OFF: the buffer's lifecycle.
+export const ST_OPEN = 0;
+export const ST_CLOSED = 1;
+export const ST_ABORTED = 2;
 
 // Zephyr's error numbers, as the glibc build prints them.
 export const EINVAL = 22;
@@ -161,6 +194,10 @@ export const ENOTSUP = 95;
 //                        lock would only cost two locked instructions a call
 //     +24  MP_CONS_WAITERS  consumers asleep on MP_COMMITS (waitForPacket); on
 //                        line 0 for the reason given for RB_DATA_WAITERS
+//     +28  MP_STATE      ST_OPEN, ST_CLOSED (closed by any handle: the whole
+//                        buffer) or ST_ABORTED                    (atomic)
+//     +32  MP_ABORT_CODE the abort's code, 0 if none              (atomic)
+//     +36  (reserved: issue 17)
 //   line 1  the locked state: everything Zephyr's spinlock protects
 //     +64  MP_LOCK       0 free, 1 held (CAS acquire, atomic store release)
 //     +68  MP_TMP_WR     allocation frontier
@@ -173,9 +210,9 @@ export const ENOTSUP = 95;
 //     +96  MP_DROPPED    user packets dropped to make room (overwrite mode)
 //     +100 MP_LOST       put_word/put_word_ext/put_data that found no room
 //     +104 MP_COMMITS    packets published (commit, put_*), mod 2^32: what a
-//                        waiting consumer sleeps on (atomic store in the lock)
+//                        waiting consumer sleeps on (atomic add; close/abort add too)
 //   line 2  wake-ups of allocators (Zephyr's k_sem, as a counter)
-//     +128 MP_SEM        frees done, mod 2^32 (atomic store in the lock); an
+//     +128 MP_SEM        frees done, mod 2^32 (atomic add; close/abort add too); an
 //                        allocator reads it before it tries, and sleeps while
 //                        it has not changed
 //     +132 MP_WAITERS    allocators asleep on MP_SEM; free notifies only if > 0
@@ -184,12 +221,27 @@ export const ENOTSUP = 95;
 //   token can be taken by one that did not need it (woken earlier, or by a
 //   free it had already seen) while another one sleeps past the free meant
 //   for it. A counter read before the attempt cannot be consumed: a waiter
-//   sleeps only while nothing was freed since it looked. The lost-wake-up
-//   argument is the one for RingBuf waits above: the counter store and the
-//   waiter-count load (free, commit) and the waiter-count increment and the
-//   wait's compare (the sleeper) are all sequentially consistent. Every
+//   sleeps only while nothing was freed since it looked. No lost wake-up:
+//   the counter add and the waiter-count load (free, commit) and the
+//   waiter-count increment and the wait's compare (the sleeper) are all
+//   sequentially consistent; if the waker reads the count before the
+//   increment, its add came before the compare, which then returns at
+//   once; otherwise it notifies, after its add. Every
 //   free (commit) wakes every sleeping allocator (consumer): each one then
 //   retries with its own size, and those that still do not fit sleep again.
+//
+//   Close, abort and end-of-stream: every allocation (mp_alloc, put_word,
+//   put_word_ext, put_data) reads MP_STATE inside its critical section and
+//   fails with MP_R_CLOSED unless it is ST_OPEN, so every allocation either
+//   happened before the close's store, or sees it. A consumer that finds
+//   nothing to claim reads MP_STATE and, if closed, counts the unclaimed
+//   words (mp_unclaimed, under the lock): its lock comes after the store it
+//   saw, hence after every critical section that saw the state open, so it
+//   counts every packet allocated before the close, committed or not
+//   (commits of those stay allowed). Close and abort then add 1 to
+//   MP_COMMITS and MP_SEM and notify both: those counters exist only to
+//   wake sleepers, and every bump is an atomic add (seq-cst), so the
+//   lost-wake-up argument above covers them as it covers a commit or a free.
 //
 //   Why the indices share one line: Zephyr's algorithm keeps all four
 //   indices and the flags under one lock, and every operation on either side
@@ -216,6 +268,8 @@ export const MP_LEN_MASK = 12;
 export const MP_LENS = 16;
 export const MP_LOCKING = 20;
 export const MP_CONS_WAITERS = 24;
+export const MP_STATE_OFF = 28;
+export const MP_ABORT_CODE_OFF = 32;
 export const MP_LOCK = 64;
 export const MP_TMP_WR = 68;
 export const MP_WR = 72;
@@ -263,3 +317,4 @@ export const MP_FAIL = -3;       // no room, nothing (more) can be dropped
 export const MP_NONE = -1;       // claim: nothing to claim
 export const MP_ERR_CLAIMED = -4; // claim: a claim is outstanding
 export const MP_ERR_BAD = -5;    // commit/free: not an allocated / the claimed packet
+export const MP_R_CLOSED = -6;   // alloc/put_*: the buffer is closed or aborted (MP_STATE_OFF)

@@ -34,7 +34,7 @@ import {
   MP_SEM, MP_WAITERS, MP_COMMITS, MP_CONS_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
   MP_VALID, MP_BUSY, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_FAIL,
-  MP_NONE, MP_ERR_CLAIMED, MP_ERR_BAD,
+  MP_NONE, MP_ERR_CLAIMED, MP_ERR_BAD, MP_STATE_OFF, ST_OPEN, MP_R_CLOSED,
 } from './layout';
 
 // drop_item_locked's outcomes.
@@ -90,14 +90,16 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 
 /**
  * Adds 1 to a wake-up counter (MP_COMMITS, MP_SEM) inside the lock. On a
- * shared memory the store must be sequentially consistent (the lost-wake-up
- * argument in layout.ts); an unshared memory has no other thread to sleep on
- * it, so a plain store saves a locked instruction per commit and per free.
+ * shared memory it is an atomic add, sequentially consistent (the
+ * lost-wake-up argument in layout.ts), and not a store of load + 1: close
+ * and abort add to the same counters without the lock, and a store would
+ * undo such an add (a locked instruction either way, the cost is the same).
+ * An unshared memory has no other thread to sleep on it, so a plain store
+ * saves a locked instruction per commit and per free.
  */
 @inline function bump(cb: usize, field: usize): void {
-  const n = load<u32>(cb + field) + 1;
-  if (load<u32>(cb, MP_LOCKING) != 0) atomic.store<u32>(cb + field, n);
-  else store<u32>(cb + field, n);
+  if (load<u32>(cb, MP_LOCKING) != 0) atomic.add<u32>(cb + field, 1);
+  else store<u32>(cb + field, load<u32>(cb + field) + 1);
 }
 
 /**
@@ -302,6 +304,13 @@ export function mp_post_drop(cb: usize, scr: usize): void {
   while (true) {
     lock(cb);
     postDrop(cb, scr);
+    // Closed or aborted: no new packet (layout.ts, "Close, abort and
+    // end-of-stream"). Read in the lock, after a pending reservation was
+    // returned; line 0 is clean and cached, so this is one cheap load.
+    if (atomic.load<u32>(cb + MP_STATE_OFF) != ST_OPEN) {
+      unlock(cb);
+      return MP_R_CLOSED;
+    }
     const fs = freeSpace(cb);
     const f = fs & 0x7fffffff;
     if (f >= wlen) return <i32>load<u32>(cb, MP_TMP_WR);
@@ -319,8 +328,8 @@ export function mp_post_drop(cb: usize, scr: usize): void {
  * One call of mpsc_pbuf_alloc's loop, up to the next host action. Returns
  * the word offset of the new packet (its valid and busy bits cleared),
  * MP_DROPPED_R (the packet at scratch MP_SCR_DROP was dropped: notify and
- * call again), MP_WAIT (mode MP_MODE_WAIT only: wait for a free, call again)
- * or MP_FAIL. `wlen` is from 1 to size (the host checks).
+ * call again), MP_WAIT (mode MP_MODE_WAIT only: wait for a free, call again),
+ * MP_FAIL, or MP_R_CLOSED (the buffer is closed or aborted). `wlen` is from 1 to size (the host checks).
  */
 export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
   const off = reserve(cb, scr, wlen, mode);
@@ -386,7 +395,8 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void
 
 /**
  * One call of mpsc_pbuf_put_word's loop. Returns 0 (stored), MP_DROPPED_R
- * (notify and call again) or MP_FAIL (no room: the word is lost and counted).
+ * (notify and call again), MP_FAIL (no room: the word is lost and counted)
+ * or MP_R_CLOSED (closed or aborted: nothing stored, nothing counted).
  */
 export function mp_put_word(cb: usize, scr: usize, word: u32): i32 {
   const off = reserve(cb, scr, 1, MP_MODE_PUT);
@@ -498,6 +508,23 @@ export function mp_usage(cb: usize): u32 {
 export function mp_max_usage(cb: usize): u32 {
   lock(cb);
   const u = load<u32>(cb, MP_MAX_USAGE);
+  unlock(cb);
+  return u;
+}
+
+/**
+ * Words between the claim frontier and the allocation frontier: packets
+ * allocated (committed or not) and not yet claimed, with any skip packets
+ * among them. 0 once a consumer has claimed everything; on a closed buffer
+ * that is end-of-stream (layout.ts says why nothing can be missed).
+ */
+export function mp_unclaimed(cb: usize): u32 {
+  lock(cb);
+  const tmpRd = load<u32>(cb, MP_TMP_RD);
+  const tmpWr = load<u32>(cb, MP_TMP_WR);
+  let u: u32 = tmpWr >= tmpRd ? tmpWr - tmpRd : load<u32>(cb, MP_SIZE) - tmpRd + tmpWr;
+  // Equal frontiers with FULL set: the whole storage is allocated and unclaimed.
+  if (u == 0 && (load<u32>(cb, MP_FLAGS) & MP_FLAG_FULL)) u = load<u32>(cb, MP_SIZE);
   unlock(cb);
   return u;
 }

@@ -43,6 +43,7 @@ export interface MpscCore {
   mp_is_pending(cb: number): number;
   mp_usage(cb: number): number;
   mp_max_usage(cb: number): number;
+  mp_unclaimed(cb: number): number;
 }
 
 /**

@@ -17,13 +17,21 @@ import {
   RB_MAX_SIZE,
   EAGAIN as E_AGAIN,
   EMSGSIZE as E_MSGSIZE,
+  RB_STATE_OFF,
+  RB_ABORT_CODE_OFF,
+  RB_DATA_WAKE_OFF,
+  RB_SPACE_WAKE_OFF,
+  ST_OPEN,
+  ST_CLOSED,
+  ST_ABORTED,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import { checkInt, checkWindow, checkWords } from './errors.js';
 import type { Engine } from './engine.js';
 import { attachAddress, checkEngine, type BufferDescriptor } from './ringbuf.js';
 import type { Views } from './views.js';
-import { ringWait, ringWaitAsync } from './wait.js';
+import { type BufferState, DISPOSE, Lifecycle } from './lifecycle.js';
+import { RingWaiter } from './ring-wait.js';
 
 /**
  * `get` result: the buffer is empty (Zephyr's -EAGAIN, as glibc numbers it).
@@ -227,6 +235,11 @@ export class ItemRingBuf {
   /** Where the last data/records and the last destination lie. */
   private readonly putPlace = new Placement();
   private readonly getPlace = new Placement();
+  /** The state and abort code in the control block (lifecycle.ts). */
+  private readonly lc: Lifecycle;
+  /** i32 index of the state word, for the one-load check of every operation. */
+  private readonly stateWord: number;
+  private readonly waiter: RingWaiter;
 
   /**
    * Places a new, empty buffer of `capacity` 32-bit words in the engine's memory.
@@ -252,6 +265,22 @@ export class ItemRingBuf {
     this.out = scratch(engine);
     this.stage = this.out + STAGE_OFFSET;
     this.stageWord = this.stage >>> 2;
+    this.lc = new Lifecycle(
+      this.views,
+      'ItemRingBuf',
+      address,
+      RB_STATE_OFF,
+      RB_ABORT_CODE_OFF,
+      RB_DATA_WAKE_OFF,
+      RB_SPACE_WAKE_OFF,
+    );
+    this.stateWord = this.lc.stateWord;
+    this.waiter = new RingWaiter(this.views, this.core, address, this.lc);
+  }
+
+  /** Lets an operation go on, or throws (see RingBuf's): one load of line 0 while open. */
+  private live(producer: boolean): void {
+    if (this.views.i32[this.stateWord] !== ST_OPEN) this.lc.check(producer);
   }
 
   /**
@@ -388,6 +417,7 @@ export class ItemRingBuf {
     }
     const v = this.views;
     v.sync();
+    this.live(true);
     let src = 0;
     if (n !== 0) {
       const base = this.putPlace.of(data!, v.u32);
@@ -425,6 +455,7 @@ export class ItemRingBuf {
     }
     const v = this.views;
     v.sync();
+    this.live(false);
     let at = 0;
     let staged = false;
     if (dst !== undefined) {
@@ -461,6 +492,7 @@ export class ItemRingBuf {
     checkSpan('records', records.length, start, end);
     const v = this.views;
     v.sync();
+    this.live(true);
     const cb = this.address;
     const base = this.putPlace.of(records, v.u32);
     if (base >= 0 && end - start <= MAX_DIRECT_WORDS) {
@@ -512,6 +544,7 @@ export class ItemRingBuf {
     checkSpan('dst', dst.length, start, end);
     const v = this.views;
     v.sync();
+    this.live(false);
     const cb = this.address,
       core = this.core;
     // No more than the capacity can come out, which also keeps max * 4 in range.
@@ -568,7 +601,9 @@ export class ItemRingBuf {
   /**
    * Consumer side: blocks until at least `words` words (an item is 1 + its
    * payload) are readable or `ms` milliseconds have passed; returns whether
-   * they are. Woken by the producer's next put. On an unshared memory it only looks.
+   * they are. Woken by the producer's next put. Also returns true once the
+   * ring is closed (then check {@link ItemRingBuf.ended}). On an unshared memory it only looks.
+   * @throws BufferAbortedError if the ring is or gets aborted (it wakes at once).
    * @throws Error on a thread that may not block (a browser's main thread):
    * use {@link ItemRingBuf.waitForDataAsync} there.
    * @example
@@ -578,13 +613,14 @@ export class ItemRingBuf {
    */
   waitForData(ms = Infinity, words = 1): boolean {
     checkInt('words', words, 1, this.capacity);
-    return ringWait('waitForData', this.views, this.core, this.address, false, 4 * words, ms);
+    return this.waiter.wait('waitForData', false, 4 * words, ms);
   }
 
   /**
    * Producer side: blocks until at least `words` words are free or `ms`
    * milliseconds have passed; returns whether they are.
-   * @throws Error on a thread that may not block: use {@link ItemRingBuf.waitForSpaceAsync}.
+   * @throws Error on a thread that may not block: use {@link ItemRingBuf.waitForSpaceAsync};
+   * BufferClosedError on a closed ring; BufferAbortedError if the ring is or gets aborted.
    * @example
    * ```ts
    * while (rb.put(1, 0, data) !== 0) rb.waitForSpace(1000, 1 + data.length);
@@ -592,7 +628,7 @@ export class ItemRingBuf {
    */
   waitForSpace(ms = Infinity, words = 1): boolean {
     checkInt('words', words, 1, this.capacity);
-    return ringWait('waitForSpace', this.views, this.core, this.address, true, 4 * words, ms);
+    return this.waiter.wait('waitForSpace', true, 4 * words, ms);
   }
 
   /**
@@ -604,7 +640,7 @@ export class ItemRingBuf {
    */
   waitForDataAsync(ms = Infinity, words = 1): Promise<boolean> {
     checkInt('words', words, 1, this.capacity);
-    return ringWaitAsync(this.views, this.core, this.address, false, 4 * words, ms);
+    return this.waiter.waitAsync(false, 4 * words, ms);
   }
 
   /**
@@ -616,6 +652,83 @@ export class ItemRingBuf {
    */
   waitForSpaceAsync(ms = Infinity, words = 1): Promise<boolean> {
     checkInt('words', words, 1, this.capacity);
-    return ringWaitAsync(this.views, this.core, this.address, true, 4 * words, ms);
+    return this.waiter.waitAsync(true, 4 * words, ms);
+  }
+
+  /**
+   * Producer side: ends the stream. The consumer gets every item put
+   * before, then sees {@link ItemRingBuf.ended}; every wait wakes, and from
+   * then on producer operations (put, putBatch, waitForSpace) throw
+   * {@link BufferClosedError}. Idempotent. Call it from the producer's thread.
+   * @throws BufferAbortedError if the ring was aborted.
+   * @example
+   * ```ts
+   * rb.put(END_OF_BATCH, 0);
+   * rb.close();
+   * ```
+   */
+  close(): void {
+    this.lc.close();
+  }
+
+  /**
+   * Either side: gives up. Every later operation of both sides throws
+   * {@link BufferAbortedError} with `code`, and every blocked or async wait
+   * on either side wakes at once and throws it. The first code stays.
+   * @throws RangeError if `code` is not an integer from 1 to 2^31-1.
+   * @example
+   * ```ts
+   * rb.abort(3);                         // the other side: "ItemRingBuf was aborted (code 3)"
+   * ```
+   */
+  abort(code: number): void {
+    this.lc.abort(code);
+  }
+
+  /**
+   * `'open'`, `'closed'` or `'aborted'`, as stored in the control block.
+   * @example
+   * ```ts
+   * if (rb.state === 'closed' && rb.ended) finish();
+   * ```
+   */
+  get state(): BufferState {
+    return this.lc.name;
+  }
+
+  /**
+   * The code given to {@link ItemRingBuf.abort}, 0 unless aborted.
+   * @example
+   * ```ts
+   * if (rb.state === 'aborted') console.error('aborted with', rb.abortCode);
+   * ```
+   */
+  get abortCode(): number {
+    return this.lc.code;
+  }
+
+  /**
+   * The consumer's end-of-stream: true once the ring is closed and every
+   * item put before the close has been read. Not the same as `get`
+   * returning {@link EAGAIN}, which an open ring also does between items.
+   * @example
+   * ```ts
+   * while (!rb.ended) if (rb.get(out) === EAGAIN) rb.waitForData();
+   * ```
+   */
+  get ended(): boolean {
+    // The state before the tail, as in RingBuf.ended (layout.ts says why).
+    return this.lc.load() === ST_CLOSED && this.core.rb_size(this.address) === 0;
+  }
+
+  /**
+   * `using` support: closes the producer side; does nothing on an aborted ring.
+   * @example
+   * ```ts
+   * { using out = ItemRingBuf.attach(engine, desc); out.put(1, 0); }   // closed here
+   * ```
+   */
+  [DISPOSE](): void {
+    if (this.lc.load() !== ST_ABORTED) this.close();
   }
 }

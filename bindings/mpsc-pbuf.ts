@@ -35,12 +35,18 @@ import {
   MP_DROPPED_R,
   MP_WAIT,
   MP_ERR_CLAIMED,
+  MP_STATE_OFF,
+  MP_ABORT_CODE_OFF,
+  MP_R_CLOSED,
+  ST_OPEN,
+  ST_CLOSED,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import type { Engine } from './engine.js';
 import { checkInt, checkWindow, checkWords } from './errors.js';
 import { canBlock, sleepOn, sleepOnAsync } from './wait.js';
 import { attachAddress, type BufferDescriptor } from './ringbuf.js';
+import { type BufferState, DISPOSE, Lifecycle } from './lifecycle.js';
 import type { Views } from './views.js';
 
 /**
@@ -168,6 +174,10 @@ export class MpscPbuf {
   private readonly twin: boolean;
   private wordsView: Uint32Array;
   private wordsOf: Uint32Array;
+  /** The state and abort code in the control block (lifecycle.ts). */
+  private readonly lc: Lifecycle;
+  /** i32 index of the state word, for the one-load check of commit, claim and free. */
+  private readonly stateWord: number;
 
   /**
    * Places a new, empty buffer of `size` words in the engine's memory.
@@ -230,6 +240,28 @@ export class MpscPbuf {
     this.mayBlock = mayBlock ?? canBlock();
     this.wordsOf = v.u32;
     this.wordsView = v.u32.subarray(this.storageAddress >>> 2, (this.storageAddress >>> 2) + this.size);
+    // Close and abort wake both kinds of sleepers through their counters.
+    this.lc = new Lifecycle(v, 'MpscPbuf', address, MP_STATE_OFF, MP_ABORT_CODE_OFF, MP_COMMITS, MP_SEM);
+    this.stateWord = this.lc.stateWord;
+  }
+
+  /**
+   * Lets commit, claim and free go on, or throws on an aborted buffer: one
+   * load of line 0 while open. (Allocations check the state in the core,
+   * inside their critical section, for the reason given in layout.ts.)
+   */
+  private live(): void {
+    if (this.views.i32[this.stateWord] !== ST_OPEN) this.lc.check(false);
+  }
+
+  /**
+   * After a claim found nothing: whether the buffer has ended, i.e. is
+   * closed with nothing left to claim, not even a packet allocated before
+   * the close and not committed yet. The state is read after the claim and
+   * before the count, which mp_unclaimed takes under the lock (layout.ts).
+   */
+  private drained(): boolean {
+    return this.lc.load() === ST_CLOSED && this.core.mp_unclaimed(this.address) === 0;
   }
 
   /**
@@ -285,7 +317,8 @@ export class MpscPbuf {
    * `mayBlock`) a timed alloc is a no-wait one, as in a Zephyr ISR. On an
    * unshared memory nothing can free space while this thread waits, so it
    * returns null at once instead of sleeping.
-   * @throws RangeError if `wlen` is not an integer from 1 to `size` or `timeoutMs` is not a number >= 0.
+   * @throws RangeError if `wlen` is not an integer from 1 to `size` or `timeoutMs` is not a number >= 0;
+   * BufferClosedError or BufferAbortedError once the buffer is closed or aborted (a waiting alloc wakes at once).
    * @example
    * ```ts
    * const p = pb.alloc(4);                       // no wait
@@ -310,6 +343,8 @@ export class MpscPbuf {
       if (r >= 0) return r;
       if (r === MP_DROPPED_R) {
         this.notifyDrop();
+      } else if (r === MP_R_CLOSED) {
+        throw this.lc.refusal();
       } else if (r === MP_WAIT && this.shared) {
         if (deadline < 0) deadline = performance.now() + timeoutMs;
         if (!sleepOn(this.views.i32, this.cbWord + (MP_WAITERS >> 2), this.cbWord + (MP_SEM >> 2), seen, deadline))
@@ -342,6 +377,8 @@ export class MpscPbuf {
       if (r >= 0) return r;
       if (r === MP_DROPPED_R) {
         this.notifyDrop();
+      } else if (r === MP_R_CLOSED) {
+        throw this.lc.refusal();
       } else if (r === MP_WAIT) {
         this.views.sync();
         if (
@@ -379,6 +416,7 @@ export class MpscPbuf {
     const wlen =
       this.getWlen === undefined ? 0 : checkInt('getWlen() result', this.getWlen(packet), 1, this.size - packet);
     if (this.twin) this.views.sync();
+    this.live();
     if (this.core.mp_commit(this.address, packet, wlen) !== 0) throw this.commitError(packet, wlen);
   }
 
@@ -411,6 +449,7 @@ export class MpscPbuf {
     for (;;) {
       const r = this.core.mp_put_word(this.address, this.scratch, word);
       if (r === 0) return true;
+      if (r === MP_R_CLOSED) throw this.lc.refusal();
       if (r !== MP_DROPPED_R) return false;
       this.notifyDrop();
     }
@@ -434,6 +473,7 @@ export class MpscPbuf {
     for (;;) {
       const r = this.core.mp_put_word_ext(this.address, this.scratch, word, ext);
       if (r === 0) return true;
+      if (r === MP_R_CLOSED) throw this.lc.refusal();
       if (r !== MP_DROPPED_R) return false;
       this.notifyDrop();
     }
@@ -465,6 +505,7 @@ export class MpscPbuf {
         this.core.mp_put_finish(this.address, off, wlen, src[start]);
         return true;
       }
+      if (off === MP_R_CLOSED) throw this.lc.refusal();
       if (off !== MP_DROPPED_R) return false;
       this.notifyDrop();
     }
@@ -493,9 +534,11 @@ export class MpscPbuf {
    * With `timeoutMs` (Infinity for ever) an empty buffer makes it sleep until
    * a producer commits, at most `timeoutMs` in total; where this thread may
    * not block (see `mayBlock`) or the memory is unshared it does not wait:
-   * use {@link MpscPbuf.claimAsync} there.
+   * use {@link MpscPbuf.claimAsync} there. On a closed buffer it returns
+   * null at once when nothing is left ({@link MpscPbuf.ended}).
    * @throws TypeError while another claimed packet has not been freed (nothing changes);
-   * RangeError if `timeoutMs` is not a number >= 0.
+   * RangeError if `timeoutMs` is not a number >= 0; BufferAbortedError if the
+   * buffer is or gets aborted (a waiting claim wakes at once).
    * @example
    * ```ts
    * const p = pb.claim();
@@ -506,6 +549,7 @@ export class MpscPbuf {
   claim(timeoutMs = 0): number | null {
     if (timeoutMs !== 0) return this.claimWaiting(timeoutMs);
     if (this.twin) this.views.sync();
+    this.live();
     return this.claimed(this.core.mp_claim(this.address));
   }
 
@@ -530,9 +574,16 @@ export class MpscPbuf {
       // Commits so far, read before the attempt: a commit after this read
       // makes the wait below return at once (layout.ts, MP_COMMITS).
       const seen = Atomics.load(this.views.i32, commits);
+      this.live();
       const r = this.claimed(this.core.mp_claim(this.address));
-      if (r !== null || !wait) return r;
-      if (!sleepOn(this.views.i32, waiters, commits, seen, deadline)) return null;
+      // Closed with nothing left: end-of-stream, no need to sleep. Open (or
+      // closed with packets still to commit): a commit, close or abort after
+      // `seen` was read changes the counter, so the sleep returns at once.
+      if (r !== null || !wait || this.drained()) return r;
+      if (!sleepOn(this.views.i32, waiters, commits, seen, deadline)) {
+        this.live();
+        return null;
+      }
     }
   }
 
@@ -554,9 +605,13 @@ export class MpscPbuf {
     for (;;) {
       this.views.sync();
       const seen = Atomics.load(this.views.i32, commits);
+      this.live();
       const r = this.claimed(this.core.mp_claim(this.address));
-      if (r !== null || timeoutMs === 0) return r;
-      if (!(await sleepOnAsync(this.views.i32, waiters, commits, seen, deadline))) return null;
+      if (r !== null || timeoutMs === 0 || this.drained()) return r;
+      if (!(await sleepOnAsync(this.views.i32, waiters, commits, seen, deadline))) {
+        this.live();
+        return null;
+      }
     }
   }
 
@@ -572,6 +627,7 @@ export class MpscPbuf {
   free(packet: number): void {
     checkInt('packet', packet, 0, this.size - 1);
     if (this.twin) this.views.sync();
+    this.live();
     if (this.core.mp_free(this.address, packet) !== 0) {
       throw new RangeError(`packet ${packet} is not the claimed packet`);
     }
@@ -636,6 +692,92 @@ export class MpscPbuf {
       flags: u32[c + (MP_FLAGS >> 2)],
     };
   }
+
+  /**
+   * Closes the whole buffer, from any handle (an explicit close: the buffer
+   * does not count its producers). From then on `alloc`, `putWord`,
+   * `putWordExt` and `putData` on every handle throw
+   * {@link BufferClosedError}, and timed allocations asleep wake and throw
+   * it; a packet allocated before the close may still be committed. The
+   * consumer claims every packet allocated before the close once it is
+   * committed, then sees {@link MpscPbuf.ended}: `claim` returns null and a
+   * waiting claim returns at once. Idempotent.
+   * @throws BufferAbortedError if the buffer was aborted.
+   * @example
+   * ```ts
+   * // main thread, once every producer worker has said it is done:
+   * pb.close();
+   * ```
+   */
+  close(): void {
+    this.lc.close();
+  }
+
+  /**
+   * Any handle: gives up. Every later operation on every handle throws
+   * {@link BufferAbortedError} with `code`, and every blocked or async wait
+   * (timed alloc, timed claim) wakes at once and throws it. The first code
+   * stays; aborting again does nothing.
+   * @throws RangeError if `code` is not an integer from 1 to 2^31-1.
+   * @example
+   * ```ts
+   * pb.abort(2);                         // "MpscPbuf was aborted (code 2)" on every handle
+   * ```
+   */
+  abort(code: number): void {
+    this.lc.abort(code);
+  }
+
+  /**
+   * `'open'`, `'closed'` or `'aborted'`, as stored in the control block.
+   * @example
+   * ```ts
+   * if (pb.state !== 'open') return;     // a producer stops
+   * ```
+   */
+  get state(): BufferState {
+    return this.lc.name;
+  }
+
+  /**
+   * The code given to {@link MpscPbuf.abort}, 0 unless aborted.
+   * @example
+   * ```ts
+   * if (pb.state === 'aborted') console.error(pb.abortCode);
+   * ```
+   */
+  get abortCode(): number {
+    return this.lc.code;
+  }
+
+  /**
+   * The consumer's end-of-stream: true once the buffer is closed and
+   * nothing is left to claim, not even a packet allocated before the close
+   * and not yet committed. It can be false while only skip packets remain:
+   * the next `claim` passes over them, returns null, and then it is true.
+   * @example
+   * ```ts
+   * for (;;) {
+   *   const p = pb.claim(1000);
+   *   if (p !== null) { handle(pb.words, p); pb.free(p); }
+   *   else if (pb.ended) break;
+   * }
+   * ```
+   */
+  get ended(): boolean {
+    return this.drained();
+  }
+
+  /**
+   * `using` support. Does nothing: one handle leaving scope must not end
+   * the stream for the other producers; close the buffer with
+   * {@link MpscPbuf.close} once all of them are done.
+   * @example
+   * ```ts
+   * { using pb = MpscPbuf.attach(engine, desc); pb.putWord(word); }
+   * ```
+   */
+  [DISPOSE](): void {}
 }
 
 function checkTimeout(ms: number): void {

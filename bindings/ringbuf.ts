@@ -13,12 +13,20 @@ import {
   RB_MAX_SIZE,
   EINVAL,
   LINE,
+  RB_STATE_OFF,
+  RB_ABORT_CODE_OFF,
+  RB_DATA_WAKE_OFF,
+  RB_SPACE_WAKE_OFF,
+  ST_OPEN,
+  ST_CLOSED,
+  ST_ABORTED,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import { checkBytes, checkInt, checkWindow } from './errors.js';
 import { Engine } from './engine.js';
 import type { Views } from './views.js';
-import { ringWait, ringWaitAsync } from './wait.js';
+import { type BufferState, DISPOSE, Lifecycle } from './lifecycle.js';
+import { RingWaiter } from './ring-wait.js';
 import { STAGE_BYTES, WriteStage } from './write-stage.js';
 import { copyIn, copyOut, LOOP_COPY_MAX_SHARED, LOOP_COPY_MAX_UNSHARED } from './byte-copy.js';
 
@@ -93,6 +101,11 @@ export class RingBuf {
   private unflushed = 0;
   /** Where write() gathers small pieces from ordinary arrays (write-stage.ts). */
   private readonly stage = new WriteStage();
+  /** The state and abort code in the control block (lifecycle.ts). */
+  private readonly lc: Lifecycle;
+  /** i32 index of the state word, for the one-load check of every operation. */
+  private readonly stateWord: number;
+  private readonly waiter: RingWaiter;
 
   /**
    * Places a new, empty buffer of `capacity` bytes in the engine's memory.
@@ -119,6 +132,17 @@ export class RingBuf {
     this.getClaimWord = (address + RB_GET + IDX_CLAIM) >>> 2;
     this.storageView = this.views.u8.subarray(this.storageAddress, this.storageAddress + capacity);
     this.loopCopyMax = engine.shared ? LOOP_COPY_MAX_SHARED : LOOP_COPY_MAX_UNSHARED;
+    this.lc = new Lifecycle(this.views, 'RingBuf', address, RB_STATE_OFF, RB_ABORT_CODE_OFF, RB_DATA_WAKE_OFF, RB_SPACE_WAKE_OFF);
+    this.stateWord = this.lc.stateWord;
+    this.waiter = new RingWaiter(this.views, this.core, address, this.lc);
+  }
+
+  /**
+   * Lets an operation go on, or throws: on an aborted ring always, on a
+   * closed one for the producer's operations. One load of line 0 while open.
+   */
+  private live(producer: boolean): void {
+    if (this.views.i32[this.stateWord] !== ST_OPEN) this.lc.check(producer);
   }
 
   /**
@@ -237,6 +261,7 @@ export class RingBuf {
    * ```
    */
   flush(): number {
+    this.live(false);
     // Spill before the finish: its atomic store of the tail is the release
     // that makes every byte it publishes visible, staged ones included.
     this.spillStage();
@@ -254,6 +279,7 @@ export class RingBuf {
     // argument names it builds) on the common call.
     if (start !== 0 || end !== src.length) checkWindow('src', src.length, start, end);
     this.views.sync();
+    this.live(true);
     if (src !== this.lastSrc) {
       this.lastSrc = src;
       this.lastSrcInMemory = src.buffer === this.views.u8.buffer;
@@ -328,6 +354,7 @@ export class RingBuf {
       cb = this.address,
       core = this.core;
     v.sync();
+    this.live(false);
     const n = end - start;
     if (dst !== this.lastDst) {
       this.lastDst = dst;
@@ -358,6 +385,7 @@ export class RingBuf {
    */
   discard(n: number): number {
     checkInt('n', n, 0, 2 ** 32 - 1);
+    this.live(false);
     return this.core.rb_get(this.address, 0, n);
   }
 
@@ -377,6 +405,7 @@ export class RingBuf {
   putClaim(n: number): number {
     checkInt('n', n, 0, 2 ** 32 - 1);
     this.views.sync();
+    this.live(true);
     return this.core.rb_put_claim(this.address, n);
   }
 
@@ -402,6 +431,7 @@ export class RingBuf {
    */
   putFinish(n: number): void {
     checkInt('n', n, 0, 2 ** 32 - 1);
+    this.live(true);
     // The written bytes sit in front of the claims: finish them with these.
     // Checked before the stage is spilled, so that a bad n changes nothing.
     const pending = this.unflushed,
@@ -427,6 +457,7 @@ export class RingBuf {
   getClaim(n: number): number {
     checkInt('n', n, 0, 2 ** 32 - 1);
     this.views.sync();
+    this.live(false);
     return this.core.rb_get_claim(this.address, n);
   }
 
@@ -448,6 +479,7 @@ export class RingBuf {
    */
   getFinish(n: number): void {
     checkInt('n', n, 0, 2 ** 32 - 1);
+    this.live(false);
     if (this.core.rb_get_finish(this.address, n) !== 0) {
       throw finishError('get', n, this.core.rb_get_claimed(this.address));
     }
@@ -487,8 +519,11 @@ export class RingBuf {
   /**
    * Consumer side: blocks until at least `bytes` bytes are readable or `ms`
    * milliseconds have passed, and returns whether they are. The producer's
-   * next commit wakes it (no polling). On an unshared memory it only looks,
+   * next commit wakes it (no polling). It also returns true once the ring
+   * is closed (fewer bytes may be left: read them, then check
+   * {@link RingBuf.ended}). On an unshared memory it only looks,
    * since nothing else can fill the buffer while this thread blocks.
+   * @throws BufferAbortedError if the ring is or gets aborted (it wakes at once).
    * @throws Error on a thread that may not block (a browser's main thread):
    * use {@link RingBuf.waitForDataAsync} there.
    * @example
@@ -498,7 +533,7 @@ export class RingBuf {
    */
   waitForData(ms = Infinity, bytes = 1): boolean {
     checkInt('bytes', bytes, 1, this.capacity);
-    return ringWait('waitForData', this.views, this.core, this.address, false, bytes, ms);
+    return this.waiter.wait('waitForData', false, bytes, ms);
   }
 
   /**
@@ -506,7 +541,8 @@ export class RingBuf {
    * milliseconds have passed, and returns whether they are; the consumer's
    * next free wakes it. Bytes {@link RingBuf.write} left pending are
    * flushed first, since the consumer can free nothing it cannot see.
-   * @throws Error on a thread that may not block: use {@link RingBuf.waitForSpaceAsync}.
+   * @throws Error on a thread that may not block: use {@link RingBuf.waitForSpaceAsync};
+   * BufferClosedError on a closed ring; BufferAbortedError if the ring is or gets aborted.
    * @example
    * ```ts
    * if (rb.put(chunk) < chunk.length && !rb.waitForSpace(50, chunk.length)) dropped++;
@@ -516,7 +552,7 @@ export class RingBuf {
     checkInt('bytes', bytes, 1, this.capacity);
     // Pending writes may be what fills the ring: the consumer must see them.
     if (this.unflushed !== 0) this.flush();
-    return ringWait('waitForSpace', this.views, this.core, this.address, true, bytes, ms);
+    return this.waiter.wait('waitForSpace', true, bytes, ms);
   }
 
   /**
@@ -530,7 +566,7 @@ export class RingBuf {
    */
   waitForDataAsync(ms = Infinity, bytes = 1): Promise<boolean> {
     checkInt('bytes', bytes, 1, this.capacity);
-    return ringWaitAsync(this.views, this.core, this.address, false, bytes, ms);
+    return this.waiter.waitAsync(false, bytes, ms);
   }
 
   /**
@@ -543,7 +579,104 @@ export class RingBuf {
   waitForSpaceAsync(ms = Infinity, bytes = 1): Promise<boolean> {
     checkInt('bytes', bytes, 1, this.capacity);
     if (this.unflushed !== 0) this.flush();
-    return ringWaitAsync(this.views, this.core, this.address, true, bytes, ms);
+    return this.waiter.waitAsync(true, bytes, ms);
+  }
+
+  /**
+   * Producer side: ends the stream. Bytes {@link RingBuf.write} left pending
+   * are published first (a {@link RingBuf.putClaim} not yet finished is
+   * cancelled); the consumer reads everything committed, then sees
+   * {@link RingBuf.ended}. Every wait wakes: the consumer's to see the end,
+   * and from then on producer operations throw {@link BufferClosedError}.
+   * Idempotent. Call it from the producer's thread: a close from another
+   * thread could land between the producer's check and its publication.
+   * @throws BufferAbortedError if the ring was aborted.
+   * @example
+   * ```ts
+   * rb.write(lastLine);
+   * rb.close();                          // the consumer gets lastLine, then ended
+   * ```
+   */
+  close(): void {
+    this.views.sync();
+    if (this.views.i32[this.stateWord] === ST_OPEN) {
+      // Publish before the state: the tail store precedes the CLOSED store,
+      // so a consumer that sees CLOSED and then reads the tail sees these bytes.
+      this.spillStage();
+      this.core.rb_put_finish(this.address, this.unflushed);
+      this.unflushed = 0;
+    }
+    this.lc.close();
+  }
+
+  /**
+   * Either side: gives up. Every later operation of both sides throws
+   * {@link BufferAbortedError} with `code`, and every blocked or async wait
+   * on either side wakes at once and throws it. The first abort's code
+   * stays; aborting again does nothing.
+   * @throws RangeError if `code` is not an integer from 1 to 2^31-1.
+   * @example
+   * ```ts
+   * rb.abort(7);                         // the other thread: "RingBuf was aborted (code 7)"
+   * ```
+   */
+  abort(code: number): void {
+    this.lc.abort(code);
+  }
+
+  /**
+   * `'open'`, `'closed'` (the producer closed; data may remain) or
+   * `'aborted'`, as stored in the control block: current for every thread.
+   * @example
+   * ```ts
+   * if (rb.state !== 'open') stopProducing();
+   * ```
+   */
+  get state(): BufferState {
+    return this.lc.name;
+  }
+
+  /**
+   * The code given to {@link RingBuf.abort}, 0 unless aborted.
+   * @example
+   * ```ts
+   * if (rb.state === 'aborted') exitCode = rb.abortCode;
+   * ```
+   */
+  get abortCode(): number {
+    return this.lc.code;
+  }
+
+  /**
+   * The consumer's end-of-stream: true once the ring is closed and every
+   * byte committed before the close has been read or claimed. Distinct
+   * from {@link RingBuf.isEmpty}, which an open ring also is between chunks.
+   * @example
+   * ```ts
+   * for (;;) {
+   *   const n = rb.get(out);
+   *   if (n > 0) consume(out, n);
+   *   else if (rb.ended) break;
+   *   else rb.waitForData();                // wakes on data, on close, and on abort
+   * }
+   * ```
+   */
+  get ended(): boolean {
+    // The state before the tail: CLOSED seen here was stored after the
+    // producer's last tail store, so the size read next counts every byte.
+    return this.lc.load() === ST_CLOSED && this.core.rb_size(this.address) === 0;
+  }
+
+  /**
+   * `using` support: closes the producer side (see {@link RingBuf.close});
+   * on an aborted ring it does nothing, so that leaving a scope never throws.
+   * @example
+   * ```ts
+   * { using producer = RingBuf.attach(engine, desc); producer.put(bytes); }   // closed here
+   * ```
+   */
+  [DISPOSE](): void {
+    if (this.lc.load() !== ST_ABORTED) this.close();
   }
 }
 

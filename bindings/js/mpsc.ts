@@ -46,6 +46,9 @@ import {
   MP_NONE,
   MP_ERR_CLAIMED,
   MP_ERR_BAD,
+  MP_STATE_OFF,
+  ST_OPEN,
+  MP_R_CLOSED,
 } from '../../assembly/layout.js';
 import type { MpscCore } from '../core.js';
 import type { Views } from '../views.js';
@@ -73,7 +76,8 @@ const DROPPED = MP_DROPPED >> 2,
   SEM = MP_SEM >> 2,
   WAITERS = MP_WAITERS >> 2;
 const COMMITS = MP_COMMITS >> 2,
-  CONS_WAITERS = MP_CONS_WAITERS >> 2;
+  CONS_WAITERS = MP_CONS_WAITERS >> 2,
+  STATE = MP_STATE_OFF >> 2;
 const PREV = MP_SCR_PREV >> 2,
   SHIFT = MP_SCR_SHIFT >> 2,
   DROP = MP_SCR_DROP >> 2;
@@ -97,10 +101,10 @@ export function mpscJs(v: Views): MpscCore {
     if (i32[c + LOCKING] !== 0) Atomics.store(i32, c + LOCK, 0);
   }
 
-  /** Adds 1 to a wake-up counter in the lock: seq-cst on a shared memory only (see bump() in assembly/mpsc.ts). */
+  /** Adds 1 to a wake-up counter in the lock: an atomic add on a shared memory only (see bump() in assembly/mpsc.ts). */
   function bump(c: number, field: number): void {
     const i32 = v.i32;
-    if (i32[c + LOCKING] !== 0) Atomics.store(i32, c + field, i32[c + field] + 1);
+    if (i32[c + LOCKING] !== 0) Atomics.add(i32, c + field, 1);
     else i32[c + field]++;
   }
 
@@ -265,6 +269,10 @@ export function mpscJs(v: Views): MpscCore {
     for (;;) {
       lock(c);
       postDrop(c, s);
+      if (Atomics.load(v.i32, c + STATE) !== ST_OPEN) {
+        unlock(c);
+        return MP_R_CLOSED;
+      }
       const fs = freeSpace(c);
       const f = fs < 0 ? -fs - 1 : fs;
       if (f >= wlen) return v.u32[c + TMP_WR];
@@ -442,6 +450,18 @@ export function mpscJs(v: Views): MpscCore {
       const c = cb >>> 2;
       lock(c);
       const u = usage(c);
+      unlock(c);
+      return u;
+    },
+
+    mp_unclaimed(cb) {
+      const c = cb >>> 2;
+      lock(c);
+      const u32 = v.u32,
+        tmpRd = u32[c + TMP_RD],
+        tmpWr = u32[c + TMP_WR];
+      let u = tmpWr >= tmpRd ? tmpWr - tmpRd : u32[c + SIZE] - tmpRd + tmpWr;
+      if (u === 0 && u32[c + FLAGS] & MP_FLAG_FULL) u = u32[c + SIZE];
       unlock(c);
       return u;
     },

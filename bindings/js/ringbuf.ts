@@ -14,6 +14,8 @@ import {
   RB_CB_BYTES,
   RB_DATA_WAITERS,
   RB_SPACE_WAITERS,
+  RB_DATA_WAKE_OFF,
+  RB_SPACE_WAKE_OFF,
   IDX_HEAD,
   IDX_TAIL,
   IDX_BASE,
@@ -36,7 +38,9 @@ const SIZE = RB_SIZE,
   PUT = RB_PUT,
   GET = RB_GET,
   DATA_WAITERS = RB_DATA_WAITERS,
-  SPACE_WAITERS = RB_SPACE_WAITERS;
+  SPACE_WAITERS = RB_SPACE_WAITERS,
+  DATA_WAKE = RB_DATA_WAKE_OFF,
+  SPACE_WAKE = RB_SPACE_WAKE_OFF;
 
 export function ringJs(v: Views): RingCore {
   function setSide(side: number, value: number, limit: number): void {
@@ -67,7 +71,7 @@ export function ringJs(v: Views): RingCore {
     return n;
   }
 
-  function areaFinish(cb: number, side: number, waiters: number, n: number): number {
+  function areaFinish(cb: number, side: number, waiters: number, wake: number, n: number): number {
     const u32 = v.u32,
       w = side >>> 2;
     const tail = u32[w + TAIL];
@@ -78,17 +82,20 @@ export function ringJs(v: Views): RingCore {
     if ((newTail - base) >>> 0 >= size) u32[w + BASE] = base + size;
     u32[w + HEAD] = newTail;
     Atomics.store(u32, w + TAIL, newTail);
-    // Wake sleepers on this tail (bindings/wait.ts); on an unshared memory
-    // nobody can sleep and Atomics.notify returns 0.
-    if (Atomics.load(u32, (cb + waiters) >>> 2) !== 0) Atomics.notify(v.i32, w + TAIL);
+    // Wake the other side's sleepers (the order is layout.ts's argument); on
+    // an unshared memory nobody can sleep and Atomics.notify returns 0.
+    if (Atomics.load(u32, (cb + waiters) >>> 2) !== 0) {
+      Atomics.add(u32, (cb + wake) >>> 2, 1);
+      Atomics.notify(v.i32, (cb + wake) >>> 2);
+    }
     return 0;
   }
 
   const putClaim = (cb: number, want: number): number =>
     areaClaim(cb, cb + PUT, cb + GET, v.u32[(cb + SIZE) >>> 2], want);
   const getClaim = (cb: number, want: number): number => areaClaim(cb, cb + GET, cb + PUT, 0, want);
-  const putFinish = (cb: number, n: number): number => areaFinish(cb, cb + PUT, DATA_WAITERS, n);
-  const getFinish = (cb: number, n: number): number => areaFinish(cb, cb + GET, SPACE_WAITERS, n);
+  const putFinish = (cb: number, n: number): number => areaFinish(cb, cb + PUT, DATA_WAITERS, DATA_WAKE, n);
+  const getFinish = (cb: number, n: number): number => areaFinish(cb, cb + GET, SPACE_WAITERS, SPACE_WAKE, n);
 
   const putClaimed = (cb: number): number =>
     (v.u32[(cb + PUT + IDX_HEAD) >>> 2] - v.u32[(cb + PUT + IDX_TAIL) >>> 2]) >>> 0;

@@ -10,7 +10,7 @@
 
 import type { RingBuf } from '../ringbuf.js';
 import { utf8Length, writeText } from '../text.js';
-import { abortUnlessOver, life } from './lifecycle.js';
+import { abortUnlessOver } from './lifecycle.js';
 import { LoopHold, nextTurn } from './turn.js';
 
 /** Default for `batchBytes`: the size of RingBuf.write's stage, one copy into shared memory per batch. */
@@ -27,7 +27,7 @@ export class RingProducer {
   private readonly onTurn = (): void => {
     this.scheduled = false;
     // A closed or aborted ring has nothing pending, and flush would throw.
-    if (this.pending !== 0 && life(this.rb).state === 'open') this.publish();
+    if (this.pending !== 0 && this.rb.state === 'open') this.publish();
   };
 
   constructor(rb: RingBuf, batchBytes = BATCH_BYTES) {
@@ -110,8 +110,10 @@ export class RingProducer {
 
   /** Publishes what is pending and closes the ring: the consumer reads it all, then sees the end. */
   close(): void {
-    this.pending = 0;
-    life(this.rb).close();
+    // flush, not only close: close publishes write()'s bytes but cancels
+    // other put claims, and text is written through claims.
+    if (this.rb.state === 'open') this.publish();
+    this.rb.close();
   }
 
   /** Aborts the ring with the code for `reason`, unless it is already over. */

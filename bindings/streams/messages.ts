@@ -13,7 +13,7 @@ import {
   PacketBytes,
   readMessage,
 } from './framing.js';
-import { abortUnlessOver, life } from './lifecycle.js';
+import { abortUnlessOver } from './lifecycle.js';
 import { LoopHold } from './turn.js';
 
 /** What {@link MessageConsumer.poll} returns once the stream is over. */
@@ -68,7 +68,7 @@ export class MessageProducer {
 
   /** Closes the whole buffer (every producer): the consumer reads what was committed, then ends. */
   close(): void {
-    life(this.pb).close();
+    this.pb.close();
   }
 
   abort(reason: unknown): void {
@@ -110,7 +110,7 @@ export class MessageConsumer {
       if (this.done) return DONE;
       const p = pb.claim();
       if (p === null) {
-        if (!life(pb).ended) return null;
+        if (!pb.ended) return null;
         this.done = true;
         return DONE;
       }

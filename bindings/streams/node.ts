@@ -8,7 +8,7 @@ import { Readable, Writable } from 'node:stream';
 import type { MpscPbuf } from '../mpsc-pbuf.js';
 import type { RingBuf } from '../ringbuf.js';
 import { RingProducer } from './batching.js';
-import { abortUnlessOver, life } from './lifecycle.js';
+import { abortUnlessOver } from './lifecycle.js';
 import { DONE, MessageConsumer, MessageProducer } from './messages.js';
 import { LoopHold } from './turn.js';
 
@@ -184,7 +184,7 @@ export class RingReadable extends Readable {
         this.push(buf);
         return;
       }
-      if (life(rb).ended) {
+      if (rb.ended) {
         this.push(null);
         return;
       }

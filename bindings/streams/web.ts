@@ -6,7 +6,7 @@
 import type { MpscPbuf } from '../mpsc-pbuf.js';
 import type { RingBuf } from '../ringbuf.js';
 import { RingProducer } from './batching.js';
-import { abortUnlessOver, life } from './lifecycle.js';
+import { abortUnlessOver } from './lifecycle.js';
 import { DONE, MessageConsumer, MessageProducer } from './messages.js';
 import { LoopHold } from './turn.js';
 
@@ -125,7 +125,7 @@ export function ringReadableStream(rb: RingBuf, options: RingReadableStreamOptio
           req.respond(n);
           return;
         }
-        if (life(rb).ended) {
+        if (rb.ended) {
           controller.close();
           req.respond(0);
           return;

@@ -34,7 +34,7 @@ import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 import { MessageReadable, RingWritable } from '../../dist/bindings/streams/node.js';
 import { LINES, LINE_BYTES } from './stream.lines.js';
 
-const RING = 65536;
+const RING = 1 << 20;
 const workerUrl = new URL('./stream.worker.js', import.meta.url);
 
 /** A Worker of stream.worker.js, ready (its start-up is not timed), unref'd so that it never holds the process. */

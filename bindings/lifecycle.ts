@@ -101,7 +101,15 @@ export class Lifecycle {
    * and `codeOff`, the wake words of its two kinds of sleepers at `wakeOffA`
    * and `wakeOffB` (byte offsets from `cb`). `type` names the class in errors.
    */
-  constructor(views: Views, type: string, cb: number, stateOff: number, codeOff: number, wakeOffA: number, wakeOffB: number) {
+  constructor(
+    views: Views,
+    type: string,
+    cb: number,
+    stateOff: number,
+    codeOff: number,
+    wakeOffA: number,
+    wakeOffB: number,
+  ) {
     this.views = views;
     this.type = type;
     this.stateWord = (cb + stateOff) >>> 2;

@@ -132,7 +132,15 @@ export class RingBuf {
     this.getClaimWord = (address + RB_GET + IDX_CLAIM) >>> 2;
     this.storageView = this.views.u8.subarray(this.storageAddress, this.storageAddress + capacity);
     this.loopCopyMax = engine.shared ? LOOP_COPY_MAX_SHARED : LOOP_COPY_MAX_UNSHARED;
-    this.lc = new Lifecycle(this.views, 'RingBuf', address, RB_STATE_OFF, RB_ABORT_CODE_OFF, RB_DATA_WAKE_OFF, RB_SPACE_WAKE_OFF);
+    this.lc = new Lifecycle(
+      this.views,
+      'RingBuf',
+      address,
+      RB_STATE_OFF,
+      RB_ABORT_CODE_OFF,
+      RB_DATA_WAKE_OFF,
+      RB_SPACE_WAKE_OFF,
+    );
     this.stateWord = this.lc.stateWord;
     this.waiter = new RingWaiter(this.views, this.core, address, this.lc);
   }

@@ -8,7 +8,9 @@
 // byte lands in order; where the space is short, only whole characters are
 // taken. Reading decodes with a streaming TextDecoder, which holds the first
 // bytes of a character split at the wrap or between two reads until the rest
-// arrives.
+// arrives. Engines that refuse to encode into shared memory (Chromium: the
+// Encoding spec's encodeInto takes no [AllowShared] view) encode into a
+// private array and copy.
 
 import type { RingBuf } from './ringbuf.js';
 
@@ -18,6 +20,34 @@ const scratch = new Uint8Array(4);
 
 /** Node's and Bun's native byte count, when the runtime has it (a JS loop otherwise). */
 const nativeByteLength = (globalThis as { Buffer?: { byteLength(s: string, e: 'utf8'): number } }).Buffer?.byteLength;
+
+/** Whether encodeInto accepts a view of shared memory here (Node, Deno and Bun do; Chromium does not). */
+let encodesShared: boolean | undefined;
+/** Where text is encoded first when it does not (grown as needed, kept). */
+let staging = new Uint8Array(0);
+
+/**
+ * @internal TextEncoder.encodeInto into `dest`, which may be a view of
+ * shared memory: directly where the engine allows it, else through a
+ * private array and one copy. Returns the code units read and bytes written.
+ */
+export function encodeInto(s: string, dest: Uint8Array): { read: number; written: number } {
+  if (encodesShared === undefined) {
+    try {
+      encoder.encodeInto('', new Uint8Array(new SharedArrayBuffer(1)));
+      encodesShared = true;
+    } catch {
+      encodesShared = false;
+    }
+  }
+  if (encodesShared || typeof SharedArrayBuffer !== 'function' || !(dest.buffer instanceof SharedArrayBuffer)) {
+    return encoder.encodeInto(s, dest) as { read: number; written: number };
+  }
+  if (staging.length < dest.length) staging = new Uint8Array(Math.max(dest.length, 2 * staging.length));
+  const r = encoder.encodeInto(s, staging.subarray(0, dest.length)) as { read: number; written: number };
+  dest.set(staging.subarray(0, r.written));
+  return r;
+}
 
 /** Set by {@link utf8Fit}: the UTF-8 byte length of the prefix it returned. */
 let fitBytes = 0;
@@ -103,11 +133,11 @@ export function writeText(rb: RingBuf, s: string, from = 0): number {
     at = rb.putOffset,
     storage = rb.storage;
   if (first === bytes) {
-    encoder.encodeInto(part, storage.subarray(at, at + bytes));
+    encodeInto(part, storage.subarray(at, at + bytes));
     return end - from;
   }
   // The claim crosses the end of storage: `first` bytes there, the rest from offset 0.
-  const head = encoder.encodeInto(part, storage.subarray(at, at + first)) as { read: number; written: number };
+  const head = encodeInto(part, storage.subarray(at, at + first));
   // The rest is claimed from offset 0: all of it is free, since bytes <= space.
   rb.putClaim(bytes - first);
   let read = head.read,
@@ -122,7 +152,7 @@ export function writeText(rb: RingBuf, s: string, from = 0): number {
     read += k;
     to = n - short;
   }
-  encoder.encodeInto(part.slice(read), storage.subarray(to, bytes - first));
+  encodeInto(part.slice(read), storage.subarray(to, bytes - first));
   return end - from;
 }
 

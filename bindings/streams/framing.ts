@@ -9,7 +9,7 @@
 // without closing the buffer for the others.
 
 import type { MpscPbuf } from '../mpsc-pbuf.js';
-import { utf8Length } from '../text.js';
+import { encodeInto, utf8Length } from '../text.js';
 
 /** Words of a packet in front of the message: the header and the length word. */
 export const MESSAGE_HEADER_WORDS = 2;
@@ -17,7 +17,6 @@ const TEXT = 1 << 30;
 const END = 2 ** 31;
 const LEN_MASK = TEXT - 1;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
 
 /**
@@ -98,7 +97,7 @@ export function commitMessage(
   // The last word's padding is zeroed, so no stale bytes of an older packet cross threads.
   if ((bytes & 3) !== 0) w[p + wlen - 1] = 0;
   if (typeof msg === 'string') {
-    encoder.encodeInto(msg, u8.subarray(at, at + bytes));
+    encodeInto(msg, u8.subarray(at, at + bytes));
     w[p + 1] = bytes | TEXT;
   } else {
     u8.set(msg, at);

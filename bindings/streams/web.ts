@@ -45,6 +45,19 @@ function bytesOf(chunk: unknown): Uint8Array | string {
 }
 
 /**
+ * Aborts the buffer of a writable whose write failed, so that the reader does
+ * not wait for ever on a stream that has errored, and rejects with `e`.
+ */
+function failed(producer: { abort(reason: unknown): void }, e: unknown): Promise<never> {
+  try {
+    producer.abort(e);
+  } catch {
+    // Already over: the reader knows.
+  }
+  return Promise.reject(e);
+}
+
+/**
  * A WritableStream of bytes and strings into a RingBuf. Chunks go into the
  * ring as they come and are published together on the next turn of the
  * event loop (or when `batchBytes` are pending); strings are encoded as
@@ -53,6 +66,8 @@ function bytesOf(chunk: unknown): Uint8Array | string {
  * `reason.abortCode` if valid, else 1). Writing after close, or once either
  * side aborted, rejects (the Streams spec's errors, or the buffer's
  * BufferAbortedError); a chunk of the wrong type rejects with a TypeError.
+ * A write that fails errors the stream and aborts the ring (code 1), so that
+ * the reader learns of it.
  * @example
  * ```ts
  * // a Web Worker, sending frames to the page
@@ -65,7 +80,14 @@ export function ringWritableStream(rb: RingBuf, options: RingWritableStreamOptio
   const producer = new RingProducer(rb, options.batchBytes);
   return new WritableStream<ByteChunk>(
     {
-      write: (chunk) => producer.write(bytesOf(chunk)),
+      write: (chunk) => {
+        // A failed write errors this stream; the abort tells the reader.
+        try {
+          return producer.write(bytesOf(chunk))?.catch((e) => failed(producer, e));
+        } catch (e) {
+          return failed(producer, e);
+        }
+      },
       close: () => producer.close(),
       abort: (reason) => producer.abort(reason),
     },
@@ -222,7 +244,9 @@ export interface MessageWritableStreamOptions {
  * A WritableStream of messages (Uint8Array or string) into an MpscPbuf, one
  * packet each, for one of many producer threads. A message the buffer can
  * never hold rejects with a RangeError naming its size and the limit, one
- * of another type with a TypeError; nothing is written.
+ * of another type with a TypeError; nothing is written, and, as for any
+ * failed write, the stream errors and the buffer is aborted (a reader
+ * counting producers' ends would otherwise wait for ever).
  * @example
  * ```ts
  * const w = messageWritableStream(MpscPbuf.attach(engine, desc)).getWriter();
@@ -240,7 +264,13 @@ export function messageWritableStream(
     throw new TypeError(`options.end must be 'producer' or 'buffer', got ${end}`);
   return new WritableStream<Uint8Array | string>(
     {
-      write: (msg) => producer.write(msg, producer.check(msg)),
+      write: (msg) => {
+        try {
+          return producer.write(msg, producer.check(msg))?.catch((e) => failed(producer, e));
+        } catch (e) {
+          return failed(producer, e);
+        }
+      },
       async close() {
         await producer.end();
         if (end === 'buffer') producer.close();

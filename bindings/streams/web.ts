@@ -138,8 +138,9 @@ export function ringReadableStream(rb: RingBuf, options: RingReadableStreamOptio
     autoAllocateChunkSize: options.chunkBytes ?? 65536,
     async pull(controller) {
       // With autoAllocateChunkSize every pull has a request, default readers' included.
-      const req = controller.byobRequest!;
-      const view = req.view!;
+      const req = controller.byobRequest;
+      const view = req?.view;
+      if (!req || !view) throw new TypeError('a bytes stream with autoAllocateChunkSize must have a BYOB request');
       const into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
       for (;;) {
         const n = rb.get(into);

@@ -50,7 +50,7 @@ const roles = {
   },
 };
 
-onmessage = async ({ data }) => {
+self.onmessage = async ({ data }) => {
   try {
     const engine = await createEngine(data.kind, { memory: data.descriptor.memory, module: data.module });
     postMessage({ result: await roles[data.role]({ ...data, engine }) });

@@ -96,8 +96,8 @@ async function linesThreadStream() {
     filename: new URL('./stream.dest.js', import.meta.url).href,
     workerData: { ctl: ctl.buffer },
   });
+  // Not unref'd: its waits for 'drain' need its worker to hold the loop (child.js exits at the end).
   await once(ts, 'ready');
-  ts.unref();
   let k = 0,
     sent = 0;
   const step = async (n) => {
@@ -214,11 +214,16 @@ async function mpscPostMessage() {
         Atomics.add(credits, m.id, 64);
         Atomics.notify(credits, m.id);
       }
-      if (++got === want && resolveStep !== null) resolveStep(chars);
+      // Producers run up to their window ahead, so lines also arrive between steps.
+      if (++got >= want && resolveStep !== null) {
+        resolveStep(chars);
+        resolveStep = null;
+      }
     });
   }
   const step = (n) => {
     want = got + n;
+    if (n === 0) return chars;
     return new Promise((resolve) => {
       resolveStep = resolve;
     });

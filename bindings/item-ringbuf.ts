@@ -237,8 +237,8 @@ export class ItemRingBuf {
   private readonly getPlace = new Placement();
   /** The state and abort code in the control block (lifecycle.ts). */
   private readonly lc: Lifecycle;
-  /** i32 index of the state word, for the one-load check of every operation. */
-  private readonly stateWord: number;
+  /** A one-word view of the state (lifecycle.ts), for the one-load check of every operation. */
+  private stateGate: Int32Array;
   private readonly waiter: RingWaiter;
 
   /**
@@ -274,13 +274,13 @@ export class ItemRingBuf {
       RB_DATA_WAKE_OFF,
       RB_SPACE_WAKE_OFF,
     );
-    this.stateWord = this.lc.stateWord;
+    this.stateGate = this.lc.gate();
     this.waiter = new RingWaiter(this.views, this.core, address, this.lc);
   }
 
   /** Lets an operation go on, or throws (see RingBuf's): one load of line 0 while open. */
   private live(producer: boolean): void {
-    if (this.views.i32[this.stateWord] !== ST_OPEN) this.lc.check(producer);
+    if (this.stateGate[0] !== ST_OPEN) this.stateGate = this.lc.check(producer);
   }
 
   /**

@@ -82,11 +82,12 @@ export class BufferAbortedError extends Error {
 export const ABORT_CODE_MAX = 0x7fffffff;
 
 /**
- * @internal The lifecycle words of one buffer in this thread. `stateWord` is
- * the i32 index of the state, for the operations' hot check:
- * `views.i32[stateWord] !== ST_OPEN` (a plain load: a detached view of a
- * grown unshared memory reads undefined and so also takes the slow path,
- * {@link Lifecycle.check}, which syncs and reads again with Atomics).
+ * @internal The lifecycle words of one buffer in this thread. Operations
+ * check the state through {@link Lifecycle.gate}, a one-word view of it kept
+ * by the handle: `gate[0] !== ST_OPEN` is one load (a plain one: the
+ * ordering that end-of-stream needs is in the slow paths). A grown unshared
+ * memory detaches the gate, which then reads undefined and also takes the
+ * slow path, {@link Lifecycle.check}, which returns a fresh gate.
  */
 export class Lifecycle {
   readonly stateWord: number;
@@ -135,15 +136,23 @@ export class Lifecycle {
     return this.load() === ST_ABORTED ? Atomics.load(this.views.i32, this.codeWord) : 0;
   }
 
+  /** A one-word view of the state, over the memory's current buffer. */
+  gate(): Int32Array {
+    const v = this.views;
+    v.sync();
+    return new Int32Array(v.i32.buffer, this.stateWord << 2, 1);
+  }
+
   /**
    * The slow path of an operation's state check: throws the error of the
    * state for a producer (closed or aborted) or a consumer (aborted only),
-   * or returns when the operation may go on.
+   * or returns a current gate when the operation may go on.
    */
-  check(producer: boolean): void {
+  check(producer: boolean): Int32Array {
     const s = this.load();
     if (s === ST_ABORTED) throw this.aborted();
     if (s === ST_CLOSED && producer) throw new BufferClosedError(this.type);
+    return this.gate();
   }
 
   /** The error for a state that is no longer open: aborted, else closed. */

@@ -176,8 +176,8 @@ export class MpscPbuf {
   private wordsOf: Uint32Array;
   /** The state and abort code in the control block (lifecycle.ts). */
   private readonly lc: Lifecycle;
-  /** i32 index of the state word, for the one-load check of commit, claim and free. */
-  private readonly stateWord: number;
+  /** A one-word view of the state (lifecycle.ts), for the one-load check of commit, claim and free. */
+  private stateGate: Int32Array;
 
   /**
    * Places a new, empty buffer of `size` words in the engine's memory.
@@ -242,7 +242,7 @@ export class MpscPbuf {
     this.wordsView = v.u32.subarray(this.storageAddress >>> 2, (this.storageAddress >>> 2) + this.size);
     // Close and abort wake both kinds of sleepers through their counters.
     this.lc = new Lifecycle(v, 'MpscPbuf', address, MP_STATE_OFF, MP_ABORT_CODE_OFF, MP_COMMITS, MP_SEM);
-    this.stateWord = this.lc.stateWord;
+    this.stateGate = this.lc.gate();
   }
 
   /**
@@ -251,7 +251,7 @@ export class MpscPbuf {
    * inside their critical section, for the reason given in layout.ts.)
    */
   private live(): void {
-    if (this.views.i32[this.stateWord] !== ST_OPEN) this.lc.check(false);
+    if (this.stateGate[0] !== ST_OPEN) this.stateGate = this.lc.check(false);
   }
 
   /**

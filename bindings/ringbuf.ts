@@ -103,8 +103,8 @@ export class RingBuf {
   private readonly stage = new WriteStage();
   /** The state and abort code in the control block (lifecycle.ts). */
   private readonly lc: Lifecycle;
-  /** i32 index of the state word, for the one-load check of every operation. */
-  private readonly stateWord: number;
+  /** A one-word view of the state (lifecycle.ts), for the one-load check of every operation. */
+  private stateGate: Int32Array;
   private readonly waiter: RingWaiter;
 
   /**
@@ -141,7 +141,7 @@ export class RingBuf {
       RB_DATA_WAKE_OFF,
       RB_SPACE_WAKE_OFF,
     );
-    this.stateWord = this.lc.stateWord;
+    this.stateGate = this.lc.gate();
     this.waiter = new RingWaiter(this.views, this.core, address, this.lc);
   }
 
@@ -150,7 +150,7 @@ export class RingBuf {
    * closed one for the producer's operations. One load of line 0 while open.
    */
   private live(producer: boolean): void {
-    if (this.views.i32[this.stateWord] !== ST_OPEN) this.lc.check(producer);
+    if (this.stateGate[0] !== ST_OPEN) this.stateGate = this.lc.check(producer);
   }
 
   /**
@@ -607,7 +607,7 @@ export class RingBuf {
    */
   close(): void {
     this.views.sync();
-    if (this.views.i32[this.stateWord] === ST_OPEN) {
+    if (this.lc.load() === ST_OPEN) {
       // Publish before the state: the tail store precedes the CLOSED store,
       // so a consumer that sees CLOSED and then reads the tail sees these bytes.
       this.spillStage();

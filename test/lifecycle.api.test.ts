@@ -209,6 +209,19 @@ describe.each(kinds)('RingBuf lifecycle, %s engine', (kind) => {
     expectAborted(() => rb.get(new Uint8Array(1)), 'RingBuf', 11);
   });
 
+  it('the state check keeps working after an unshared memory grew (its old views are detached)', async () => {
+    const { engine, rb } = await ring(false);
+    rb.put(new Uint8Array([1]));
+    new RingBuf(engine, 1 << 20); // grows the memory
+    expect(rb.put(new Uint8Array([2]))).toBe(1);
+    expect(rb.get(new Uint8Array(2))).toBe(2);
+    rb.close();
+    expectClosed(() => rb.put(new Uint8Array([3])), 'RingBuf');
+    new RingBuf(engine, 1 << 20);
+    rb.abort(6);
+    expectAborted(() => rb.get(new Uint8Array(1)), 'RingBuf', 6);
+  });
+
   it('[Symbol.dispose] closes the producer side; on an aborted ring it does nothing and does not throw', async () => {
     const { rb } = await ring();
     rb.write(new Uint8Array([1, 2, 3]));

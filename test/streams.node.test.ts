@@ -4,7 +4,7 @@
 // from many producer threads. Both engines, and mixed across threads.
 import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import { BufferAbortedError, createEngine, type EngineKind, MpscPbuf, RingBuf } from '../dist/bindings/index.js';
@@ -95,6 +95,19 @@ describe('RingWritable → RingReadable across threads', () => {
 });
 
 describe('errors and aborts', () => {
+  test('stream.finished: the writer finishes at end(), the reader at the end of stream', async () => {
+    const engine = await createEngine('js', { shared: true });
+    const rb = new RingBuf(engine, 64);
+    const w = new RingWritable(rb);
+    const r = new RingReadable(rb);
+    r.resume();
+    w.end('last words');
+    await finished(w);
+    expect(rb.state).toBe('closed');
+    await finished(r);
+    expect(rb.ended).toBe(true);
+  });
+
   test('pipeline: a source error aborts the ring (code 1), and the reader errors with BufferAbortedError', async () => {
     const engine = await createEngine('wasm', { shared: true });
     const rb = new RingBuf(engine, 256);

@@ -13,7 +13,13 @@ import { utf8Length, writeText } from '../text.js';
 import { abortUnlessOver } from './lifecycle.js';
 import { LoopHold, nextTurn } from './turn.js';
 
-/** Default for `batchBytes`: the size of RingBuf.write's stage, one copy into shared memory per batch. */
+/**
+ * Default for `batchBytes`: the size of RingBuf.write's stage, one copy into shared memory per batch.
+ * @example
+ * ```ts
+ * new RingWritable(rb, { batchBytes: 4 * BATCH_BYTES });   // fewer, larger publications
+ * ```
+ */
 export const BATCH_BYTES = 4096;
 
 /** @internal A RingBuf producer that batches by itself; the Node and Web writables share it. */

@@ -22,6 +22,10 @@ const decoder = new TextDecoder('utf-8');
 /**
  * The largest message in bytes that `pb` can ever hold: its size (or its
  * length field's limit, if narrower) less the two header words.
+ * @example
+ * ```ts
+ * maxMessageBytes(new MpscPbuf(engine, 64));    // 248: 62 words of payload
+ * ```
  */
 export function maxMessageBytes(pb: MpscPbuf): number {
   const words = pb.lengthBits === 0 ? pb.size : Math.min(pb.size, 2 ** pb.lengthBits - 1);

@@ -4,9 +4,22 @@
 import type { MpscPbuf } from '../mpsc-pbuf.js';
 import type { RingBuf } from '../ringbuf.js';
 
-/** Abort code of a stream destroyed (Node) or aborted (Web) with an error that carries no code of its own. */
+/**
+ * Abort code of a stream destroyed (Node) or aborted (Web) with an error that carries no code of its own.
+ * @example
+ * ```ts
+ * input.on('error', (e) => { if (e.code === ABORT_ERROR) console.error('the writer failed'); });
+ * ```
+ */
 export const ABORT_ERROR = 1;
-/** Abort code of a stream destroyed or cancelled without an error before its end (Node's premature close). */
+/**
+ * Abort code of a stream destroyed or cancelled without an error before its
+ * end (Node's premature close, a break out of `for await`).
+ * @example
+ * ```ts
+ * out.on('error', (e) => { if (e.code === ABORT_CANCELLED) stopProducing(); });   // the reader went away
+ * ```
+ */
 export const ABORT_CANCELLED = 2;
 
 /**

@@ -20,7 +20,7 @@
 // Data always sits in linear memory: the bindings pass their own staging
 // area when the caller's data lives in a JavaScript array.
 
-import { RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, IDX_HEAD, IDX_LIMIT, IDX_CLAIM, EAGAIN, EMSGSIZE, EINVAL } from './layout';
+import { RB_SIZE_OFF, RB_STORAGE_OFF, RB_PUT_OFF, RB_GET_OFF, IDX_HEAD_OFF, IDX_LIMIT_OFF, IDX_CLAIM_OFF, EAGAIN, EMSGSIZE, EINVAL } from './layout';
 import { rb_put_claim, rb_put_finish, rb_get_claim, rb_get_finish } from './ringbuf';
 
 /** Payload length in words, from a header word. */
@@ -74,13 +74,13 @@ import { rb_put_claim, rb_put_finish, rb_get_claim, rb_get_finish } from './ring
 export function item_put(cb: usize, header: u32, src: usize): i32 {
   const bytes = recordBytes(header);
   const g = rb_put_claim(cb, bytes);
-  const off = load<u32>(cb + RB_PUT, IDX_CLAIM); // where the item starts
+  const off = load<u32>(cb + RB_PUT_OFF, IDX_CLAIM_OFF); // where the item starts
   if (claimRest(cb, true, g, bytes) < bytes) {
     rb_put_finish(cb, 0); // finish is final: 0 cancels the short grant
     return -EMSGSIZE;
   }
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
-  const size = load<u32>(cb, RB_SIZE);
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
+  const size = load<u32>(cb, RB_SIZE_OFF);
   store<u32>(storage + off, header);
   copyIn(storage, size, advance(off, 4, size), src, bytes - 4);
   rb_put_finish(cb, bytes);
@@ -97,9 +97,9 @@ export function item_put(cb: usize, header: u32, src: usize): i32 {
  */
 export function item_get(cb: usize, dst: usize, max: u32, out: usize): i32 {
   if (rb_get_claim(cb, 4) == 0) return -EAGAIN;
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
-  const size = load<u32>(cb, RB_SIZE);
-  const off = load<u32>(cb + RB_GET, IDX_CLAIM);
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
+  const size = load<u32>(cb, RB_SIZE_OFF);
+  const off = load<u32>(cb + RB_GET_OFF, IDX_CLAIM_OFF);
   const header = load<u32>(storage + off);
   store<u32>(out, header);
   const words = wordsOf(header);
@@ -127,7 +127,7 @@ export function item_get(cb: usize, dst: usize, max: u32, out: usize): i32 {
 export function item_put_batch(cb: usize, src: usize, n: u32): i32 {
   const want = n << 2;
   const g = rb_put_claim(cb, want);
-  const off = load<u32>(cb + RB_PUT, IDX_CLAIM);
+  const off = load<u32>(cb + RB_PUT_OFF, IDX_CLAIM_OFF);
   const granted = claimRest(cb, true, g, want);
   // One walk validates every header and finds the whole items that fit.
   let at: u32 = 0;
@@ -140,8 +140,8 @@ export function item_put_batch(cb: usize, src: usize, n: u32): i32 {
     rb_put_finish(cb, 0);
     return -EINVAL;
   }
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
-  const size = load<u32>(cb, RB_SIZE);
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
+  const size = load<u32>(cb, RB_SIZE_OFF);
   copyIn(storage, size, off, src, fit);
   rb_put_finish(cb, fit); // returns the claimed space beyond `fit`
   return <i32>(fit >>> 2);
@@ -156,9 +156,9 @@ export function item_put_batch(cb: usize, src: usize, n: u32): i32 {
 export function item_get_batch(cb: usize, dst: usize, max: u32, out: usize): i32 {
   const want = max << 2;
   if (rb_get_claim(cb, 4) == 0) return 0;
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
-  const size = load<u32>(cb, RB_SIZE);
-  const off = load<u32>(cb + RB_GET, IDX_CLAIM);
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
+  const size = load<u32>(cb, RB_SIZE_OFF);
+  const off = load<u32>(cb + RB_GET_OFF, IDX_CLAIM_OFF);
   const first = load<u32>(storage + off);
   if (recordBytes(first) > want) {
     store<u32>(out, first);
@@ -175,7 +175,7 @@ export function item_get_batch(cb: usize, dst: usize, max: u32, out: usize): i32
   // across threads: a first piece cut by an old tail, a second piece by the
   // end of storage.)
   let fit: u32 = granted;
-  if (load<u32>(cb + RB_GET, IDX_HEAD) != load<u32>(cb + RB_GET, IDX_LIMIT)) {
+  if (load<u32>(cb + RB_GET_OFF, IDX_HEAD_OFF) != load<u32>(cb + RB_GET_OFF, IDX_LIMIT_OFF)) {
     fit = 0;
     while (fit + 4 <= granted) {
       const next = fit + recordBytes(load<u32>(storage + advance(off, fit, size)));

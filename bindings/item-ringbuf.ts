@@ -10,11 +10,11 @@
 // copying straight into storage would need a claim call and a finish call).
 
 import {
-  RB_SIZE,
-  RB_STORAGE,
+  RB_SIZE_OFF,
+  RB_STORAGE_OFF,
   RB_CB_BYTES,
   RB_KIND_ITEMS,
-  RB_MAX_SIZE,
+  RB_MAX_SIZE_BYTES,
   EAGAIN as E_AGAIN,
   EMSGSIZE as E_MSGSIZE,
 } from '../assembly/layout.js';
@@ -53,8 +53,8 @@ export const EMSGSIZE = -E_MSGSIZE;
  */
 export const ITEM_MAX_WORDS = 255;
 
-/** Largest capacity in words: storage is 4 bytes a word and at most RB_MAX_SIZE bytes. */
-const MAX_CAPACITY = Math.floor(RB_MAX_SIZE / 4);
+/** Largest capacity in words: storage is 4 bytes a word and at most RB_MAX_SIZE_BYTES bytes. */
+const MAX_CAPACITY = Math.floor(RB_MAX_SIZE_BYTES / 4);
 
 /**
  * Per engine (one memory in one thread): the core's output word at +0 and,
@@ -247,7 +247,7 @@ export class ItemRingBuf {
     }
     this.address = address;
     this.capacity = capacity;
-    this.storageAddress = this.views.u32[(address + RB_STORAGE) >>> 2];
+    this.storageAddress = this.views.u32[(address + RB_STORAGE_OFF) >>> 2];
     this.views.cover(this.storageAddress + 4 * capacity);
     this.out = scratch(engine);
     this.stage = this.out + STAGE_OFFSET;
@@ -266,7 +266,7 @@ export class ItemRingBuf {
    */
   static attach(engine: Engine, descriptor: BufferDescriptor): ItemRingBuf {
     const address = attachAddress(engine, descriptor, 'ItemRingBuf', RB_KIND_ITEMS);
-    return new ItemRingBuf(engine, engine.views.u32[(address + RB_SIZE) >>> 2] / 4, address);
+    return new ItemRingBuf(engine, engine.views.u32[(address + RB_SIZE_OFF) >>> 2] / 4, address);
   }
 
   /** What {@link ItemRingBuf.attach} needs, ready for `postMessage`. */

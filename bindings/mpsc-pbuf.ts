@@ -8,33 +8,33 @@
 // the core's error results into exceptions before anything has changed.
 
 import {
-  MP_SIZE,
-  MP_STORAGE,
-  MP_LEN_MASK,
+  MP_SIZE_OFF,
+  MP_STORAGE_OFF,
+  MP_LEN_MASK_OFF,
   MP_CB_BYTES,
-  MP_TMP_WR,
-  MP_WR,
-  MP_TMP_RD,
-  MP_RD,
-  MP_FLAGS,
-  MP_DROPPED,
-  MP_LOST,
-  MP_SEM,
-  MP_WAITERS,
+  MP_TMP_WR_OFF,
+  MP_WR_OFF,
+  MP_TMP_RD_OFF,
+  MP_RD_OFF,
+  MP_FLAGS_OFF,
+  MP_DROPPED_OFF,
+  MP_LOST_OFF,
+  MP_SEM_OFF,
+  MP_WAITERS_OFF,
   MP_SCR_BYTES,
-  MP_SCR_DROP,
-  MP_COMMITS,
-  MP_CONS_WAITERS,
+  MP_SCR_DROP_OFF,
+  MP_COMMITS_OFF,
+  MP_CONS_WAITERS_OFF,
   MP_KIND_VALUE,
   MP_FLAG_OVERWRITE,
   MP_FLAG_MAXUTIL,
-  MP_MAX_SIZE,
+  MP_MAX_SIZE_WORDS,
   MP_MODE_NOWAIT,
   MP_MODE_WAIT,
   MP_MODE_PUT,
-  MP_DROPPED_R,
-  MP_WAIT,
-  MP_ERR_CLAIMED,
+  MP_R_DROPPED,
+  MP_R_WAIT,
+  MP_R_CLAIMED,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import type { Engine } from './engine.js';
@@ -190,7 +190,7 @@ export class MpscPbuf {
     this.views = engine.views;
     const v = this.views;
     if (address === undefined) {
-      checkInt('size', size, 1, MP_MAX_SIZE);
+      checkInt('size', size, 1, MP_MAX_SIZE_WORDS);
       const { overwrite = false, maxUtilization = false, lengthBits = 30 } = options;
       if (typeof overwrite !== 'boolean') throw new TypeError('options.overwrite must be a boolean');
       if (typeof maxUtilization !== 'boolean') throw new TypeError('options.maxUtilization must be a boolean');
@@ -208,11 +208,11 @@ export class MpscPbuf {
     }
     this.address = address;
     this.cbWord = address >>> 2;
-    this.size = v.u32[this.cbWord + (MP_SIZE >> 2)];
-    this.storageAddress = v.u32[this.cbWord + (MP_STORAGE >> 2)];
-    this.lenMask = v.u32[this.cbWord + (MP_LEN_MASK >> 2)];
+    this.size = v.u32[this.cbWord + (MP_SIZE_OFF >> 2)];
+    this.storageAddress = v.u32[this.cbWord + (MP_STORAGE_OFF >> 2)];
+    this.lenMask = v.u32[this.cbWord + (MP_LEN_MASK_OFF >> 2)];
     this.lengthBits = this.lenMask === 0 ? 0 : Math.log2(this.lenMask + 1);
-    this.overwrite = (v.u32[this.cbWord + (MP_FLAGS >> 2)] & MP_FLAG_OVERWRITE) !== 0;
+    this.overwrite = (v.u32[this.cbWord + (MP_FLAGS_OFF >> 2)] & MP_FLAG_OVERWRITE) !== 0;
     if (this.lenMask === 0 && getWlen === undefined) {
       throw new TypeError('options.getWlen is required: the buffer was created with custom packet lengths');
     }
@@ -224,7 +224,7 @@ export class MpscPbuf {
     // producer thread), placed once.
     this.scratch = engine.alloc(MP_SCR_BYTES, 'the MpscPbuf handle');
     v.u32.fill(0, this.scratch >>> 2, (this.scratch + MP_SCR_BYTES) >>> 2);
-    this.dropWord = (this.scratch + MP_SCR_DROP) >>> 2;
+    this.dropWord = (this.scratch + MP_SCR_DROP_OFF) >>> 2;
     this.shared = engine.shared;
     this.twin = engine.kind === 'js';
     this.mayBlock = mayBlock ?? canBlock();
@@ -244,7 +244,7 @@ export class MpscPbuf {
    */
   static attach(engine: Engine, descriptor: BufferDescriptor, options?: MpscHandleOptions): MpscPbuf {
     const address = attachAddress(engine, descriptor, 'MpscPbuf', MP_KIND_VALUE);
-    return new MpscPbuf(engine, engine.views.u32[(address + MP_SIZE) >>> 2], options, address);
+    return new MpscPbuf(engine, engine.views.u32[(address + MP_SIZE_OFF) >>> 2], options, address);
   }
 
   /** What {@link MpscPbuf.attach} needs, ready for `postMessage`. */
@@ -299,20 +299,22 @@ export class MpscPbuf {
       cb = this.address,
       scr = this.scratch;
     const mode = timeoutMs !== 0 && this.mayBlock ? MP_MODE_WAIT : MP_MODE_NOWAIT;
-    // A timed alloc reads MP_SEM through the views, whatever the engine.
+    // A timed alloc reads MP_SEM_OFF through the views, whatever the engine.
     if (this.twin || mode === MP_MODE_WAIT) this.views.sync();
     let deadline = -1;
     for (;;) {
       // Frees so far, read before the attempt: a free after this read makes
-      // the wait below return at once (layout.ts, MP_SEM). Only waits pay it.
-      const seen = mode === MP_MODE_WAIT ? Atomics.load(this.views.i32, this.cbWord + (MP_SEM >> 2)) : 0;
+      // the wait below return at once (layout.ts, MP_SEM_OFF). Only waits pay it.
+      const seen = mode === MP_MODE_WAIT ? Atomics.load(this.views.i32, this.cbWord + (MP_SEM_OFF >> 2)) : 0;
       const r = core.mp_alloc(cb, scr, wlen, mode);
       if (r >= 0) return r;
-      if (r === MP_DROPPED_R) {
+      if (r === MP_R_DROPPED) {
         this.notifyDrop();
-      } else if (r === MP_WAIT && this.shared) {
+      } else if (r === MP_R_WAIT && this.shared) {
         if (deadline < 0) deadline = performance.now() + timeoutMs;
-        if (!sleepOn(this.views.i32, this.cbWord + (MP_WAITERS >> 2), this.cbWord + (MP_SEM >> 2), seen, deadline))
+        if (
+          !sleepOn(this.views.i32, this.cbWord + (MP_WAITERS_OFF >> 2), this.cbWord + (MP_SEM_OFF >> 2), seen, deadline)
+        )
           return null;
       } else {
         return null;
@@ -337,18 +339,18 @@ export class MpscPbuf {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       this.views.sync();
-      const seen = Atomics.load(this.views.i32, this.cbWord + (MP_SEM >> 2)); // as in alloc
+      const seen = Atomics.load(this.views.i32, this.cbWord + (MP_SEM_OFF >> 2)); // as in alloc
       const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
       if (r >= 0) return r;
-      if (r === MP_DROPPED_R) {
+      if (r === MP_R_DROPPED) {
         this.notifyDrop();
-      } else if (r === MP_WAIT) {
+      } else if (r === MP_R_WAIT) {
         this.views.sync();
         if (
           !(await sleepOnAsync(
             this.views.i32,
-            this.cbWord + (MP_WAITERS >> 2),
-            this.cbWord + (MP_SEM >> 2),
+            this.cbWord + (MP_WAITERS_OFF >> 2),
+            this.cbWord + (MP_SEM_OFF >> 2),
             seen,
             deadline,
           ))
@@ -411,7 +413,7 @@ export class MpscPbuf {
     for (;;) {
       const r = this.core.mp_put_word(this.address, this.scratch, word);
       if (r === 0) return true;
-      if (r !== MP_DROPPED_R) return false;
+      if (r !== MP_R_DROPPED) return false;
       this.notifyDrop();
     }
   }
@@ -434,7 +436,7 @@ export class MpscPbuf {
     for (;;) {
       const r = this.core.mp_put_word_ext(this.address, this.scratch, word, ext);
       if (r === 0) return true;
-      if (r !== MP_DROPPED_R) return false;
+      if (r !== MP_R_DROPPED) return false;
       this.notifyDrop();
     }
   }
@@ -465,7 +467,7 @@ export class MpscPbuf {
         this.core.mp_put_finish(this.address, off, wlen, src[start]);
         return true;
       }
-      if (off !== MP_DROPPED_R) return false;
+      if (off !== MP_R_DROPPED) return false;
       this.notifyDrop();
     }
   }
@@ -511,7 +513,7 @@ export class MpscPbuf {
 
   private claimed(r: number): number | null {
     if (r >= 0) return r;
-    if (r === MP_ERR_CLAIMED) {
+    if (r === MP_R_CLAIMED) {
       throw new TypeError(
         'claim: a claimed packet has not been freed yet; free it first (one claim at a time, as in Zephyr)',
       );
@@ -521,14 +523,14 @@ export class MpscPbuf {
 
   private claimWaiting(timeoutMs: number): number | null {
     checkTimeout(timeoutMs);
-    const commits = this.cbWord + (MP_COMMITS >> 2),
-      waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
+    const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
+      waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
     const wait = this.shared && this.mayBlock;
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       this.views.sync();
       // Commits so far, read before the attempt: a commit after this read
-      // makes the wait below return at once (layout.ts, MP_COMMITS).
+      // makes the wait below return at once (layout.ts, MP_COMMITS_OFF).
       const seen = Atomics.load(this.views.i32, commits);
       const r = this.claimed(this.core.mp_claim(this.address));
       if (r !== null || !wait) return r;
@@ -548,8 +550,8 @@ export class MpscPbuf {
    */
   async claimAsync(timeoutMs = 0): Promise<number | null> {
     if (timeoutMs !== 0) checkTimeout(timeoutMs);
-    const commits = this.cbWord + (MP_COMMITS >> 2),
-      waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
+    const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
+      waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       this.views.sync();
@@ -601,20 +603,20 @@ export class MpscPbuf {
   /** The peak of {@link MpscPbuf.utilization} in bytes since creation, or undefined without `maxUtilization` (Zephyr's -ENOTSUP). */
   get maxUtilization(): number | undefined {
     this.views.sync();
-    if ((this.views.u32[this.cbWord + (MP_FLAGS >> 2)] & MP_FLAG_MAXUTIL) === 0) return undefined;
+    if ((this.views.u32[this.cbWord + (MP_FLAGS_OFF >> 2)] & MP_FLAG_MAXUTIL) === 0) return undefined;
     return this.core.mp_max_usage(this.address) * 4;
   }
 
   /** User packets dropped to make room (overwrite mode), by every handle. */
   get dropped(): number {
     this.views.sync();
-    return Atomics.load(this.views.u32, this.cbWord + (MP_DROPPED >> 2));
+    return Atomics.load(this.views.u32, this.cbWord + (MP_DROPPED_OFF >> 2));
   }
 
   /** putWord/putWordExt/putData calls that found no room and returned false, by every handle. */
   get lost(): number {
     this.views.sync();
-    return Atomics.load(this.views.u32, this.cbWord + (MP_LOST >> 2));
+    return Atomics.load(this.views.u32, this.cbWord + (MP_LOST_OFF >> 2));
   }
 
   /**
@@ -629,11 +631,11 @@ export class MpscPbuf {
     const u32 = this.views.u32,
       c = this.cbWord;
     return {
-      wr: u32[c + (MP_WR >> 2)],
-      tmpWr: u32[c + (MP_TMP_WR >> 2)],
-      rd: u32[c + (MP_RD >> 2)],
-      tmpRd: u32[c + (MP_TMP_RD >> 2)],
-      flags: u32[c + (MP_FLAGS >> 2)],
+      wr: u32[c + (MP_WR_OFF >> 2)],
+      tmpWr: u32[c + (MP_TMP_WR_OFF >> 2)],
+      rd: u32[c + (MP_RD_OFF >> 2)],
+      tmpRd: u32[c + (MP_TMP_RD_OFF >> 2)],
+      flags: u32[c + (MP_FLAGS_OFF >> 2)],
     };
   }
 }

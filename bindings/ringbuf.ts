@@ -2,17 +2,17 @@
 // in an engine's memory (layout: assembly/layout.ts).
 
 import {
-  RB_KIND,
-  RB_SIZE,
-  RB_STORAGE,
-  RB_PUT,
-  RB_GET,
+  RB_KIND_OFF,
+  RB_SIZE_OFF,
+  RB_STORAGE_OFF,
+  RB_PUT_OFF,
+  RB_GET_OFF,
   RB_CB_BYTES,
-  IDX_CLAIM,
+  IDX_CLAIM_OFF,
   RB_KIND_BYTES,
-  RB_MAX_SIZE,
+  RB_MAX_SIZE_BYTES,
   EINVAL,
-  LINE,
+  LINE_BYTES,
 } from '../assembly/layout.js';
 import type { Core } from './core.js';
 import { checkBytes, checkInt, checkWindow } from './errors.js';
@@ -107,16 +107,16 @@ export class RingBuf {
     this.core = engine.core;
     this.views = engine.views;
     if (address === undefined) {
-      checkInt('capacity', capacity, 1, RB_MAX_SIZE);
+      checkInt('capacity', capacity, 1, RB_MAX_SIZE_BYTES);
       address = engine.alloc(RB_CB_BYTES + capacity, `capacity ${capacity}`);
       this.core.rb_init(address, RB_KIND_BYTES, address + RB_CB_BYTES, capacity);
     }
     this.address = address;
     this.capacity = capacity;
-    this.storageAddress = this.views.u32[(address + RB_STORAGE) >>> 2];
+    this.storageAddress = this.views.u32[(address + RB_STORAGE_OFF) >>> 2];
     this.views.cover(this.storageAddress + capacity);
-    this.putClaimWord = (address + RB_PUT + IDX_CLAIM) >>> 2;
-    this.getClaimWord = (address + RB_GET + IDX_CLAIM) >>> 2;
+    this.putClaimWord = (address + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2;
+    this.getClaimWord = (address + RB_GET_OFF + IDX_CLAIM_OFF) >>> 2;
     this.storageView = this.views.u8.subarray(this.storageAddress, this.storageAddress + capacity);
     this.loopCopyMax = engine.shared ? LOOP_COPY_MAX_SHARED : LOOP_COPY_MAX_UNSHARED;
   }
@@ -135,7 +135,7 @@ export class RingBuf {
    */
   static attach(engine: Engine, descriptor: BufferDescriptor): RingBuf {
     const address = attachAddress(engine, descriptor, 'RingBuf', RB_KIND_BYTES);
-    return new RingBuf(engine, engine.views.u32[(address + RB_SIZE) >>> 2], address);
+    return new RingBuf(engine, engine.views.u32[(address + RB_SIZE_OFF) >>> 2], address);
   }
 
   /** What {@link RingBuf.attach} needs, ready for `postMessage`. */
@@ -573,16 +573,16 @@ export function attachAddress(engine: Engine, d: BufferDescriptor, type: string,
   checkInt('descriptor.address', d.address, 64, 2 ** 32 - 64);
   // Every control block starts on a line (heap.ts) and lies inside the
   // memory: anything else cannot be one, and must not be read as one.
-  if (d.address % LINE !== 0)
-    throw new RangeError(`descriptor.address must be a multiple of ${LINE}, got ${d.address}`);
+  if (d.address % LINE_BYTES !== 0)
+    throw new RangeError(`descriptor.address must be a multiple of ${LINE_BYTES}, got ${d.address}`);
   const end = engine.memory.buffer.byteLength;
-  if (d.address + LINE > end) {
+  if (d.address + LINE_BYTES > end) {
     throw new RangeError(
-      `descriptor.address must be at most ${end - LINE} (the memory has ${end} bytes), got ${d.address}`,
+      `descriptor.address must be at most ${end - LINE_BYTES} (the memory has ${end} bytes), got ${d.address}`,
     );
   }
-  engine.views.cover(d.address + LINE);
-  const found = engine.views.u32[(d.address + RB_KIND) >>> 2];
+  engine.views.cover(d.address + LINE_BYTES);
+  const found = engine.views.u32[(d.address + RB_KIND_OFF) >>> 2];
   if (found !== kind) {
     throw new TypeError(`descriptor.address ${d.address} does not hold a ${type} (kind word 0x${found.toString(16)})`);
   }

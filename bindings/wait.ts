@@ -16,7 +16,7 @@
 //   - polling with setTimeout, where waitAsync is missing or the memory is
 //     not shared (then the other side can only be this very thread).
 
-import { RB_PUT, RB_GET, IDX_TAIL, RB_DATA_WAITERS, RB_SPACE_WAITERS } from '../assembly/layout.js';
+import { RB_PUT_OFF, RB_GET_OFF, IDX_TAIL_OFF, RB_DATA_WAITERS_OFF, RB_SPACE_WAITERS_OFF } from '../assembly/layout.js';
 import type { RingCore } from './core.js';
 import type { Views } from './views.js';
 
@@ -241,8 +241,26 @@ export function ringWait(
   ms: number,
 ): boolean {
   return space
-    ? waitFor(method, v, (cb + RB_SPACE_WAITERS) >>> 2, (cb + RB_GET + IDX_TAIL) >>> 2, core.rb_space, cb, bytes, ms)
-    : waitFor(method, v, (cb + RB_DATA_WAITERS) >>> 2, (cb + RB_PUT + IDX_TAIL) >>> 2, core.rb_size, cb, bytes, ms);
+    ? waitFor(
+        method,
+        v,
+        (cb + RB_SPACE_WAITERS_OFF) >>> 2,
+        (cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2,
+        core.rb_space,
+        cb,
+        bytes,
+        ms,
+      )
+    : waitFor(
+        method,
+        v,
+        (cb + RB_DATA_WAITERS_OFF) >>> 2,
+        (cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2,
+        core.rb_size,
+        cb,
+        bytes,
+        ms,
+      );
 }
 
 /** @internal The Promise form of {@link ringWait}. */
@@ -255,6 +273,22 @@ export function ringWaitAsync(
   ms: number,
 ): Promise<boolean> {
   return space
-    ? waitForAsync(v, (cb + RB_SPACE_WAITERS) >>> 2, (cb + RB_GET + IDX_TAIL) >>> 2, core.rb_space, cb, bytes, ms)
-    : waitForAsync(v, (cb + RB_DATA_WAITERS) >>> 2, (cb + RB_PUT + IDX_TAIL) >>> 2, core.rb_size, cb, bytes, ms);
+    ? waitForAsync(
+        v,
+        (cb + RB_SPACE_WAITERS_OFF) >>> 2,
+        (cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2,
+        core.rb_space,
+        cb,
+        bytes,
+        ms,
+      )
+    : waitForAsync(
+        v,
+        (cb + RB_DATA_WAITERS_OFF) >>> 2,
+        (cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2,
+        core.rb_size,
+        cb,
+        bytes,
+        ms,
+      );
 }

@@ -5,13 +5,13 @@
 // counts stay multiples of 4, so the copies work on whole words.
 
 import {
-  RB_SIZE,
-  RB_STORAGE,
-  RB_PUT,
-  RB_GET,
-  IDX_HEAD,
-  IDX_LIMIT,
-  IDX_CLAIM,
+  RB_SIZE_OFF,
+  RB_STORAGE_OFF,
+  RB_PUT_OFF,
+  RB_GET_OFF,
+  IDX_HEAD_OFF,
+  IDX_LIMIT_OFF,
+  IDX_CLAIM_OFF,
   EAGAIN,
   EMSGSIZE,
   EINVAL,
@@ -63,13 +63,13 @@ export function itemsJs(v: Views, ring: RingCore): ItemCore {
       const bytes = recordBytes(header);
       const g = ring.rb_put_claim(cb, bytes);
       const u32 = v.u32;
-      const off = u32[(cb + RB_PUT + IDX_CLAIM) >>> 2];
+      const off = u32[(cb + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2];
       if (claimRest(cb, true, g, bytes) < bytes) {
         ring.rb_put_finish(cb, 0);
         return -EMSGSIZE;
       }
-      const storage = u32[(cb + RB_STORAGE) >>> 2];
-      const size = u32[(cb + RB_SIZE) >>> 2];
+      const storage = u32[(cb + RB_STORAGE_OFF) >>> 2];
+      const size = u32[(cb + RB_SIZE_OFF) >>> 2];
       u32[(storage + off) >>> 2] = header;
       copyIn(storage, size, advance(off, 4, size), src, bytes - 4);
       ring.rb_put_finish(cb, bytes);
@@ -79,9 +79,9 @@ export function itemsJs(v: Views, ring: RingCore): ItemCore {
     item_get(cb, dst, max, out) {
       if (ring.rb_get_claim(cb, 4) === 0) return -EAGAIN;
       const u32 = v.u32;
-      const storage = u32[(cb + RB_STORAGE) >>> 2];
-      const size = u32[(cb + RB_SIZE) >>> 2];
-      const off = u32[(cb + RB_GET + IDX_CLAIM) >>> 2];
+      const storage = u32[(cb + RB_STORAGE_OFF) >>> 2];
+      const size = u32[(cb + RB_SIZE_OFF) >>> 2];
+      const off = u32[(cb + RB_GET_OFF + IDX_CLAIM_OFF) >>> 2];
       const header = u32[(storage + off) >>> 2];
       u32[out >>> 2] = header;
       const words = (header >>> 16) & 0xff;
@@ -102,7 +102,7 @@ export function itemsJs(v: Views, ring: RingCore): ItemCore {
       const want = n * 4;
       const g = ring.rb_put_claim(cb, want);
       const u32 = v.u32;
-      const off = u32[(cb + RB_PUT + IDX_CLAIM) >>> 2];
+      const off = u32[(cb + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2];
       const granted = claimRest(cb, true, g, want);
       let at = 0;
       let fit = 0;
@@ -114,7 +114,7 @@ export function itemsJs(v: Views, ring: RingCore): ItemCore {
         ring.rb_put_finish(cb, 0);
         return -EINVAL;
       }
-      copyIn(u32[(cb + RB_STORAGE) >>> 2], u32[(cb + RB_SIZE) >>> 2], off, src, fit);
+      copyIn(u32[(cb + RB_STORAGE_OFF) >>> 2], u32[(cb + RB_SIZE_OFF) >>> 2], off, src, fit);
       ring.rb_put_finish(cb, fit);
       return fit >>> 2;
     },
@@ -123,9 +123,9 @@ export function itemsJs(v: Views, ring: RingCore): ItemCore {
       const want = max * 4;
       if (ring.rb_get_claim(cb, 4) === 0) return 0;
       const u32 = v.u32;
-      const storage = u32[(cb + RB_STORAGE) >>> 2];
-      const size = u32[(cb + RB_SIZE) >>> 2];
-      const off = u32[(cb + RB_GET + IDX_CLAIM) >>> 2];
+      const storage = u32[(cb + RB_STORAGE_OFF) >>> 2];
+      const size = u32[(cb + RB_SIZE_OFF) >>> 2];
+      const off = u32[(cb + RB_GET_OFF + IDX_CLAIM_OFF) >>> 2];
       const first = u32[(storage + off) >>> 2];
       if (recordBytes(first) > want) {
         u32[out >>> 2] = first;
@@ -135,7 +135,7 @@ export function itemsJs(v: Views, ring: RingCore): ItemCore {
       const granted = 4 + claimRest(cb, false, ring.rb_get_claim(cb, want - 4), want - 4);
       // Ending at the put tail we read means whole items only (see the AS file); else walk.
       let fit = granted;
-      if (u32[(cb + RB_GET + IDX_HEAD) >>> 2] !== u32[(cb + RB_GET + IDX_LIMIT) >>> 2]) {
+      if (u32[(cb + RB_GET_OFF + IDX_HEAD_OFF) >>> 2] !== u32[(cb + RB_GET_OFF + IDX_LIMIT_OFF) >>> 2]) {
         fit = 0;
         while (fit + 4 <= granted) {
           const next = fit + recordBytes(u32[(storage + advance(off, fit, size)) >>> 2]);

@@ -7,30 +7,30 @@
 // typed-array accesses, and the semaphore words use Atomics.
 
 import {
-  MP_KIND,
-  MP_SIZE,
-  MP_STORAGE,
-  MP_LEN_MASK,
-  MP_LENS,
-  MP_LOCKING,
-  MP_LOCK,
-  MP_TMP_WR,
-  MP_WR,
-  MP_TMP_RD,
-  MP_RD,
-  MP_FLAGS,
-  MP_MAX_USAGE,
-  MP_CLAIMED,
-  MP_DROPPED,
-  MP_LOST,
-  MP_SEM,
-  MP_WAITERS,
-  MP_COMMITS,
-  MP_CONS_WAITERS,
+  MP_KIND_OFF,
+  MP_SIZE_OFF,
+  MP_STORAGE_OFF,
+  MP_LEN_MASK_OFF,
+  MP_LENS_OFF,
+  MP_LOCKING_OFF,
+  MP_LOCK_OFF,
+  MP_TMP_WR_OFF,
+  MP_WR_OFF,
+  MP_TMP_RD_OFF,
+  MP_RD_OFF,
+  MP_FLAGS_OFF,
+  MP_MAX_USAGE_OFF,
+  MP_CLAIMED_OFF,
+  MP_DROPPED_OFF,
+  MP_LOST_OFF,
+  MP_SEM_OFF,
+  MP_WAITERS_OFF,
+  MP_COMMITS_OFF,
+  MP_CONS_WAITERS_OFF,
   MP_CB_BYTES,
-  MP_SCR_PREV,
-  MP_SCR_SHIFT,
-  MP_SCR_DROP,
+  MP_SCR_PREV_OFF,
+  MP_SCR_SHIFT_OFF,
+  MP_SCR_DROP_OFF,
   MP_KIND_VALUE,
   MP_FLAG_POW2,
   MP_FLAG_OVERWRITE,
@@ -40,12 +40,12 @@ import {
   MP_BUSY,
   MP_MODE_WAIT,
   MP_MODE_PUT,
-  MP_DROPPED_R,
-  MP_WAIT,
-  MP_FAIL,
-  MP_NONE,
-  MP_ERR_CLAIMED,
-  MP_ERR_BAD,
+  MP_R_DROPPED,
+  MP_R_WAIT,
+  MP_R_FAIL,
+  MP_R_NONE,
+  MP_R_CLAIMED,
+  MP_R_BAD,
 } from '../../assembly/layout.js';
 import type { MpscCore } from '../core.js';
 import type { Views } from '../views.js';
@@ -55,28 +55,28 @@ const DROP_AGAIN = 1;
 const DROP_USER = 2;
 
 // Word indices of the control block fields, relative to cb >>> 2.
-const SIZE = MP_SIZE >> 2,
-  STORAGE = MP_STORAGE >> 2,
-  LEN_MASK = MP_LEN_MASK >> 2,
-  LENS = MP_LENS >> 2,
-  LOCKING = MP_LOCKING >> 2;
-const LOCK = MP_LOCK >> 2,
-  TMP_WR = MP_TMP_WR >> 2,
-  WR = MP_WR >> 2,
-  TMP_RD = MP_TMP_RD >> 2,
-  RD = MP_RD >> 2;
-const FLAGS = MP_FLAGS >> 2,
-  MAX_USAGE = MP_MAX_USAGE >> 2,
-  CLAIMED = MP_CLAIMED >> 2;
-const DROPPED = MP_DROPPED >> 2,
-  LOST = MP_LOST >> 2,
-  SEM = MP_SEM >> 2,
-  WAITERS = MP_WAITERS >> 2;
-const COMMITS = MP_COMMITS >> 2,
-  CONS_WAITERS = MP_CONS_WAITERS >> 2;
-const PREV = MP_SCR_PREV >> 2,
-  SHIFT = MP_SCR_SHIFT >> 2,
-  DROP = MP_SCR_DROP >> 2;
+const SIZE = MP_SIZE_OFF >> 2,
+  STORAGE = MP_STORAGE_OFF >> 2,
+  LEN_MASK = MP_LEN_MASK_OFF >> 2,
+  LENS = MP_LENS_OFF >> 2,
+  LOCKING = MP_LOCKING_OFF >> 2;
+const LOCK = MP_LOCK_OFF >> 2,
+  TMP_WR = MP_TMP_WR_OFF >> 2,
+  WR = MP_WR_OFF >> 2,
+  TMP_RD = MP_TMP_RD_OFF >> 2,
+  RD = MP_RD_OFF >> 2;
+const FLAGS = MP_FLAGS_OFF >> 2,
+  MAX_USAGE = MP_MAX_USAGE_OFF >> 2,
+  CLAIMED = MP_CLAIMED_OFF >> 2;
+const DROPPED = MP_DROPPED_OFF >> 2,
+  LOST = MP_LOST_OFF >> 2,
+  SEM = MP_SEM_OFF >> 2,
+  WAITERS = MP_WAITERS_OFF >> 2;
+const COMMITS = MP_COMMITS_OFF >> 2,
+  CONS_WAITERS = MP_CONS_WAITERS_OFF >> 2;
+const PREV = MP_SCR_PREV_OFF >> 2,
+  SHIFT = MP_SCR_SHIFT_OFF >> 2,
+  DROP = MP_SCR_DROP_OFF >> 2;
 
 export function mpscJs(v: Views): MpscCore {
   // Every helper takes `c`, the control block's word index, and reads the
@@ -251,13 +251,13 @@ export function mpscJs(v: Views): MpscCore {
   function noRoom(c: number, s: number, freeW: number, mode: number): number {
     if (mode === MP_MODE_WAIT) {
       unlock(c);
-      return MP_WAIT;
+      return MP_R_WAIT;
     }
     const r = dropItemLocked(c, s, freeW);
     if (r === DROP_NONE && mode === MP_MODE_PUT) v.u32[c + LOST]++;
     unlock(c);
-    if (r === DROP_USER) return MP_DROPPED_R;
-    return r === DROP_AGAIN ? 0 : MP_FAIL;
+    if (r === DROP_USER) return MP_R_DROPPED;
+    return r === DROP_AGAIN ? 0 : MP_R_FAIL;
   }
 
   /** See reserve() in assembly/mpsc.ts: an offset with the lock held, or a negative result. */
@@ -293,7 +293,7 @@ export function mpscJs(v: Views): MpscCore {
       v.u8.fill(0, cb, cb + MP_CB_BYTES);
       const u32 = v.u32,
         c = cb >>> 2;
-      u32[c + (MP_KIND >> 2)] = MP_KIND_VALUE;
+      u32[c + (MP_KIND_OFF >> 2)] = MP_KIND_VALUE;
       u32[c + SIZE] = size;
       u32[c + STORAGE] = storage;
       u32[c + LEN_MASK] = lenMask;
@@ -332,7 +332,7 @@ export function mpscJs(v: Views): MpscCore {
       const d = off >= rd ? off - rd : size - rd + off;
       if (off >= size || wlen === 0 || wlen > size - off || (h & (MP_VALID | MP_BUSY)) !== 0 || d + wlen > usage(c)) {
         unlock(c);
-        return MP_ERR_BAD;
+        return MP_R_BAD;
       }
       setLen(c, off, wlen);
       u32[item] = h | MP_VALID;
@@ -378,7 +378,7 @@ export function mpscJs(v: Views): MpscCore {
       const u32 = v.u32;
       if (u32[c + CLAIMED] !== 0) {
         unlock(c);
-        return MP_ERR_CLAIMED;
+        return MP_R_CLAIMED;
       }
       for (;;) {
         const a = available(c);
@@ -387,7 +387,7 @@ export function mpscJs(v: Views): MpscCore {
         const h = u32[item];
         if (a === 0 || (h & (MP_VALID | MP_BUSY)) === 0) {
           unlock(c);
-          return MP_NONE;
+          return MP_R_NONE;
         }
         const skip = (h & (MP_VALID | MP_BUSY)) === MP_BUSY ? h >>> 2 : 0;
         if (skip !== 0 || !(h & MP_VALID)) {
@@ -410,7 +410,7 @@ export function mpscJs(v: Views): MpscCore {
       const u32 = v.u32;
       if (u32[c + CLAIMED] !== off + 1) {
         unlock(c);
-        return MP_ERR_BAD;
+        return MP_R_BAD;
       }
       const wlen = wlenAt(c, off);
       const item = hdr(c, off);

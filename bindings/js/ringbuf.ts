@@ -6,19 +6,19 @@
 // `>>> 0` keeps every counter a u32, as AssemblyScript's u32 arithmetic does.
 
 import {
-  RB_KIND,
-  RB_SIZE,
-  RB_STORAGE,
-  RB_PUT,
-  RB_GET,
+  RB_KIND_OFF,
+  RB_SIZE_OFF,
+  RB_STORAGE_OFF,
+  RB_PUT_OFF,
+  RB_GET_OFF,
   RB_CB_BYTES,
-  RB_DATA_WAITERS,
-  RB_SPACE_WAITERS,
-  IDX_HEAD,
-  IDX_TAIL,
-  IDX_BASE,
-  IDX_LIMIT,
-  IDX_CLAIM,
+  RB_DATA_WAITERS_OFF,
+  RB_SPACE_WAITERS_OFF,
+  IDX_HEAD_OFF,
+  IDX_TAIL_OFF,
+  IDX_BASE_OFF,
+  IDX_LIMIT_OFF,
+  IDX_CLAIM_OFF,
   EINVAL,
 } from '../../assembly/layout.js';
 import type { RingCore } from '../core.js';
@@ -27,16 +27,16 @@ import type { Views } from '../views.js';
 // The layout constants the hot functions use, re-bound as module-level
 // consts: V8 11.3 does not constant-fold imported bindings in optimised code,
 // and with these three claims through the engine take 20 ns instead of 35.
-const HEAD = IDX_HEAD >> 2,
-  TAIL = IDX_TAIL >> 2,
-  BASE = IDX_BASE >> 2,
-  LIMIT = IDX_LIMIT >> 2,
-  CLAIM = IDX_CLAIM >> 2;
-const SIZE = RB_SIZE,
-  PUT = RB_PUT,
-  GET = RB_GET,
-  DATA_WAITERS = RB_DATA_WAITERS,
-  SPACE_WAITERS = RB_SPACE_WAITERS;
+const HEAD = IDX_HEAD_OFF >> 2,
+  TAIL = IDX_TAIL_OFF >> 2,
+  BASE = IDX_BASE_OFF >> 2,
+  LIMIT = IDX_LIMIT_OFF >> 2,
+  CLAIM = IDX_CLAIM_OFF >> 2;
+const SIZE = RB_SIZE_OFF,
+  PUT = RB_PUT_OFF,
+  GET = RB_GET_OFF,
+  DATA_WAITERS = RB_DATA_WAITERS_OFF,
+  SPACE_WAITERS = RB_SPACE_WAITERS_OFF;
 
 export function ringJs(v: Views): RingCore {
   function setSide(side: number, value: number, limit: number): void {
@@ -91,7 +91,7 @@ export function ringJs(v: Views): RingCore {
   const getFinish = (cb: number, n: number): number => areaFinish(cb, cb + GET, SPACE_WAITERS, n);
 
   const putClaimed = (cb: number): number =>
-    (v.u32[(cb + PUT + IDX_HEAD) >>> 2] - v.u32[(cb + PUT + IDX_TAIL) >>> 2]) >>> 0;
+    (v.u32[(cb + PUT + IDX_HEAD_OFF) >>> 2] - v.u32[(cb + PUT + IDX_TAIL_OFF) >>> 2]) >>> 0;
 
   function putFlush(cb: number): number {
     const n = putClaimed(cb);
@@ -100,25 +100,25 @@ export function ringJs(v: Views): RingCore {
   }
 
   function putWrite(cb: number, src: number, n: number): number {
-    const storage = v.u32[(cb + RB_STORAGE) >>> 2];
+    const storage = v.u32[(cb + RB_STORAGE_OFF) >>> 2];
     let done = 0;
     while (done < n) {
       const g = putClaim(cb, n - done);
       if (g === 0) break;
-      v.u8.copyWithin(storage + v.u32[(cb + RB_PUT + IDX_CLAIM) >>> 2], src + done, src + done + g);
+      v.u8.copyWithin(storage + v.u32[(cb + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2], src + done, src + done + g);
       done += g;
     }
     return done;
   }
 
   function getOrPeek(cb: number, dst: number, n: number, peek: boolean): number {
-    const storage = v.u32[(cb + RB_STORAGE) >>> 2];
+    const storage = v.u32[(cb + RB_STORAGE_OFF) >>> 2];
     let done = 0;
     while (done < n) {
       const g = getClaim(cb, n - done);
       if (g === 0) break;
       if (dst !== 0) {
-        const at = storage + v.u32[(cb + RB_GET + IDX_CLAIM) >>> 2];
+        const at = storage + v.u32[(cb + RB_GET_OFF + IDX_CLAIM_OFF) >>> 2];
         v.u8.copyWithin(dst + done, at, at + g);
       }
       done += g;
@@ -131,32 +131,34 @@ export function ringJs(v: Views): RingCore {
     rb_init(cb, kind, storage, size) {
       v.u8.fill(0, cb, cb + RB_CB_BYTES);
       const u32 = v.u32;
-      u32[(cb + RB_KIND) >>> 2] = kind;
-      u32[(cb + RB_SIZE) >>> 2] = size;
-      u32[(cb + RB_STORAGE) >>> 2] = storage;
-      u32[(cb + RB_PUT + IDX_LIMIT) >>> 2] = size;
+      u32[(cb + RB_KIND_OFF) >>> 2] = kind;
+      u32[(cb + RB_SIZE_OFF) >>> 2] = size;
+      u32[(cb + RB_STORAGE_OFF) >>> 2] = storage;
+      u32[(cb + RB_PUT_OFF + IDX_LIMIT_OFF) >>> 2] = size;
     },
     rb_internal_reset(cb, value) {
-      const size = v.u32[(cb + RB_SIZE) >>> 2];
-      setSide(cb + RB_PUT, value >>> 0, (value + size) >>> 0);
-      setSide(cb + RB_GET, value >>> 0, value >>> 0);
+      const size = v.u32[(cb + RB_SIZE_OFF) >>> 2];
+      setSide(cb + RB_PUT_OFF, value >>> 0, (value + size) >>> 0);
+      setSide(cb + RB_GET_OFF, value >>> 0, value >>> 0);
     },
     rb_put_claim: putClaim,
     rb_get_claim: getClaim,
     rb_put_finish: putFinish,
     rb_get_finish: getFinish,
     rb_size: (cb) =>
-      (Atomics.load(v.u32, (cb + RB_PUT + IDX_TAIL) >>> 2) - v.u32[(cb + RB_GET + IDX_HEAD) >>> 2]) >>> 0,
+      (Atomics.load(v.u32, (cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2) - v.u32[(cb + RB_GET_OFF + IDX_HEAD_OFF) >>> 2]) >>>
+      0,
     rb_space: (cb) => {
       const u32 = v.u32;
       return (
-        (u32[(cb + RB_SIZE) >>> 2] -
-          (u32[(cb + RB_PUT + IDX_HEAD) >>> 2] - Atomics.load(u32, (cb + RB_GET + IDX_TAIL) >>> 2))) >>>
+        (u32[(cb + RB_SIZE_OFF) >>> 2] -
+          (u32[(cb + RB_PUT_OFF + IDX_HEAD_OFF) >>> 2] - Atomics.load(u32, (cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2))) >>>
         0
       );
     },
     rb_put_claimed: putClaimed,
-    rb_get_claimed: (cb) => (v.u32[(cb + RB_GET + IDX_HEAD) >>> 2] - v.u32[(cb + RB_GET + IDX_TAIL) >>> 2]) >>> 0,
+    rb_get_claimed: (cb) =>
+      (v.u32[(cb + RB_GET_OFF + IDX_HEAD_OFF) >>> 2] - v.u32[(cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2]) >>> 0,
     rb_put(cb, src, n) {
       const done = putWrite(cb, src, n);
       putFinish(cb, done);

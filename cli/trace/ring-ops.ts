@@ -3,7 +3,7 @@
 // the item-mode family reuses them on its own buffer.
 
 import { RingBuf } from '../../bindings/index.js';
-import { RB_PUT, RB_GET, IDX_HEAD, IDX_TAIL, IDX_BASE } from '../../assembly/layout.js';
+import { RB_PUT_OFF, RB_GET_OFF, IDX_HEAD_OFF, IDX_TAIL_OFF, IDX_BASE_OFF } from '../../assembly/layout.js';
 import { blob, hex, num } from './tokens.js';
 import { TraceError, type OpFamily, type RingLike, type TraceContext } from './types.js';
 
@@ -190,9 +190,9 @@ export const ringOps: OpFamily = (ctx) => {
       const u32 = new Uint32Array(ring.engine.memory.buffer);
       const side = (at: number): string => {
         const w = (ring.address + at) >>> 2;
-        return `${u32[w + (IDX_HEAD >> 2)]}/${u32[w + (IDX_TAIL >> 2)]}/${u32[w + (IDX_BASE >> 2)]}`;
+        return `${u32[w + (IDX_HEAD_OFF >> 2)]}/${u32[w + (IDX_TAIL_OFF >> 2)]}/${u32[w + (IDX_BASE_OFF >> 2)]}`;
       };
-      ctx.print(`rb_state put=${side(RB_PUT)} get=${side(RB_GET)}`);
+      ctx.print(`rb_state put=${side(RB_PUT_OFF)} get=${side(RB_GET_OFF)}`);
     },
     rb_mem(args) {
       arity(args, 2);

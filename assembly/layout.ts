@@ -263,3 +263,6 @@ export const MP_R_FAIL = -3;       // no room, nothing (more) can be dropped
 export const MP_R_NONE = -1;       // claim: nothing to claim
 export const MP_R_CLAIMED = -4; // claim: a claim is outstanding
 export const MP_R_BAD = -5;    // commit/free: not an allocated / the claimed packet
+
+// Largest u32, for argument checks in the bindings.
+export const U32_MAX = 0xffffffff;

@@ -16,9 +16,10 @@ export class Chart {
     this.length = length;
     this.tickMs = tickMs;
     // Per series: throughput (MB/s), utilization and peak (0..1).
-    this.rate = series.map(() => []);
-    this.util = series.map(() => []);
+    this.rate = series.map(() => /** @type {number[]} */ ([]));
+    this.util = series.map(() => /** @type {number[]} */ ([]));
     this.peak = series.map(() => 0);
+    /** @type {number[]} */
     this.drops = []; // frames dropped during each tick, all series together
   }
 
@@ -46,7 +47,7 @@ export class Chart {
       c.width = Math.round(w * dpr);
       c.height = Math.round(h * dpr);
     }
-    const g = c.getContext('2d');
+    const g = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d')); // a canvas that only ever gets '2d'
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
     const half = (h - 10) / 2;
@@ -137,5 +138,5 @@ export class Chart {
 /** 1, 2 or 5 times a power of ten, at least `v`. */
 function niceCeil(v) {
   const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 5, 10].map((m) => m * p).find((m) => m >= v);
+  return [1, 2, 5].map((m) => m * p).find((m) => m >= v) ?? 10 * p;
 }

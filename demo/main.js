@@ -16,7 +16,7 @@ async function main() {
     wasm = await createEngine('wasm', { shared: true, initialPages: 32 });
   } catch (e) {
     // Not cross-origin isolated: the library says which headers are missing.
-    $('#error').textContent = String(e.message ?? e);
+    $('#error').textContent = e instanceof Error ? e.message : String(e);
     $('#error').hidden = false;
     return;
   }
@@ -88,10 +88,13 @@ async function main() {
     const end = performance.now() + 500;
     while (performance.now() < end); // deliberately block the consumer; the workers keep capturing
   };
-  window.demo = {
-    settings,
-    stats: () => Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats, capacity: s.capacity }])),
-  };
+  Object.assign(window, {
+    demo: {
+      settings,
+      stats: () =>
+        Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats, capacity: s.capacity }])),
+    },
+  });
   document.body.dataset.ready = 'true';
 }
 

@@ -228,7 +228,7 @@ async function mpsc2p(kind) {
     let sum = 0;
     for (let i = 0; i < n; i++) {
       let p = pb.claim();
-      if (p === null) p = pb.claim(Infinity);
+      if (p === null) p = /** @type {number} */ (pb.claim(Infinity)); // no deadline: returns a packet
       for (let j = 1; j < WLEN; j++) sum = (sum + w[p + j]) | 0;
       pb.free(p);
     }

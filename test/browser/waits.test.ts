@@ -6,7 +6,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 import { role } from './roles.js';
-// @ts-expect-error plain JS module without types, shared with the Node tests
 import { MAX_PAYLOAD, fnv, writeFrame } from '../workers/roles.js';
 
 const WAIT_MS = 5_000;

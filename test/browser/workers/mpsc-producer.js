@@ -13,7 +13,7 @@ onmessage = async ({ data }) => {
     postMessage(await produce(data));
   } catch (e) {
     // An exception in an async handler would not reach the page's onerror: report it.
-    postMessage({ error: `${e?.stack ?? e}` });
+    postMessage({ error: `${e instanceof Error ? e.stack : e}` });
   }
 };
 

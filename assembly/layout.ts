@@ -206,8 +206,14 @@ export const ENOTSUP = 95;
 //     +4   MP_SCR_SHIFT_OFF  post_drop_action's shift; 0 = nothing pending
 //     +8   MP_SCR_DROP_OFF   word offset of the packet just dropped (an output)
 //
-//   Packet header (word 0 of every packet): bit 0 valid, bit 1 busy, bits
-//   2..31 the user's (a skip packet, valid 0 busy 1, keeps its length there).
+//   Packet header (word 0 of every packet), as Zephyr's MPSC_PBUF_HDR:
+//
+//    31                                           2    1      0
+//   +----------------------------------------------+------+-------+
+//   | the user's (default length field: >>> 2)     | busy | valid |
+//   +----------------------------------------------+------+-------+
+//
+//   A skip packet (valid 0, busy 1) keeps its length in words in bits 2..31.
 
 export const MP_KIND_OFF = 0;
 export const MP_SIZE_OFF = 4;
@@ -247,6 +253,7 @@ export const MP_FLAG_FULL = 8;
 // Header bits (mpsc_packet.h).
 export const MP_VALID = 1;
 export const MP_BUSY = 2;
+export const MP_HDR_USER_SHIFT = 2; // the user's bits (and a skip packet's length) start here
 
 /** Largest size in words: lengths live in a 30-bit field, and storage must fit in 4 GiB. */
 export const MP_MAX_SIZE_WORDS = 0x3fffffff;
@@ -266,3 +273,24 @@ export const MP_R_BAD = -5;    // commit/free: not an allocated / the claimed pa
 
 // Largest u32, for argument checks in the bindings.
 export const U32_MAX = 0xffffffff;
+
+// ── Item header (ItemRingBuf: the word before each item's payload) ────────
+//
+//   Zephyr's ring_buf item mode stores each item as this header word and
+//   0..255 payload words, in ring order (a payload may continue at offset 0).
+//
+//    31        24 23        16 15                          0
+//   +------------+------------+-----------------------------+
+//   |   value    |   words    |            type             |
+//   +------------+------------+-----------------------------+
+//
+//   header = type << ITEM_TYPE_SHIFT | words << ITEM_WORDS_SHIFT | value << ITEM_VALUE_SHIFT
+//   field  = (header >>> FIELD_SHIFT) & FIELD_MASK
+
+export const ITEM_TYPE_SHIFT = 0;
+export const ITEM_TYPE_MASK = 0xffff;
+export const ITEM_WORDS_SHIFT = 16;
+export const ITEM_WORDS_MASK = 0xff; // also the largest payload, in words
+export const ITEM_VALUE_SHIFT = 24;
+export const ITEM_VALUE_MASK = 0xff;
+export const ITEM_HEADER_BYTES = 4;

@@ -33,7 +33,7 @@ import {
   MP_TMP_RD_OFF, MP_RD_OFF, MP_FLAGS_OFF, MP_MAX_USAGE_OFF, MP_CLAIMED_OFF, MP_DROPPED_OFF, MP_LOST_OFF,
   MP_SEM_OFF, MP_WAITERS_OFF, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_CB_BYTES, MP_SCR_PREV_OFF, MP_SCR_SHIFT_OFF, MP_SCR_DROP_OFF,
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
-  MP_VALID, MP_BUSY, MP_MODE_WAIT, MP_MODE_PUT, MP_R_DROPPED, MP_R_WAIT, MP_R_FAIL,
+  MP_VALID, MP_BUSY, MP_HDR_USER_SHIFT, MP_MODE_WAIT, MP_MODE_PUT, MP_R_DROPPED, MP_R_WAIT, MP_R_FAIL,
   MP_R_NONE, MP_R_CLAIMED, MP_R_BAD,
 } from './layout';
 
@@ -128,7 +128,7 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 /** get_wlen: the length field of the header, or the length recorded at commit. */
 @inline function wlenAt(cb: usize, off: u32): u32 {
   const mask = load<u32>(cb, MP_LEN_MASK_OFF);
-  if (mask != 0) return (load<u32>(hdrAt(cb, off)) >>> 2) & mask;
+  if (mask != 0) return (load<u32>(hdrAt(cb, off)) >>> MP_HDR_USER_SHIFT) & mask;
   return load<u32>(<usize>load<u32>(cb, MP_LENS_OFF) + (<usize>off << 2));
 }
 
@@ -184,7 +184,7 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 }
 
 @inline function skipHeader(n: u32): u32 {
-  return (n << 2) | MP_BUSY;
+  return (n << MP_HDR_USER_SHIFT) | MP_BUSY;
 }
 
 @inline function addSkip(cb: usize, n: u32): void {
@@ -198,7 +198,7 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   const rd = load<u32>(cb, MP_RD_OFF);
   const item = hdrAt(cb, rd);
   const h = load<u32>(item);
-  const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> 2 : 0;
+  const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
   if (skip != 0) {
     // A skip packet goes silently, in both modes.
     rdInc(cb, skip);
@@ -425,7 +425,7 @@ export function mp_claim(cb: usize): i32 {
       unlock(cb);
       return MP_R_NONE;
     }
-    const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> 2 : 0;
+    const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
     if (skip != 0 || !(h & MP_VALID)) {
       // Zephyr drops and retakes the lock here; nothing outside can need it
       // between two skips, so we keep it.

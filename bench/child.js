@@ -24,7 +24,7 @@ const factory = spec.impls[implName];
 if (factory === undefined) fail(`case ${caseId} has no impl ${implName}`);
 
 function fail(message) {
-  process.stdout.write(JSON.stringify({ error: message }) + '\n');
+  process.stdout.write(`${JSON.stringify({ error: message })}\n`);
   process.exit(1);
 }
 
@@ -139,5 +139,5 @@ if (opts.phase === 'heap' || opts.phase === 'both') {
 if (typeof made === 'object' && typeof made.close === 'function') await made.close();
 
 out.sink = sink;
-process.stdout.write(JSON.stringify(out) + '\n');
+process.stdout.write(`${JSON.stringify(out)}\n`);
 process.exit(0);

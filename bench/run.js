@@ -141,7 +141,7 @@ const result = {
 };
 
 mkdirSync(args.out, { recursive: true });
-writeFileSync(join(args.out, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(join(args.out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(args.out, 'chart.svg'), renderChart(result));
 console.log(renderTable(result));
 console.log(

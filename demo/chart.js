@@ -76,7 +76,9 @@ export class Chart {
       step = (right - left) / (this.length - 1);
     const off = this.length - this.drops.length;
     g.fillStyle = 'rgba(239, 83, 80, 0.28)';
-    this.drops.forEach((d, j) => d > 0 && g.fillRect(left + (off + j - 0.5) * step, 16, step, h - 32));
+    this.drops.forEach((d, j) => {
+      if (d > 0) g.fillRect(left + (off + j - 0.5) * step, 16, step, h - 32);
+    });
     if (this.drops.some((d) => d > 0)) {
       g.font = FONT;
       g.fillStyle = '#ef5350';
@@ -120,7 +122,10 @@ export class Chart {
       g.lineWidth = 2;
       g.beginPath();
       const off = this.length - d.length;
-      d.forEach((v, j) => (j ? g.lineTo(x(off + j), y(v)) : g.moveTo(x(off + j), y(v))));
+      d.forEach((v, j) => {
+        if (j) g.lineTo(x(off + j), y(v));
+        else g.moveTo(x(off + j), y(v));
+      });
       g.stroke();
       if (peaks) {
         g.setLineDash([5, 4]);

@@ -128,7 +128,7 @@ function segmented(sel, onChange) {
   root.addEventListener('click', (e) => {
     const b = e.target.closest('button');
     if (!b || b.classList.contains('on')) return;
-    root.querySelectorAll('button').forEach((x) => x.classList.toggle('on', x === b));
+    for (const x of root.querySelectorAll('button')) x.classList.toggle('on', x === b);
     onChange(b.dataset.value);
   });
 }

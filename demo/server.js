@@ -35,7 +35,7 @@ export function startServer({ port = 8080, host = '127.0.0.1', isolated = true }
       res.end();
       return;
     }
-    const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
+    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     const top = file.slice(root.length).split(sep)[0];
     if (!file.startsWith(root) || !served.includes(top) || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404).end('not found');

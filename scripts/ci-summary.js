@@ -40,7 +40,7 @@ for (const file of reports) {
 }
 for (const dir of expected) {
   // Directly in that directory: test/browser/ is not satisfied by test/browser/pages/.
-  const want = '/' + dir.replace(/^\.?\/+|\/+$/g, '');
+  const want = `/${dir.replace(/^\.?\/+|\/+$/g, '')}`;
   if (!files.some((f) => f.slice(0, f.lastIndexOf('/')).endsWith(want))) problems.push(`no test ran in ${dir}`);
 }
 for (const p of problems) console.error(`ci-summary: ${p}`);

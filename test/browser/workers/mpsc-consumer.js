@@ -2,7 +2,7 @@
 // which must wake an allocAsync waiting on the page's main thread.
 import { createEngine, MpscPbuf } from '../../../dist/bindings/index.js';
 
-onmessage = async ({ data }) => {
+self.onmessage = async ({ data }) => {
   const pb = MpscPbuf.attach(
     await createEngine('wasm', { memory: data.descriptor.memory, module: data.module }),
     data.descriptor,

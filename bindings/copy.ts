@@ -1,39 +1,48 @@
-// Byte copies between JavaScript arrays and views of an engine's memory,
-// shared by RingBuf's copying calls and its write stage.
+// Copies between JavaScript arrays and views of an engine's memory: one
+// function per element type, both with the shape (dst, to, src, from, n),
+// indices in elements. Whole arrays go with one TypedArray.set, short pieces
+// with a loop, longer pieces with set through a subarray view (the one
+// allocation of such a copy). The thresholds are measured: bench/README.md,
+// "Copy loop threshold".
+
+/** Byte pieces up to this long are copied with a loop, on an unshared memory (or an ordinary array). */
+export const LOOP_BYTES_UNSHARED = 32;
+/** The same on a shared memory, where `set` takes a slower path. */
+export const LOOP_BYTES_SHARED = 64;
+/** Whole word arrays shorter than this are copied with a loop: below it, `set`'s fixed cost is larger. */
+const SET_WHOLE_WORDS = 16;
+/** Word pieces up to this long are copied with a loop. */
+const LOOP_WORDS = 32;
 
 /**
- * Pieces up to this many bytes are copied with a loop rather than with
- * TypedArray.set through a subarray view (a view and a builtin call). The
- * crossover, measured on node 20 (V8 11.3) in ns per piece, loop vs
- * set(subarray), into and out of the memory: unshared 32 B 37 vs 40-50,
- * 48 B 50-63 vs 40-45, 64 B 68-85 vs 38-47; shared (set takes a slower path
- * on a SharedArrayBuffer) 48 B 53-64 vs 65-77, 64 B 73-112 vs 70-130,
- * 96 B 105-172 vs 77-154. Figures: bench/README.md.
+ * @internal Copies `n` bytes from `src[from..]` into `dst[to..]`; `loopMax`
+ * is {@link LOOP_BYTES_SHARED} or {@link LOOP_BYTES_UNSHARED}, after the
+ * memory the copy touches.
  */
-export const LOOP_COPY_MAX_UNSHARED = 32;
-export const LOOP_COPY_MAX_SHARED = 64;
-
-/**
- * @internal Copies `n` bytes from `src[from..]` into `u8` at `at` (the
- * memory, or RingBuf.write's stage). Never creates a view when `src` lies
- * in the same memory, is copied whole, or the piece is small; otherwise one
- * subarray view per piece.
- */
-export function copyIn(u8: Uint8Array, at: number, src: Uint8Array, from: number, n: number, loopMax: number): void {
+export function copyBytes(
+  dst: Uint8Array,
+  to: number,
+  src: Uint8Array,
+  from: number,
+  n: number,
+  loopMax: number,
+): void {
   if (from === 0 && n === src.length) {
-    u8.set(src, at);
+    dst.set(src, to);
   } else if (n <= loopMax) {
-    for (let i = 0; i < n; i++) u8[at + i] = src[from + i];
+    for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
   } else {
-    u8.set(src.subarray(from, from + n), at);
+    dst.set(src.subarray(from, from + n), to);
   }
 }
 
-/** @internal Copies `n` bytes from the memory at `at` into `dst[to..]`; the mirror of {@link copyIn}. */
-export function copyOut(dst: Uint8Array, to: number, u8: Uint8Array, at: number, n: number, loopMax: number): void {
-  if (n <= loopMax) {
-    for (let i = 0; i < n; i++) dst[to + i] = u8[at + i];
+/** @internal Copies `n` words from `src[from..]` into `dst[to..]`; see {@link copyBytes}. */
+export function copyWords(dst: Uint32Array, to: number, src: Uint32Array, from: number, n: number): void {
+  if (n >= SET_WHOLE_WORDS && from === 0 && n === src.length) {
+    dst.set(src, to);
+  } else if (n <= LOOP_WORDS) {
+    for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
   } else {
-    dst.set(u8.subarray(at, at + n), to);
+    dst.set(src.subarray(from, from + n), to);
   }
 }

@@ -34,7 +34,7 @@ let sink = 0;
 // The clock. 'cpu' (the default for single-thread cases) is the CPU time of
 // this process (getrusage: user + system, microsecond resolution), so time
 // spent descheduled on a busy machine is not counted, as in
-// zephyr-native-bench.md. 'wall' (hrtime) is for cases with other threads
+// Zephyr's native bench (bench/README.md). 'wall' (hrtime) is for cases with other threads
 // (spec.clock === 'wall'), whose CPU time would add up across threads.
 const clock = opts.clock ?? spec.clock ?? 'cpu';
 const now =

@@ -1,5 +1,5 @@
 // Zephyr's single-threaded mpsc_pbuf tests (tests/lib/mpsc_pbuf, suite
-// log_buffer; zephyr-tests.md part B, B1-B22) on both engines. The packet
+// log_buffer; docs/zephyr-tests.md part B, B1-B22) on both engines. The packet
 // header is the suite's `valid:1 busy:1 len:9 data:21`; most tests run with a
 // power-of-two size and with size - 1, as Zephyr's do.
 

@@ -12,7 +12,7 @@ const UINT32_MAX = 2 ** 32 - 1;
 const seed = testSeed();
 
 /**
- * Zephyr's ring_buf from the rules of zephyr-semantics.md §1, written
+ * Zephyr's ring_buf from the rules of docs/zephyr-semantics.md §1, written
  * independently of the implementation: positions are plain integers that
  * count bytes since the last reset and never wrap (the 32-bit counters, the
  * `base` fields and `internalReset`'s value are invisible by design, so the

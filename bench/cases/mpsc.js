@@ -1,4 +1,4 @@
-// MpscPbuf cases, shaped like zephyr-native-bench.md (d): a 16384-word
+// MpscPbuf cases, shaped like Zephyr's native bench (d) (bench/README.md): a 16384-word
 // buffer (power of two, masked wrap) in no-overwrite mode kept half full of
 // committed packets, so the indices wrap and skip packets are made at the end
 // of storage. Headers follow the Zephyr suite's `valid:1 busy:1 len:9 ...`

@@ -10,7 +10,7 @@
 // defer publication, stage 16 chunks in a 4 KiB array and send that (one
 // more copy, the price of batching for them).
 //
-// The transports, as in peers.md §4(c):
+// The transports, as in the peers' two-thread test (bench/README.md):
 //   wasm, js     our RingBuf (64 KiB), both sides waiting when they must
 //                (waitForSpace / waitForData: a spin of about 2.5 us, then
 //                a sleep);

@@ -38,9 +38,10 @@ export class Views {
 }
 
 /**
- * `v`, synced: the check at each entry point of the JS twin (js/index.ts).
- * A length load, not a compare with `memory.buffer`, whose getter costs
- * tens of nanoseconds (bench/README.md).
+ * Returns `v`, reattached if the memory grew under it. Every entry point of
+ * the JS twin (bindings/js/) starts with it, so callers never sync for the
+ * twin. A length load, not a compare with `memory.buffer`, whose getter
+ * costs tens of nanoseconds (bench/README.md).
  */
 export function attached(v: Views): Views {
   if (v.u32.length === 0) v.refresh();

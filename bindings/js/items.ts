@@ -2,10 +2,10 @@
 // claim/finish primitives of ringbuf.ts, as in the AS file, so both modes
 // share one implementation and one memory ordering. Why it is right is said
 // in the AS file. Addresses and byte counts stay multiples of 4, so the
-// copies work on whole words.
+// copies work on whole words. Views first and checked, as in ringbuf.ts.
 
 import * as layout from '../../assembly/layout.js';
-import type { Views } from '../views.js';
+import { attached, type Views } from '../views.js';
 import { rb_get_claim, rb_get_finish, rb_put_claim, rb_put_finish } from './ringbuf.js';
 
 // Module-level copies of the imports: V8 11.3 does not fold imported constants (bench/README.md).
@@ -75,6 +75,7 @@ function copyOut(v: Views, dst: number, storage: number, size: number, off: numb
 
 // assembly/items.ts: item_put
 export function item_put(v: Views, cb: number, header: number, src: number): number {
+  attached(v);
   const bytes = recordBytes(header);
   const g = rb_put_claim(v, cb, bytes);
   const u32 = v.u32;
@@ -93,6 +94,7 @@ export function item_put(v: Views, cb: number, header: number, src: number): num
 
 // assembly/items.ts: item_get
 export function item_get(v: Views, cb: number, dst: number, max: number, out: number): number {
+  attached(v);
   if (rb_get_claim(v, cb, ITEM_HEADER_BYTES) === 0) return -EAGAIN;
   const u32 = v.u32;
   const storage = u32[(cb + RB_STORAGE_OFF) >>> 2];
@@ -116,6 +118,7 @@ export function item_get(v: Views, cb: number, dst: number, max: number, out: nu
 
 // assembly/items.ts: item_put_batch
 export function item_put_batch(v: Views, cb: number, src: number, n: number): number {
+  attached(v);
   const want = n * 4;
   const g = rb_put_claim(v, cb, want);
   const u32 = v.u32;
@@ -138,6 +141,7 @@ export function item_put_batch(v: Views, cb: number, src: number, n: number): nu
 
 // assembly/items.ts: item_get_batch
 export function item_get_batch(v: Views, cb: number, dst: number, max: number, out: number): number {
+  attached(v);
   const want = max * 4;
   if (rb_get_claim(v, cb, ITEM_HEADER_BYTES) === 0) return 0;
   const u32 = v.u32;

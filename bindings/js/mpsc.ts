@@ -6,11 +6,11 @@
 // lock is taken with Atomics.compareExchange and released with Atomics.store
 // (both sequentially consistent), everything inside a critical section uses
 // plain typed-array accesses, and the wake-up counters use Atomics.
-// Every function takes the memory's views first; bindings/js/index.ts makes
-// sure they are attached before each call.
+// Every function takes the memory's views first; each exported one (an entry
+// point, bound to the views in index.ts) starts by checking they are attached.
 
 import * as layout from '../../assembly/layout.js';
-import type { Views } from '../views.js';
+import { attached, type Views } from '../views.js';
 
 // Module-level copies of the imports: V8 11.3 does not fold imported constants (bench/README.md).
 const {
@@ -72,6 +72,7 @@ export function mp_init(
   lens: number,
   locking: number,
 ): void {
+  attached(v);
   v.u8.fill(0, cb, cb + MP_CB_BYTES);
   const u32 = v.u32;
   u32[(cb + MP_KIND_OFF) >>> 2] = MP_KIND_VALUE;
@@ -289,6 +290,7 @@ function postDrop(v: Views, cb: number, scr: number): void {
 
 // assembly/mpsc.ts: mp_post_drop
 export function mp_post_drop(v: Views, cb: number, scr: number): void {
+  attached(v);
   lock(v, cb);
   postDrop(v, cb, scr);
   unlock(v, cb);
@@ -327,6 +329,7 @@ function reserve(v: Views, cb: number, scr: number, wlen: number, mode: number):
 
 // assembly/mpsc.ts: mp_alloc
 export function mp_alloc(v: Views, cb: number, scr: number, wlen: number, mode: number): number {
+  attached(v);
   const off = reserve(v, cb, scr, wlen, mode);
   if (off < 0) return off;
   v.u32[hdrAt(v, cb, off) >>> 2] &= ~(MP_VALID | MP_BUSY);
@@ -337,6 +340,7 @@ export function mp_alloc(v: Views, cb: number, scr: number, wlen: number, mode: 
 
 // assembly/mpsc.ts: mp_commit
 export function mp_commit(v: Views, cb: number, off: number, wlen: number): number {
+  attached(v);
   lock(v, cb);
   const u32 = v.u32;
   const size = u32[(cb + MP_SIZE_OFF) >>> 2];
@@ -359,6 +363,7 @@ export function mp_commit(v: Views, cb: number, off: number, wlen: number): numb
 
 // assembly/mpsc.ts: mp_put_finish
 export function mp_put_finish(v: Views, cb: number, off: number, wlen: number, header: number): void {
+  attached(v);
   lock(v, cb);
   const u32 = v.u32;
   setLen(v, cb, off, wlen);
@@ -381,6 +386,7 @@ function putDone(v: Views, cb: number, off: number, wlen: number): number {
 
 // assembly/mpsc.ts: mp_put_word
 export function mp_put_word(v: Views, cb: number, scr: number, word: number): number {
+  attached(v);
   const off = reserve(v, cb, scr, 1, MP_MODE_PUT);
   if (off < 0) return off;
   v.u32[hdrAt(v, cb, off) >>> 2] = word;
@@ -389,6 +395,7 @@ export function mp_put_word(v: Views, cb: number, scr: number, word: number): nu
 
 // assembly/mpsc.ts: mp_put_word_ext
 export function mp_put_word_ext(v: Views, cb: number, scr: number, word: number, ext: number): number {
+  attached(v);
   const off = reserve(v, cb, scr, 2, MP_MODE_PUT);
   if (off < 0) return off;
   const u32 = v.u32;
@@ -400,6 +407,7 @@ export function mp_put_word_ext(v: Views, cb: number, scr: number, word: number,
 
 // assembly/mpsc.ts: mp_claim
 export function mp_claim(v: Views, cb: number): number {
+  attached(v);
   lock(v, cb);
   const u32 = v.u32;
   if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0) {
@@ -433,6 +441,7 @@ export function mp_claim(v: Views, cb: number): number {
 
 // assembly/mpsc.ts: mp_free
 export function mp_free(v: Views, cb: number, off: number): number {
+  attached(v);
   lock(v, cb);
   const u32 = v.u32;
   if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== off + 1) {
@@ -463,6 +472,7 @@ export function mp_free(v: Views, cb: number, off: number): number {
 
 // assembly/mpsc.ts: mp_is_pending
 export function mp_is_pending(v: Views, cb: number): number {
+  attached(v);
   lock(v, cb);
   const a = available(v, cb);
   unlock(v, cb);
@@ -471,6 +481,7 @@ export function mp_is_pending(v: Views, cb: number): number {
 
 // assembly/mpsc.ts: mp_usage
 export function mp_usage(v: Views, cb: number): number {
+  attached(v);
   lock(v, cb);
   const u = usage(v, cb);
   unlock(v, cb);
@@ -479,6 +490,7 @@ export function mp_usage(v: Views, cb: number): number {
 
 // assembly/mpsc.ts: mp_max_usage
 export function mp_max_usage(v: Views, cb: number): number {
+  attached(v);
   lock(v, cb);
   const u = v.u32[(cb + MP_MAX_USAGE_OFF) >>> 2];
   unlock(v, cb);

@@ -5,11 +5,11 @@
 // same: Atomics.load/store (sequentially consistent) on the two published
 // tails, plain typed-array accesses to each side's private fields.
 // `>>> 0` keeps a counter a u32, as AssemblyScript's u32 arithmetic does.
-// Every function takes the memory's views first; bindings/js/index.ts makes
-// sure they are attached before each call.
+// Every function takes the memory's views first; each exported one (an entry
+// point, bound to the views in index.ts) starts by checking they are attached.
 
 import * as layout from '../../assembly/layout.js';
-import type { Views } from '../views.js';
+import { attached, type Views } from '../views.js';
 
 // Module-level copies of the imports: V8 11.3 does not fold imported constants (bench/README.md).
 const {
@@ -31,6 +31,7 @@ const {
 
 // assembly/ringbuf.ts: rb_init
 export function rb_init(v: Views, cb: number, kind: number, storage: number, size: number): void {
+  attached(v);
   v.u8.fill(0, cb, cb + RB_CB_BYTES);
   const u32 = v.u32;
   u32[(cb + RB_KIND_OFF) >>> 2] = kind;
@@ -41,6 +42,7 @@ export function rb_init(v: Views, cb: number, kind: number, storage: number, siz
 
 // assembly/ringbuf.ts: rb_internal_reset
 export function rb_internal_reset(v: Views, cb: number, value: number): void {
+  attached(v);
   const size = v.u32[(cb + RB_SIZE_OFF) >>> 2];
   setSide(v, cb + RB_PUT_OFF, value >>> 0, (value + size) >>> 0);
   setSide(v, cb + RB_GET_OFF, value >>> 0, value >>> 0);
@@ -93,26 +95,31 @@ function areaFinish(v: Views, cb: number, side: number, waiters: number, n: numb
 
 // assembly/ringbuf.ts: rb_put_claim
 export function rb_put_claim(v: Views, cb: number, want: number): number {
+  attached(v);
   return areaClaim(v, cb, cb + RB_PUT_OFF, cb + RB_GET_OFF, v.u32[(cb + RB_SIZE_OFF) >>> 2], want);
 }
 
 // assembly/ringbuf.ts: rb_get_claim
 export function rb_get_claim(v: Views, cb: number, want: number): number {
+  attached(v);
   return areaClaim(v, cb, cb + RB_GET_OFF, cb + RB_PUT_OFF, 0, want);
 }
 
 // assembly/ringbuf.ts: rb_put_finish
 export function rb_put_finish(v: Views, cb: number, n: number): number {
+  attached(v);
   return areaFinish(v, cb, cb + RB_PUT_OFF, RB_DATA_WAITERS_OFF, n);
 }
 
 // assembly/ringbuf.ts: rb_get_finish
 export function rb_get_finish(v: Views, cb: number, n: number): number {
+  attached(v);
   return areaFinish(v, cb, cb + RB_GET_OFF, RB_SPACE_WAITERS_OFF, n);
 }
 
 // assembly/ringbuf.ts: rb_size
 export function rb_size(v: Views, cb: number): number {
+  attached(v);
   const u32 = v.u32;
   return (
     (Atomics.load(u32, (cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2) - u32[(cb + RB_GET_OFF + IDX_HEAD_OFF) >>> 2]) >>> 0
@@ -121,6 +128,7 @@ export function rb_size(v: Views, cb: number): number {
 
 // assembly/ringbuf.ts: rb_space
 export function rb_space(v: Views, cb: number): number {
+  attached(v);
   const u32 = v.u32;
   const used = u32[(cb + RB_PUT_OFF + IDX_HEAD_OFF) >>> 2] - Atomics.load(u32, (cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2);
   return (u32[(cb + RB_SIZE_OFF) >>> 2] - used) >>> 0;
@@ -128,18 +136,21 @@ export function rb_space(v: Views, cb: number): number {
 
 // assembly/ringbuf.ts: rb_put_claimed
 export function rb_put_claimed(v: Views, cb: number): number {
+  attached(v);
   const u32 = v.u32;
   return (u32[(cb + RB_PUT_OFF + IDX_HEAD_OFF) >>> 2] - u32[(cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2]) >>> 0;
 }
 
 // assembly/ringbuf.ts: rb_get_claimed
 export function rb_get_claimed(v: Views, cb: number): number {
+  attached(v);
   const u32 = v.u32;
   return (u32[(cb + RB_GET_OFF + IDX_HEAD_OFF) >>> 2] - u32[(cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2]) >>> 0;
 }
 
 // assembly/ringbuf.ts: rb_write (memory.copy is copyWithin over the memory's bytes)
 export function rb_write(v: Views, cb: number, src: number, n: number): number {
+  attached(v);
   const storage = v.u32[(cb + RB_STORAGE_OFF) >>> 2];
   let done = 0;
   while (done < n) {
@@ -154,6 +165,7 @@ export function rb_write(v: Views, cb: number, src: number, n: number): number {
 
 // assembly/ringbuf.ts: rb_put
 export function rb_put(v: Views, cb: number, src: number, n: number): number {
+  attached(v);
   const done = rb_write(v, cb, src, n);
   rb_put_finish(v, cb, done);
   return done;
@@ -161,6 +173,7 @@ export function rb_put(v: Views, cb: number, src: number, n: number): number {
 
 // assembly/ringbuf.ts: rb_put_flush
 export function rb_put_flush(v: Views, cb: number): number {
+  attached(v);
   const n = rb_put_claimed(v, cb);
   if (n !== 0) rb_put_finish(v, cb, n);
   return n;
@@ -185,10 +198,12 @@ function getOrPeek(v: Views, cb: number, dst: number, n: number, peek: boolean):
 
 // assembly/ringbuf.ts: rb_get
 export function rb_get(v: Views, cb: number, dst: number, n: number): number {
+  attached(v);
   return getOrPeek(v, cb, dst, n, false);
 }
 
 // assembly/ringbuf.ts: rb_peek
 export function rb_peek(v: Views, cb: number, dst: number, n: number): number {
+  attached(v);
   return getOrPeek(v, cb, dst, n, true);
 }

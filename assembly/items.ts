@@ -169,13 +169,8 @@ export function item_get_batch(cb: usize, dst: usize, max: u32, out: usize): i32
   // Everything readable up to `want`: the rest of the first piece, then from 0.
   const rest = want - ITEM_HEADER_BYTES;
   const granted: u32 = ITEM_HEADER_BYTES + claimRest(cb, false, rb_get_claim(cb, rest), rest);
-  // A grant that ends where our head meets our cached limit ends at a put
-  // tail we read, and the producer publishes whole items only: it holds
-  // whole items. Any other end (`want`, or the end of storage when a
-  // producer published more between our claims) may cut an item, and a walk
-  // over the headers finds where. (A short grant alone proves nothing
-  // across threads: a first piece cut by an old tail, a second piece by the
-  // end of storage.)
+  // A grant ending at our cached limit ends at a put tail: whole items. Any
+  // other end may cut an item: walk the headers (docs/design.md §9).
   let fit: u32 = granted;
   if (load<u32>(cb + RB_GET_OFF, IDX_HEAD_OFF) != load<u32>(cb + RB_GET_OFF, IDX_LIMIT_OFF)) {
     fit = 0;

@@ -29,12 +29,8 @@
 // ── RingBuf / ItemRingBuf control block (RB_CB_BYTES = 320) ───────────────
 //
 //   Zephyr's struct ring_buf, split so that each side writes only its own
-//   64-byte lines: a producer and a consumer in two threads never write to
-//   the same cache line. Each side's published tail has a line of its own,
-//   apart from the side's private fields: the other side reads the tail
-//   (and spins on it while it waits), so private stores on that line would
-//   pull it back and forth on every claim. The other side reads a tail line
-//   only when its cached copy of that tail says there is not enough.
+//   64-byte lines, and its published tail sits apart from its private
+//   fields, which the other side never reads (docs/design.md §2.4).
 //
 //   line 0  (read-only after init, except by a thread about to sleep)
 //     +0   RB_KIND_OFF       RB_KIND_BYTES or RB_KIND_ITEMS
@@ -76,20 +72,10 @@
 //     producer: available = (get.tail + size) - put.head   (Zephyr's space)
 //     consumer: available =  put.tail         - get.head   (Zephyr's size)
 //
-//   Waiting (bindings/wait.ts): a sleeper waits on the other side's
-//   published tail (Atomics.wait on that word), after adding itself to the
-//   waiter count of line 0; every finish stores its tail, then reads the
-//   count and notifies the tail's address only if it is non-zero. The counts
-//   live on line 0 because that line is read on every operation anyway and
-//   written only by a thread that is about to sleep: while nobody sleeps it
-//   stays clean in both caches, so the check costs one cached load.
-//   No lost wake-up: the tail store, the count load, the count increment and
-//   the sleeper's own wait (which compares the tail with the value it saw,
-//   atomically with going to sleep) are all sequentially consistent. If the
-//   finish reads the count before the increment, its tail store came first,
-//   so the wait sees the new tail and returns at once; otherwise the finish
-//   sees the count and notifies, either waking the sleeper or (if it has not
-//   slept yet) preceding a wait that sees the new tail.
+//   Waiting (bindings/wait.ts): a sleeper adds itself to a waiter count on
+//   line 0 and waits on the other side's tail; every finish stores its tail,
+//   then notifies only if the count is non-zero. Why no wake-up is lost, and
+//   why the counts sit on line 0: docs/design.md §3.
 
 export const HEAP_MAGIC_OFF = 0;
 export const HEAP_TOP_OFF = 4;
@@ -180,25 +166,10 @@ export const ENOTSUP = 95;
 //                        it has not changed
 //     +132 MP_WAITERS_OFF    allocators asleep on MP_SEM_OFF; free notifies only if > 0
 //
-//   Why counters and not Zephyr's binary semaphore: with several producers a
-//   token can be taken by one that did not need it (woken earlier, or by a
-//   free it had already seen) while another one sleeps past the free meant
-//   for it. A counter read before the attempt cannot be consumed: a waiter
-//   sleeps only while nothing was freed since it looked. The lost-wake-up
-//   argument is the one for RingBuf waits above: the counter store and the
-//   waiter-count load (free, commit) and the waiter-count increment and the
-//   wait's compare (the sleeper) are all sequentially consistent. Every
-//   free (commit) wakes every sleeping allocator (consumer): each one then
-//   retries with its own size, and those that still do not fit sleep again.
-//
-//   Why the indices share one line: Zephyr's algorithm keeps all four
-//   indices and the flags under one lock, and every operation on either side
-//   reads the other side's indices (free space needs rd, claim needs wr, a
-//   drop moves rd and tmp_rd, a free may move tmp_rd). The lock word is
-//   written by both sides on every operation anyway, so putting the indices
-//   beside it costs no extra line transfer; splitting them would add one.
-//   The semaphore sits on its own line because blocked producers read it
-//   while the consumer keeps working on line 1.
+//   Counters rather than Zephyr's binary semaphore, so that no wake-up is
+//   taken by a producer that did not need it: docs/design.md §4.3. The
+//   indices share the lock's line because every operation reads both sides'
+//   indices under the lock anyway: docs/design.md §4.2.
 //
 //   Per-handle scratch block (MP_SCR_BYTES = 64, one per handle and thread):
 //   the state Zephyr's alloc loop keeps in locals between iterations.

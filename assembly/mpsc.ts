@@ -6,27 +6,16 @@
 // idx_inc, add_skip_item, drop_item_locked with the tmp_wr reservation,
 // post_drop_action, commit, put_word/_ext, claim, free, is_pending.
 //
-// What changes is the shape of the loops. Zephyr's alloc loop calls the user's
-// notify_drop with the lock released and then takes the lock again; a
-// stateless core cannot call a JS callback, so every step function here does
-// the locked part of one iteration and returns to the host when Zephyr would
-// notify (MP_R_DROPPED), wait on its semaphore (MP_R_WAIT) or give up
-// (MP_R_FAIL). The host calls again after notifying or waiting; the loop's
-// locals (post_drop_action's prev_tmp_wr and shift) travel in a per-handle
-// scratch block. Iterations that need no host action (a skip packet added at
-// the end of storage, a skip packet dropped at rd, a claimed packet jumped
-// over) loop inside the call, releasing the lock between iterations as
-// Zephyr does.
+// What changes is the shape of the loops: a stateless core cannot call the
+// user's notify_drop, so each step function does the locked part of one
+// iteration and returns where Zephyr would notify (MP_R_DROPPED), wait
+// (MP_R_WAIT) or give up (MP_R_FAIL); the loop's locals travel in a scratch
+// block (docs/design.md §4.4). Iterations that need no host action loop
+// inside the call, releasing the lock between them as Zephyr does.
 //
-// Locking: every state change happens between lock() and unlock(), around
-// exactly Zephyr's critical sections, never around user code. lock() is a
-// compare-exchange of MP_LOCK_OFF from 0 to 1 and unlock() an atomic store of 0.
-// Wasm atomics are sequentially consistent, so the CAS is (at least) an
-// acquire and the store (at least) a release: every plain load and store of
-// the indices, flags and headers made inside one critical section happens
-// before those of the next one, in whichever thread it runs. Payload words
-// are written outside the lock by their one producer and published by the
-// commit's critical section (release), which the consumer's claim acquires.
+// Locking: every state change happens between lock() (a seq-cst CAS, so an
+// acquire) and unlock() (a seq-cst store, so a release), around exactly
+// Zephyr's critical sections, never around user code (docs/design.md §4.1).
 
 import {
   MP_KIND_OFF, MP_SIZE_OFF, MP_STORAGE_OFF, MP_LEN_MASK_OFF, MP_LENS_OFF, MP_LOCKING_OFF, MP_LOCK_OFF, MP_TMP_WR_OFF, MP_WR_OFF,
@@ -81,12 +70,8 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
   atomic.store<u32>(cb + MP_LOCK_OFF, 0);
 }
 
-// Why a spin lock is enough: a critical section is a few dozen instructions
-// of index arithmetic; it never calls user code (drop callbacks run after
-// unlock), never waits (waits happen after unlock, see MP_R_WAIT) and never
-// allocates, so no thread ever sleeps or blocks holding the lock, and a
-// spinner waits at most for the holder's remaining instructions (unless the
-// OS preempts the holder, which no user-space lock can prevent).
+// A spin lock is enough: a critical section is a few dozen instructions that
+// never call user code, wait or allocate, so nobody sleeps holding the lock.
 
 /**
  * Adds 1 to a wake-up counter (MP_COMMITS_OFF, MP_SEM_OFF) inside the lock. On a
@@ -156,7 +141,7 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 /**
  * Words from rd to tmp_wr: claimed and uncommitted packets count. Exact,
  * where Zephyr's get_usage is one word short when tmp_wr is behind rd (a
- * deliberate deviation, see the README).
+ * deliberate deviation, docs/zephyr-semantics.md §2.9).
  */
 @inline function usage(cb: usize): u32 {
   if (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL) return load<u32>(cb, MP_SIZE_OFF);
@@ -193,7 +178,7 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), n), MP_WR_OFF);
 }
 
-/** drop_item_locked: makes room at rd (see zephyr-semantics §2.5). */
+/** drop_item_locked: makes room at rd (docs/zephyr-semantics.md §2.5). */
 function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   const rd = load<u32>(cb, MP_RD_OFF);
   const item = hdrAt(cb, rd);

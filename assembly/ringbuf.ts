@@ -7,13 +7,10 @@
 // may run `size` bytes ahead of the consumer's tail; the consumer may run
 // up to the producer's tail).
 //
-// Memory ordering, for one producer thread and one consumer thread:
-// each side writes only its own lines. The only cross-thread fields are
-// the two tails. A tail is published with atomic.store (sequentially
-// consistent, hence a release) after the data it covers was written or
-// read, and the other side reads it with atomic.load (an acquire) before it
-// touches that data. Everything else (head, base, limit, claim) is private
-// to its side, so plain loads and stores are enough.
+// Memory ordering, for one producer thread and one consumer thread: the
+// only cross-thread fields are the two tails, published with atomic.store (a
+// release) and read with atomic.load (an acquire); everything else is
+// private to its side, so plain loads and stores suffice (docs/design.md §2.3).
 
 import {
   RB_KIND_OFF, RB_SIZE_OFF, RB_STORAGE_OFF, RB_PUT_OFF, RB_GET_OFF, RB_CB_BYTES, RB_DATA_WAITERS_OFF, RB_SPACE_WAITERS_OFF,

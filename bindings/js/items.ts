@@ -25,7 +25,7 @@ const {
   ITEM_HEADER_BYTES,
 } = layout;
 
-/** Pieces up to this many words are copied with a loop, larger ones with copyWithin (bench/README.md). */
+/** Pieces up to this many words are copied with a loop, larger ones with copyWithin. */
 const LOOP_COPY_WORDS = 16;
 
 // JS only, memory.copy's stand-in: `n` words from word index `from` to `to`.
@@ -156,7 +156,8 @@ export function item_get_batch(v: Views, cb: number, dst: number, max: number, o
   }
   const rest = want - ITEM_HEADER_BYTES;
   const granted = ITEM_HEADER_BYTES + claimRest(v, cb, false, rb_get_claim(v, cb, rest), rest);
-  // A grant ending at our cached limit ends at a put tail: whole items (the AS file says why). Else walk.
+  // A grant ending at our cached limit ends at a put tail: whole items. Any
+  // other end may cut an item: walk the headers (docs/design.md §9).
   let fit = granted;
   if (u32[(cb + RB_GET_OFF + IDX_HEAD_OFF) >>> 2] !== u32[(cb + RB_GET_OFF + IDX_LIMIT_OFF) >>> 2]) {
     fit = 0;

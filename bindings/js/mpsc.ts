@@ -220,7 +220,8 @@ function addSkip(v: Views, cb: number, n: number): void {
 // assembly/mpsc.ts: dropItemLocked (Zephyr's drop_item_locked): makes room at
 // rd for a producer that found `freeW` free words, too few. A skip packet goes
 // silently; in overwrite mode a claimed packet is jumped over and a committed
-// one dropped, its space reserved for this producer until postDrop.
+// one dropped, its space reserved for this producer until postDrop
+// (docs/zephyr-semantics.md §2.5).
 function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): number {
   const u32 = v.u32;
   const rd = u32[(cb + MP_RD_OFF) >>> 2];

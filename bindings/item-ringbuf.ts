@@ -73,9 +73,9 @@ const TYPE_SHIFT = ITEM_TYPE_SHIFT,
 function pack(type: number, value: number, words: number): number {
   return ((type << TYPE_SHIFT) | (words << WORDS_SHIFT) | (value << VALUE_SHIFT)) >>> 0;
 }
-const typeOf = (header: number): number => (header >>> TYPE_SHIFT) & TYPE_MASK;
-const valueOf = (header: number): number => (header >>> VALUE_SHIFT) & VALUE_MASK;
-const wordsOf = (header: number): number => (header >>> WORDS_SHIFT) & WORDS_MASK;
+const headerTypeOf = (header: number): number => (header >>> TYPE_SHIFT) & TYPE_MASK;
+const headerValueOf = (header: number): number => (header >>> VALUE_SHIFT) & VALUE_MASK;
+const headerWordsOf = (header: number): number => (header >>> WORDS_SHIFT) & WORDS_MASK;
 
 /** Largest capacity in words: storage is 4 bytes a word and at most RB_MAX_SIZE_BYTES bytes. */
 const MAX_CAPACITY = Math.floor(RB_MAX_SIZE_BYTES / 4);
@@ -104,7 +104,7 @@ const MAX_DIRECT_WORDS = 2 ** 29;
 
 /** Words one record (header + payload) takes, from its header. */
 function recordWords(header: number): number {
-  return 1 + wordsOf(header);
+  return 1 + headerWordsOf(header);
 }
 
 /** Throws a RangeError unless the records' headers end exactly at `end`. */
@@ -227,7 +227,7 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   static headerType(header: number): number {
-    return typeOf(header);
+    return headerTypeOf(header);
   }
 
   /**
@@ -238,7 +238,7 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   static headerValue(header: number): number {
-    return valueOf(header);
+    return headerValueOf(header);
   }
 
   /**
@@ -250,7 +250,7 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   static headerWords(header: number): number {
-    return wordsOf(header);
+    return headerWordsOf(header);
   }
 
   /**
@@ -299,7 +299,7 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   get itemType(): number {
-    return typeOf(this.header);
+    return headerTypeOf(this.header);
   }
 
   /**
@@ -310,7 +310,7 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   get itemValue(): number {
-    return valueOf(this.header);
+    return headerValueOf(this.header);
   }
 
   /**
@@ -322,7 +322,7 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   get itemWords(): number {
-    return wordsOf(this.header);
+    return headerWordsOf(this.header);
   }
 
   /**

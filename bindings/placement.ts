@@ -8,11 +8,18 @@
  * callers pass the same arrays again and again, so the answer is kept until
  * the array or the memory's views change (a grown memory replaces its views,
  * and an unshared one detaches the old arrays).
+ *
+ * The hottest callers test the hit themselves,
+ * `a === p.array && mem === p.memView ? p.address : p.of(a, mem)`:
+ * inlined, the test is free, where a call per operation is not.
  */
 export class Placement {
-  private array: ArrayBufferView | null = null;
-  private memView: ArrayBufferView | null = null;
-  private address = -1;
+  /** The last array asked about. */
+  array: ArrayBufferView | null = null;
+  /** The memory-wide view it was checked against. */
+  memView: ArrayBufferView | null = null;
+  /** Byte address of `array[0]` in the memory, or -1. */
+  address = -1;
 
   /** The byte address of `a[0]` in the memory that `memView` spans, or -1 when `a` lies elsewhere. */
   of(a: ArrayBufferView, memView: ArrayBufferView): number {

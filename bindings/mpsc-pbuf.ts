@@ -610,7 +610,18 @@ export class MpscPbuf extends Handle {
    * const { wr, tmpWr, rd, tmpRd, flags } = pb.inspect();
    * ```
    */
-  inspect(): { wr: number; tmpWr: number; rd: number; tmpRd: number; flags: number } {
+  inspect(): {
+    /** End of the committed packets (Zephyr's wr), in words. */
+    wr: number;
+    /** End of the allocated packets (tmp_wr), in words. */
+    tmpWr: number;
+    /** Start of the oldest unfreed packet (rd), in words. */
+    rd: number;
+    /** End of the claimed packets (tmp_rd), in words. */
+    tmpRd: number;
+    /** The MP_FLAG_* bits (layout.ts). */
+    flags: number;
+  } {
     return {
       wr: this.control(MP_WR_OFF),
       tmpWr: this.control(MP_TMP_WR_OFF),

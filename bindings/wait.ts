@@ -19,7 +19,7 @@
 import { RB_PUT_OFF, RB_GET_OFF, IDX_TAIL_OFF, RB_DATA_WAITERS_OFF, RB_SPACE_WAITERS_OFF } from '../assembly/layout.js';
 import type { RingCore } from './core.js';
 import { checkInt } from './errors.js';
-import type { Views } from './views.js';
+import { attached, type Views } from './views.js';
 
 /** Sleep between two looks of a polling wait, in ms: short against a frame, long against a loop. */
 const POLL_MS = 1;
@@ -211,10 +211,10 @@ async function waitLoopAsync(
 ): Promise<boolean> {
   for (;;) {
     // An unshared memory may grow (and detach its views) while we poll.
-    v.sync();
-    const seen = Atomics.load(v.i32, word);
+    const i32 = attached(v).i32;
+    const seen = Atomics.load(i32, word);
     if (measure(cb) >= need) return true;
-    if (!(await sleepOnAsync(v.i32, waiters, word, seen, deadline))) return measure(cb) >= need;
+    if (!(await sleepOnAsync(i32, waiters, word, seen, deadline))) return measure(cb) >= need;
   }
 }
 

@@ -16,25 +16,19 @@
 //   - polling with setTimeout, where waitAsync is missing or the memory is
 //     not shared (then the other side can only be this very thread).
 
-import { RB_PUT, RB_GET, IDX_TAIL, RB_DATA_WAITERS, RB_SPACE_WAITERS } from '../assembly/layout.js';
+import { RB_PUT_OFF, RB_GET_OFF, IDX_TAIL_OFF, RB_DATA_WAITERS_OFF, RB_SPACE_WAITERS_OFF } from '../assembly/layout.js';
 import type { RingCore } from './core.js';
-import type { Views } from './views.js';
+import { checkInt } from './errors.js';
+import { attached, type Views } from './views.js';
 
 /** Sleep between two looks of a polling wait, in ms: short against a frame, long against a loop. */
 const POLL_MS = 1;
 
 /**
- * How long the waits of the SPSC rings watch the word before they sleep,
- * in ms. Across threads the other side usually moves within microseconds,
- * while a sleep and its wake-up cost more: on the 2-vCPU VM of
- * bench/README.md a wait/notify round trip between two threads takes
- * 27 us, and the waker pays a system call for every notify. Watching first
- * took the batched cross-thread stream (`xthread.write.256`) from 230-270
- * to 120-150 ns per chunk. Spins of 3, 10 and 30 us measured the same; 10
- * stays below one wake-up. MpscPbuf does not spin: with more producer
- * threads than cores a spinner takes the time a producer needs
- * (`xthread.mpsc.2p`: 710-1040 ns per packet without a spin, 1130-1620
- * with one, on the same machine).
+ * How long the rings' waits watch the word before they sleep, in ms: below
+ * one wait/notify round trip, which costs more than the other side usually
+ * takes to move. MpscPbuf does not watch: with more producers than cores a
+ * watcher takes a producer's time. Figures: bench/README.md, "Cross-thread figures".
  */
 const RING_SPIN_MS = 0.01;
 
@@ -217,44 +211,70 @@ async function waitLoopAsync(
 ): Promise<boolean> {
   for (;;) {
     // An unshared memory may grow (and detach its views) while we poll.
-    v.sync();
-    const seen = Atomics.load(v.i32, word);
+    const i32 = attached(v).i32;
+    const seen = Atomics.load(i32, word);
     if (measure(cb) >= need) return true;
-    if (!(await sleepOnAsync(v.i32, waiters, word, seen, deadline))) return measure(cb) >= need;
+    if (!(await sleepOnAsync(i32, waiters, word, seen, deadline))) return measure(cb) >= need;
   }
 }
 
-// ── RingBuf and ItemRingBuf: one control block layout, one pair of waits ──
+// ── RingBuf and ItemRingBuf: one control block layout, one set of waits ──
 
 /**
- * @internal Blocks until the ring at `cb` has `bytes` bytes readable (the
- * consumer's wait, `space` false: it sleeps on put.tail) or free (the
- * producer's, `space` true: on get.tail). See {@link waitFor}.
+ * @internal The four waits of one ring, counted in units of `unitBytes`
+ * bytes (1 for RingBuf, 4 for ItemRingBuf's words) and checked against
+ * `max` units under the argument name `unit`. The consumer sleeps on
+ * put.tail, the producer on get.tail; see {@link waitFor}.
  */
-export function ringWait(
-  method: string,
-  v: Views,
-  core: RingCore,
-  cb: number,
-  space: boolean,
-  bytes: number,
-  ms: number,
-): boolean {
-  return space
-    ? waitFor(method, v, (cb + RB_SPACE_WAITERS) >>> 2, (cb + RB_GET + IDX_TAIL) >>> 2, core.rb_space, cb, bytes, ms)
-    : waitFor(method, v, (cb + RB_DATA_WAITERS) >>> 2, (cb + RB_PUT + IDX_TAIL) >>> 2, core.rb_size, cb, bytes, ms);
+export class RingWaits {
+  private readonly views: Views;
+  private readonly core: RingCore;
+  private readonly cb: number;
+  private readonly unit: string;
+  private readonly unitBytes: number;
+  private readonly max: number;
+
+  constructor(views: Views, core: RingCore, cb: number, unit: string, unitBytes: number, max: number) {
+    this.views = views;
+    this.core = core;
+    this.cb = cb;
+    this.unit = unit;
+    this.unitBytes = unitBytes;
+    this.max = max;
+  }
+
+  /** Checks an amount argument (1 to the capacity) and returns it in bytes. */
+  need(n: number): number {
+    return this.unitBytes * checkInt(this.unit, n, 1, this.max);
+  }
+
+  /** Blocks until `bytes` bytes are readable or `ms` pass; returns whether they are. */
+  data(method: string, ms: number, bytes: number): boolean {
+    const cb = this.cb;
+    return waitFor(method, this.views, dataWaiters(cb), putTail(cb), this.core.rb_size, cb, bytes, ms);
+  }
+
+  /** Blocks until `bytes` bytes are free or `ms` pass; returns whether they are. */
+  space(method: string, ms: number, bytes: number): boolean {
+    const cb = this.cb;
+    return waitFor(method, this.views, spaceWaiters(cb), getTail(cb), this.core.rb_space, cb, bytes, ms);
+  }
+
+  /** The Promise form of {@link RingWaits.data}. */
+  dataAsync(ms: number, bytes: number): Promise<boolean> {
+    const cb = this.cb;
+    return waitForAsync(this.views, dataWaiters(cb), putTail(cb), this.core.rb_size, cb, bytes, ms);
+  }
+
+  /** The Promise form of {@link RingWaits.space}. */
+  spaceAsync(ms: number, bytes: number): Promise<boolean> {
+    const cb = this.cb;
+    return waitForAsync(this.views, spaceWaiters(cb), getTail(cb), this.core.rb_space, cb, bytes, ms);
+  }
 }
 
-/** @internal The Promise form of {@link ringWait}. */
-export function ringWaitAsync(
-  v: Views,
-  core: RingCore,
-  cb: number,
-  space: boolean,
-  bytes: number,
-  ms: number,
-): Promise<boolean> {
-  return space
-    ? waitForAsync(v, (cb + RB_SPACE_WAITERS) >>> 2, (cb + RB_GET + IDX_TAIL) >>> 2, core.rb_space, cb, bytes, ms)
-    : waitForAsync(v, (cb + RB_DATA_WAITERS) >>> 2, (cb + RB_PUT + IDX_TAIL) >>> 2, core.rb_size, cb, bytes, ms);
-}
+// i32 indices of the words the ring waits use, for the control block at cb.
+const dataWaiters = (cb: number): number => (cb + RB_DATA_WAITERS_OFF) >>> 2;
+const spaceWaiters = (cb: number): number => (cb + RB_SPACE_WAITERS_OFF) >>> 2;
+const putTail = (cb: number): number => (cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2;
+const getTail = (cb: number): number => (cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2;

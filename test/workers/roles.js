@@ -14,7 +14,8 @@ import { createEngine, ItemRingBuf, MpscPbuf, RingBuf } from '../../dist/binding
 export function prng(seed) {
   let s = seed >>> 0;
   return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
@@ -327,7 +328,7 @@ async function itemsConsumer(data) {
 
 /** Word `i` (1 ≤ i < wlen) of packet (id, seq): the last one is a checksum of the others. */
 function packetWord(id, seq, wlen, i) {
-  let x = Math.imul(seq + 1, 0x9e3779b1) ^ Math.imul(id + 1, 0x85ebca6b) ^ wlen;
+  const x = Math.imul(seq + 1, 0x9e3779b1) ^ Math.imul(id + 1, 0x85ebca6b) ^ wlen;
   if (i < wlen - 1 || wlen === 2) return Math.imul(x ^ i, 0xc2b2ae35) >>> 0;
   let h = 0x811c9dc5;
   for (let j = 1; j < wlen - 1; j++) h = Math.imul(h ^ packetWord(id, seq, wlen, j), 0x01000193);
@@ -381,11 +382,12 @@ async function mpscProducer(data) {
       while (!pb.putData(src, 0, wlen)) retry('putData', seq);
     } else {
       const wlen = 1 + (rand() % 48);
-      let p;
-      while ((p = pb.alloc(wlen, overwrite ? 0 : data.waitMs)) === null) {
+      let p = pb.alloc(wlen, overwrite ? 0 : data.waitMs);
+      while (p === null) {
         if (!overwrite)
           throw new Error(`producer ${id}: alloc(${wlen}) of packet ${seq} timed out after ${data.waitMs} ms`);
         retry('alloc', seq); // every packet claimed or uncommitted: nothing to drop yet
+        p = pb.alloc(wlen, overwrite ? 0 : data.waitMs);
       }
       words = pb.words;
       for (let i = 1; i < wlen; i++) words[p + i] = packetWord(id, seq, wlen, i);

@@ -1,10 +1,8 @@
 // Zephyr's item mode (ring_buf_item_put/get) on a ring buffer control block
 // of kind RB_KIND_ITEMS, plus batches of whole items.
 //
-// An item is one header word and 0..255 payload words, stored in ring order
-// exactly as Zephyr stores it:
-//
-//   header  bits 0..15 type, bits 16..23 length in words, bits 24..31 value
+// An item is one header word (drawn in layout.ts: type, words, value) and
+// 0..255 payload words, stored in ring order exactly as Zephyr stores it.
 //
 // Every index move goes through the byte-mode claim/finish primitives of
 // ringbuf.ts, so item mode inherits their memory ordering (a finish
@@ -20,17 +18,20 @@
 // Data always sits in linear memory: the bindings pass their own staging
 // area when the caller's data lives in a JavaScript array.
 
-import { RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, IDX_HEAD, IDX_LIMIT, IDX_CLAIM, EAGAIN, EMSGSIZE, EINVAL } from './layout';
+import {
+  RB_SIZE_OFF, RB_STORAGE_OFF, RB_PUT_OFF, RB_GET_OFF, IDX_HEAD_OFF, IDX_LIMIT_OFF, IDX_CLAIM_OFF, EAGAIN, EMSGSIZE, EINVAL,
+  ITEM_WORDS_SHIFT, ITEM_WORDS_MASK, ITEM_HEADER_BYTES,
+} from './layout';
 import { rb_put_claim, rb_put_finish, rb_get_claim, rb_get_finish } from './ringbuf';
 
 /** Payload length in words, from a header word. */
 @inline function wordsOf(header: u32): u32 {
-  return (header >>> 16) & 0xff;
+  return (header >>> ITEM_WORDS_SHIFT) & ITEM_WORDS_MASK;
 }
 
 /** Bytes one item takes in storage: its header and its payload. */
 @inline function recordBytes(header: u32): u32 {
-  return 4 + (wordsOf(header) << 2);
+  return ITEM_HEADER_BYTES + (wordsOf(header) << 2);
 }
 
 // Completes a claim of `bytes` whose first piece granted `g`: a request
@@ -74,15 +75,15 @@ import { rb_put_claim, rb_put_finish, rb_get_claim, rb_get_finish } from './ring
 export function item_put(cb: usize, header: u32, src: usize): i32 {
   const bytes = recordBytes(header);
   const g = rb_put_claim(cb, bytes);
-  const off = load<u32>(cb + RB_PUT, IDX_CLAIM); // where the item starts
+  const off = load<u32>(cb + RB_PUT_OFF, IDX_CLAIM_OFF); // where the item starts
   if (claimRest(cb, true, g, bytes) < bytes) {
     rb_put_finish(cb, 0); // finish is final: 0 cancels the short grant
     return -EMSGSIZE;
   }
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
-  const size = load<u32>(cb, RB_SIZE);
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
+  const size = load<u32>(cb, RB_SIZE_OFF);
   store<u32>(storage + off, header);
-  copyIn(storage, size, advance(off, 4, size), src, bytes - 4);
+  copyIn(storage, size, advance(off, ITEM_HEADER_BYTES, size), src, bytes - ITEM_HEADER_BYTES);
   rb_put_finish(cb, bytes);
   return 0;
 }
@@ -96,10 +97,10 @@ export function item_put(cb: usize, header: u32, src: usize): i32 {
  * (Zephyr's type, value and size32 outputs in one word).
  */
 export function item_get(cb: usize, dst: usize, max: u32, out: usize): i32 {
-  if (rb_get_claim(cb, 4) == 0) return -EAGAIN;
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
-  const size = load<u32>(cb, RB_SIZE);
-  const off = load<u32>(cb + RB_GET, IDX_CLAIM);
+  if (rb_get_claim(cb, ITEM_HEADER_BYTES) == 0) return -EAGAIN;
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
+  const size = load<u32>(cb, RB_SIZE_OFF);
+  const off = load<u32>(cb + RB_GET_OFF, IDX_CLAIM_OFF);
   const header = load<u32>(storage + off);
   store<u32>(out, header);
   const words = wordsOf(header);
@@ -111,9 +112,9 @@ export function item_get(cb: usize, dst: usize, max: u32, out: usize): i32 {
   if (n != 0) {
     // Committed whole, so granted whole (one or two pieces).
     claimRest(cb, false, rb_get_claim(cb, n), n);
-    if (dst != 0) copyOut(dst, storage, size, advance(off, 4, size), n);
+    if (dst != 0) copyOut(dst, storage, size, advance(off, ITEM_HEADER_BYTES, size), n);
   }
-  rb_get_finish(cb, 4 + n);
+  rb_get_finish(cb, ITEM_HEADER_BYTES + n);
   return <i32>words;
 }
 
@@ -127,7 +128,7 @@ export function item_get(cb: usize, dst: usize, max: u32, out: usize): i32 {
 export function item_put_batch(cb: usize, src: usize, n: u32): i32 {
   const want = n << 2;
   const g = rb_put_claim(cb, want);
-  const off = load<u32>(cb + RB_PUT, IDX_CLAIM);
+  const off = load<u32>(cb + RB_PUT_OFF, IDX_CLAIM_OFF);
   const granted = claimRest(cb, true, g, want);
   // One walk validates every header and finds the whole items that fit.
   let at: u32 = 0;
@@ -140,8 +141,8 @@ export function item_put_batch(cb: usize, src: usize, n: u32): i32 {
     rb_put_finish(cb, 0);
     return -EINVAL;
   }
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
-  const size = load<u32>(cb, RB_SIZE);
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
+  const size = load<u32>(cb, RB_SIZE_OFF);
   copyIn(storage, size, off, src, fit);
   rb_put_finish(cb, fit); // returns the claimed space beyond `fit`
   return <i32>(fit >>> 2);
@@ -155,10 +156,10 @@ export function item_put_batch(cb: usize, src: usize, n: u32): i32 {
  */
 export function item_get_batch(cb: usize, dst: usize, max: u32, out: usize): i32 {
   const want = max << 2;
-  if (rb_get_claim(cb, 4) == 0) return 0;
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
-  const size = load<u32>(cb, RB_SIZE);
-  const off = load<u32>(cb + RB_GET, IDX_CLAIM);
+  if (rb_get_claim(cb, ITEM_HEADER_BYTES) == 0) return 0;
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
+  const size = load<u32>(cb, RB_SIZE_OFF);
+  const off = load<u32>(cb + RB_GET_OFF, IDX_CLAIM_OFF);
   const first = load<u32>(storage + off);
   if (recordBytes(first) > want) {
     store<u32>(out, first);
@@ -166,18 +167,14 @@ export function item_get_batch(cb: usize, dst: usize, max: u32, out: usize): i32
     return -EMSGSIZE;
   }
   // Everything readable up to `want`: the rest of the first piece, then from 0.
-  const granted: u32 = 4 + claimRest(cb, false, rb_get_claim(cb, want - 4), want - 4);
-  // A grant that ends where our head meets our cached limit ends at a put
-  // tail we read, and the producer publishes whole items only: it holds
-  // whole items. Any other end (`want`, or the end of storage when a
-  // producer published more between our claims) may cut an item, and a walk
-  // over the headers finds where. (A short grant alone proves nothing
-  // across threads: a first piece cut by an old tail, a second piece by the
-  // end of storage.)
+  const rest = want - ITEM_HEADER_BYTES;
+  const granted: u32 = ITEM_HEADER_BYTES + claimRest(cb, false, rb_get_claim(cb, rest), rest);
+  // A grant ending at our cached limit ends at a put tail: whole items. Any
+  // other end may cut an item: walk the headers (docs/design.md §9).
   let fit: u32 = granted;
-  if (load<u32>(cb + RB_GET, IDX_HEAD) != load<u32>(cb + RB_GET, IDX_LIMIT)) {
+  if (load<u32>(cb + RB_GET_OFF, IDX_HEAD_OFF) != load<u32>(cb + RB_GET_OFF, IDX_LIMIT_OFF)) {
     fit = 0;
-    while (fit + 4 <= granted) {
+    while (fit + ITEM_HEADER_BYTES <= granted) {
       const next = fit + recordBytes(load<u32>(storage + advance(off, fit, size)));
       if (next > granted) break;
       fit = next;

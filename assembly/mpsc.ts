@@ -6,35 +6,24 @@
 // idx_inc, add_skip_item, drop_item_locked with the tmp_wr reservation,
 // post_drop_action, commit, put_word/_ext, claim, free, is_pending.
 //
-// What changes is the shape of the loops. Zephyr's alloc loop calls the user's
-// notify_drop with the lock released and then takes the lock again; a
-// stateless core cannot call a JS callback, so every step function here does
-// the locked part of one iteration and returns to the host when Zephyr would
-// notify (MP_DROPPED_R), wait on its semaphore (MP_WAIT) or give up
-// (MP_FAIL). The host calls again after notifying or waiting; the loop's
-// locals (post_drop_action's prev_tmp_wr and shift) travel in a per-handle
-// scratch block. Iterations that need no host action (a skip packet added at
-// the end of storage, a skip packet dropped at rd, a claimed packet jumped
-// over) loop inside the call, releasing the lock between iterations as
-// Zephyr does.
+// What changes is the shape of the loops: a stateless core cannot call the
+// user's notify_drop, so each step function does the locked part of one
+// iteration and returns where Zephyr would notify (MP_R_DROPPED), wait
+// (MP_R_WAIT) or give up (MP_R_FAIL); the loop's locals travel in a scratch
+// block (docs/design.md §4.4). Iterations that need no host action loop
+// inside the call, releasing the lock between them as Zephyr does.
 //
-// Locking: every state change happens between lock() and unlock(), around
-// exactly Zephyr's critical sections, never around user code. lock() is a
-// compare-exchange of MP_LOCK from 0 to 1 and unlock() an atomic store of 0.
-// Wasm atomics are sequentially consistent, so the CAS is (at least) an
-// acquire and the store (at least) a release: every plain load and store of
-// the indices, flags and headers made inside one critical section happens
-// before those of the next one, in whichever thread it runs. Payload words
-// are written outside the lock by their one producer and published by the
-// commit's critical section (release), which the consumer's claim acquires.
+// Locking: every state change happens between lock() (a seq-cst CAS, so an
+// acquire) and unlock() (a seq-cst store, so a release), around exactly
+// Zephyr's critical sections, never around user code (docs/design.md §4.1).
 
 import {
-  MP_KIND, MP_SIZE, MP_STORAGE, MP_LEN_MASK, MP_LENS, MP_LOCKING, MP_LOCK, MP_TMP_WR, MP_WR,
-  MP_TMP_RD, MP_RD, MP_FLAGS, MP_MAX_USAGE, MP_CLAIMED, MP_DROPPED, MP_LOST,
-  MP_SEM, MP_WAITERS, MP_COMMITS, MP_CONS_WAITERS, MP_CB_BYTES, MP_SCR_PREV, MP_SCR_SHIFT, MP_SCR_DROP,
+  MP_KIND_OFF, MP_SIZE_OFF, MP_STORAGE_OFF, MP_LEN_MASK_OFF, MP_LENS_OFF, MP_LOCKING_OFF, MP_LOCK_OFF, MP_TMP_WR_OFF, MP_WR_OFF,
+  MP_TMP_RD_OFF, MP_RD_OFF, MP_FLAGS_OFF, MP_MAX_USAGE_OFF, MP_CLAIMED_OFF, MP_DROPPED_OFF, MP_LOST_OFF,
+  MP_SEM_OFF, MP_WAITERS_OFF, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_CB_BYTES, MP_SCR_PREV_OFF, MP_SCR_SHIFT_OFF, MP_SCR_DROP_OFF,
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
-  MP_VALID, MP_BUSY, MP_MODE_WAIT, MP_MODE_PUT, MP_DROPPED_R, MP_WAIT, MP_FAIL,
-  MP_NONE, MP_ERR_CLAIMED, MP_ERR_BAD, MP_STATE_OFF, ST_OPEN, MP_R_CLOSED,
+  MP_VALID, MP_BUSY, MP_HDR_USER_SHIFT, MP_MODE_WAIT, MP_MODE_PUT, MP_R_DROPPED, MP_R_WAIT, MP_R_FAIL,
+  MP_R_NONE, MP_R_CLAIMED, MP_R_BAD, MP_R_CLOSED, MP_STATE_OFF, ST_OPEN,
 } from './layout';
 
 // drop_item_locked's outcomes.
@@ -46,168 +35,163 @@ const DROP_USER: u32 = 2;  // a user packet was dropped: notify, then try again
  * Writes a fresh control block (mpsc_pbuf_init). `flags` holds OVERWRITE and
  * MAXUTIL; POW2 is added when `size` is a power of two, as in Zephyr.
  * `lenMask` selects the length field (0 = lengths from the table at `lens`).
- * `locking` is 1 when the memory is shared (see MP_LOCKING in layout.ts).
+ * `locking` is 1 when the memory is shared (see MP_LOCKING_OFF in layout.ts).
  */
 export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMask: u32, lens: usize, locking: u32): void {
   memory.fill(cb, 0, MP_CB_BYTES);
-  store<u32>(cb, MP_KIND_VALUE, MP_KIND);
-  store<u32>(cb, size, MP_SIZE);
-  store<u32>(cb, <u32>storage, MP_STORAGE);
-  store<u32>(cb, lenMask, MP_LEN_MASK);
-  store<u32>(cb, <u32>lens, MP_LENS);
-  store<u32>(cb, locking, MP_LOCKING);
+  store<u32>(cb, MP_KIND_VALUE, MP_KIND_OFF);
+  store<u32>(cb, size, MP_SIZE_OFF);
+  store<u32>(cb, <u32>storage, MP_STORAGE_OFF);
+  store<u32>(cb, lenMask, MP_LEN_MASK_OFF);
+  store<u32>(cb, <u32>lens, MP_LENS_OFF);
+  store<u32>(cb, locking, MP_LOCKING_OFF);
   if ((size & (size - 1)) == 0) flags |= MP_FLAG_POW2;
-  store<u32>(cb, flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2), MP_FLAGS);
+  store<u32>(cb, flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2), MP_FLAGS_OFF);
 }
 
 // ── the lock ──────────────────────────────────────────────────────────────
 
 @inline function lock(cb: usize): void {
   // An unshared memory is reachable from this thread only: no lock needed.
-  if (load<u32>(cb, MP_LOCKING) == 0) return;
+  if (load<u32>(cb, MP_LOCKING_OFF) == 0) return;
   // Acquire (seq-cst CAS): pairs with the release in unlock().
-  while (atomic.cmpxchg<u32>(cb + MP_LOCK, 0, 1) != 0) {
+  while (atomic.cmpxchg<u32>(cb + MP_LOCK_OFF, 0, 1) != 0) {
     // Contended: another thread is inside a critical section of a few dozen
     // instructions. Spin on a plain atomic load (no cache-line stealing)
     // until it looks free, then try again. A bounded spin followed by
     // memory.atomic.wait32 (where the thread may block) can go here.
-    while (atomic.load<u32>(cb + MP_LOCK) != 0) {}
+    while (atomic.load<u32>(cb + MP_LOCK_OFF) != 0) {}
   }
 }
 
 @inline function unlock(cb: usize): void {
-  if (load<u32>(cb, MP_LOCKING) == 0) return;
+  if (load<u32>(cb, MP_LOCKING_OFF) == 0) return;
   // Release (seq-cst store): publishes every write of the critical section.
-  atomic.store<u32>(cb + MP_LOCK, 0);
+  atomic.store<u32>(cb + MP_LOCK_OFF, 0);
 }
 
-// Why a spin lock is enough: a critical section is a few dozen instructions
-// of index arithmetic; it never calls user code (drop callbacks run after
-// unlock), never waits (waits happen after unlock, see MP_WAIT) and never
-// allocates, so no thread ever sleeps or blocks holding the lock, and a
-// spinner waits at most for the holder's remaining instructions (unless the
-// OS preempts the holder, which no user-space lock can prevent).
+// A spin lock is enough: a critical section is a few dozen instructions that
+// never call user code, wait or allocate, so nobody sleeps holding the lock.
 
 /**
- * Adds 1 to a wake-up counter (MP_COMMITS, MP_SEM) inside the lock. On a
- * shared memory it is an atomic add, sequentially consistent (the
- * lost-wake-up argument in layout.ts), and not a store of load + 1: close
- * and abort add to the same counters without the lock, and a store would
- * undo such an add (a locked instruction either way, the cost is the same).
+ * Adds 1 to a wake-up counter (MP_COMMITS_OFF, MP_SEM_OFF) inside the lock.
+ * On a shared memory an atomic add (seq-cst, docs/design.md §4.3), not a
+ * store of load + 1: close and abort add to the same counters without the
+ * lock, and a store could undo their add (a locked instruction either way).
  * An unshared memory has no other thread to sleep on it, so a plain store
  * saves a locked instruction per commit and per free.
  */
 @inline function bump(cb: usize, field: usize): void {
-  if (load<u32>(cb, MP_LOCKING) != 0) atomic.add<u32>(cb + field, 1);
+  if (load<u32>(cb, MP_LOCKING_OFF) != 0) atomic.add<u32>(cb + field, 1);
   else store<u32>(cb + field, load<u32>(cb + field) + 1);
 }
 
 /**
- * Ends a critical section that made a packet claimable: bumps MP_COMMITS
+ * Ends a critical section that made a packet claimable: bumps MP_COMMITS_OFF
  * with a seq-cst store before the unlock, then wakes every consumer asleep
  * on it (the lost-wake-up argument is in layout.ts). The count sits on the
  * clean line 0, so with nobody asleep this costs one cached load.
  */
 @inline function unlockPublished(cb: usize): void {
-  bump(cb, MP_COMMITS);
+  bump(cb, MP_COMMITS_OFF);
   unlock(cb);
-  if (atomic.load<u32>(cb + MP_CONS_WAITERS) != 0) atomic.notify(cb + MP_COMMITS, -1);
+  if (atomic.load<u32>(cb + MP_CONS_WAITERS_OFF) != 0) atomic.notify(cb + MP_COMMITS_OFF, -1);
 }
 
 // ── Zephyr's helpers (all called with the lock held) ──────────────────────
 
 @inline function idxInc(cb: usize, i: u32, n: u32): u32 {
-  const size = load<u32>(cb, MP_SIZE);
+  const size = load<u32>(cb, MP_SIZE_OFF);
   const j = i + n;
-  if (load<u32>(cb, MP_FLAGS) & MP_FLAG_POW2) return j & (size - 1);
+  if (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_POW2) return j & (size - 1);
   return j >= size ? j - size : j;
 }
 
 @inline function hdrAt(cb: usize, off: u32): usize {
-  return <usize>load<u32>(cb, MP_STORAGE) + (<usize>off << 2);
+  return <usize>load<u32>(cb, MP_STORAGE_OFF) + (<usize>off << 2);
 }
 
 /** get_wlen: the length field of the header, or the length recorded at commit. */
 @inline function wlenAt(cb: usize, off: u32): u32 {
-  const mask = load<u32>(cb, MP_LEN_MASK);
-  if (mask != 0) return (load<u32>(hdrAt(cb, off)) >>> 2) & mask;
-  return load<u32>(<usize>load<u32>(cb, MP_LENS) + (<usize>off << 2));
+  const mask = load<u32>(cb, MP_LEN_MASK_OFF);
+  if (mask != 0) return (load<u32>(hdrAt(cb, off)) >>> MP_HDR_USER_SHIFT) & mask;
+  return load<u32>(<usize>load<u32>(cb, MP_LENS_OFF) + (<usize>off << 2));
 }
 
 @inline function setLen(cb: usize, off: u32, wlen: u32): void {
-  if (load<u32>(cb, MP_LEN_MASK) == 0) store<u32>(<usize>load<u32>(cb, MP_LENS) + (<usize>off << 2), wlen);
+  if (load<u32>(cb, MP_LEN_MASK_OFF) == 0) store<u32>(<usize>load<u32>(cb, MP_LENS_OFF) + (<usize>off << 2), wlen);
 }
 
 /** free_space: the free words, with bit 31 set when they end at the end of storage (`wrap`). */
 @inline function freeSpace(cb: usize): u32 {
-  if (load<u32>(cb, MP_FLAGS) & MP_FLAG_FULL) return 0;
-  const rd = load<u32>(cb, MP_RD);
-  const tmpWr = load<u32>(cb, MP_TMP_WR);
+  if (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL) return 0;
+  const rd = load<u32>(cb, MP_RD_OFF);
+  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
   if (rd > tmpWr) return rd - tmpWr;
-  return (load<u32>(cb, MP_SIZE) - tmpWr) | 0x80000000;
+  return (load<u32>(cb, MP_SIZE_OFF) - tmpWr) | 0x80000000;
 }
 
 /** available: words that may hold something to claim. */
 @inline function available(cb: usize): u32 {
-  const tmpRd = load<u32>(cb, MP_TMP_RD);
-  const wr = load<u32>(cb, MP_WR);
-  if ((load<u32>(cb, MP_FLAGS) & MP_FLAG_FULL) || tmpRd > wr) return load<u32>(cb, MP_SIZE) - tmpRd;
+  const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
+  const wr = load<u32>(cb, MP_WR_OFF);
+  if ((load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL) || tmpRd > wr) return load<u32>(cb, MP_SIZE_OFF) - tmpRd;
   return wr - tmpRd;
 }
 
 /**
  * Words from rd to tmp_wr: claimed and uncommitted packets count. Exact,
  * where Zephyr's get_usage is one word short when tmp_wr is behind rd (a
- * deliberate deviation, see the README).
+ * deliberate deviation, docs/zephyr-semantics.md §2.9).
  */
 @inline function usage(cb: usize): u32 {
-  if (load<u32>(cb, MP_FLAGS) & MP_FLAG_FULL) return load<u32>(cb, MP_SIZE);
-  const rd = load<u32>(cb, MP_RD);
-  const tmpWr = load<u32>(cb, MP_TMP_WR);
-  return tmpWr >= rd ? tmpWr - rd : load<u32>(cb, MP_SIZE) - rd + tmpWr;
+  if (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL) return load<u32>(cb, MP_SIZE_OFF);
+  const rd = load<u32>(cb, MP_RD_OFF);
+  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
+  return tmpWr >= rd ? tmpWr - rd : load<u32>(cb, MP_SIZE_OFF) - rd + tmpWr;
 }
 
 @inline function maxUsageUpdate(cb: usize): void {
-  if (load<u32>(cb, MP_FLAGS) & MP_FLAG_MAXUTIL) {
+  if (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_MAXUTIL) {
     const u = usage(cb);
-    if (u > load<u32>(cb, MP_MAX_USAGE)) store<u32>(cb, u, MP_MAX_USAGE);
+    if (u > load<u32>(cb, MP_MAX_USAGE_OFF)) store<u32>(cb, u, MP_MAX_USAGE_OFF);
   }
 }
 
 @inline function tmpWrInc(cb: usize, n: u32): void {
-  const t = idxInc(cb, load<u32>(cb, MP_TMP_WR), n);
-  store<u32>(cb, t, MP_TMP_WR);
-  if (t == load<u32>(cb, MP_RD)) store<u32>(cb, load<u32>(cb, MP_FLAGS) | MP_FLAG_FULL, MP_FLAGS);
+  const t = idxInc(cb, load<u32>(cb, MP_TMP_WR_OFF), n);
+  store<u32>(cb, t, MP_TMP_WR_OFF);
+  if (t == load<u32>(cb, MP_RD_OFF)) store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) | MP_FLAG_FULL, MP_FLAGS_OFF);
 }
 
 @inline function rdInc(cb: usize, n: u32): void {
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_RD), n), MP_RD);
-  store<u32>(cb, load<u32>(cb, MP_FLAGS) & ~MP_FLAG_FULL, MP_FLAGS);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_RD_OFF), n), MP_RD_OFF);
+  store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) & ~MP_FLAG_FULL, MP_FLAGS_OFF);
 }
 
 @inline function skipHeader(n: u32): u32 {
-  return (n << 2) | MP_BUSY;
+  return (n << MP_HDR_USER_SHIFT) | MP_BUSY;
 }
 
 @inline function addSkip(cb: usize, n: u32): void {
-  store<u32>(hdrAt(cb, load<u32>(cb, MP_TMP_WR)), skipHeader(n));
+  store<u32>(hdrAt(cb, load<u32>(cb, MP_TMP_WR_OFF)), skipHeader(n));
   tmpWrInc(cb, n);
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), n), MP_WR);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), n), MP_WR_OFF);
 }
 
-/** drop_item_locked: makes room at rd (see zephyr-semantics §2.5). */
+/** drop_item_locked: makes room at rd (docs/zephyr-semantics.md §2.5). */
 function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
-  const rd = load<u32>(cb, MP_RD);
+  const rd = load<u32>(cb, MP_RD_OFF);
   const item = hdrAt(cb, rd);
   const h = load<u32>(item);
-  const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> 2 : 0;
+  const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
   if (skip != 0) {
     // A skip packet goes silently, in both modes.
     rdInc(cb, skip);
-    store<u32>(cb, load<u32>(cb, MP_RD), MP_TMP_RD);
+    store<u32>(cb, load<u32>(cb, MP_RD_OFF), MP_TMP_RD_OFF);
     return DROP_AGAIN;
   }
-  if (!(load<u32>(cb, MP_FLAGS) & MP_FLAG_OVERWRITE)) return DROP_NONE;
+  if (!(load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_OVERWRITE)) return DROP_NONE;
   const rdW = wlenAt(cb, rd);
   // Uncommitted: it can neither be dropped nor jumped over.
   if (!(h & MP_VALID)) return DROP_NONE;
@@ -215,16 +199,16 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
     // Claimed: jump over it, as if it had just been written.
     let ret = DROP_AGAIN;
     if (freeW != 0) addSkip(cb, freeW);
-    store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), rdW), MP_WR);
+    store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), rdW), MP_WR_OFF);
     // Met the same claimed packet again after going round (#84595): give up.
-    if (load<u32>(cb, MP_RD) == load<u32>(cb, MP_TMP_RD)) {
-      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_TMP_RD), rdW), MP_TMP_RD);
+    if (load<u32>(cb, MP_RD_OFF) == load<u32>(cb, MP_TMP_RD_OFF)) {
+      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_TMP_RD_OFF), rdW), MP_TMP_RD_OFF);
       ret = DROP_NONE;
     }
-    const tmpRd = load<u32>(cb, MP_TMP_RD);
-    store<u32>(cb, tmpRd, MP_TMP_WR);
-    store<u32>(cb, tmpRd, MP_RD);
-    store<u32>(cb, load<u32>(cb, MP_FLAGS) | MP_FLAG_FULL, MP_FLAGS);
+    const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
+    store<u32>(cb, tmpRd, MP_TMP_WR_OFF);
+    store<u32>(cb, tmpRd, MP_RD_OFF);
+    store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) | MP_FLAG_FULL, MP_FLAGS_OFF);
     return ret;
   }
   // Committed and idle: drop it. Reserve its space (and the free gap before
@@ -232,35 +216,35 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   // it or drops it again while the host notifies with the lock released;
   // post_drop_action returns the reservation at the next iteration.
   rdInc(cb, rdW);
-  store<u32>(cb, load<u32>(cb, MP_RD), MP_TMP_RD);
-  const tmpWr = load<u32>(cb, MP_TMP_WR);
+  store<u32>(cb, load<u32>(cb, MP_RD_OFF), MP_TMP_RD_OFF);
+  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
   if (freeW != 0) store<u32>(hdrAt(cb, tmpWr), 0); // an "invalid" header: no reader mistakes the gap for data
   const shift = rdW + freeW;
-  store<u32>(scr, tmpWr, MP_SCR_PREV);
-  store<u32>(scr, shift, MP_SCR_SHIFT);
-  store<u32>(scr, rd, MP_SCR_DROP);
-  store<u32>(cb, idxInc(cb, tmpWr, shift), MP_TMP_WR);
-  store<u32>(cb, load<u32>(cb, MP_FLAGS) | MP_FLAG_FULL, MP_FLAGS);
+  store<u32>(scr, tmpWr, MP_SCR_PREV_OFF);
+  store<u32>(scr, shift, MP_SCR_SHIFT_OFF);
+  store<u32>(scr, rd, MP_SCR_DROP_OFF);
+  store<u32>(cb, idxInc(cb, tmpWr, shift), MP_TMP_WR_OFF);
+  store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) | MP_FLAG_FULL, MP_FLAGS_OFF);
   store<u32>(item, h & ~MP_VALID); // the callback sees valid == 0
-  store<u32>(cb, load<u32>(cb, MP_DROPPED) + 1, MP_DROPPED);
+  store<u32>(cb, load<u32>(cb, MP_DROPPED_OFF) + 1, MP_DROPPED_OFF);
   return DROP_USER;
 }
 
 /** post_drop_action, if the previous iteration dropped a packet. */
 @inline function postDrop(cb: usize, scr: usize): void {
-  const shift = load<u32>(scr, MP_SCR_SHIFT);
+  const shift = load<u32>(scr, MP_SCR_SHIFT_OFF);
   if (shift == 0) return;
-  store<u32>(scr, 0, MP_SCR_SHIFT);
-  const prev = load<u32>(scr, MP_SCR_PREV);
-  if (idxInc(cb, prev, shift) == load<u32>(cb, MP_TMP_WR)) {
+  store<u32>(scr, 0, MP_SCR_SHIFT_OFF);
+  const prev = load<u32>(scr, MP_SCR_PREV_OFF);
+  if (idxInc(cb, prev, shift) == load<u32>(cb, MP_TMP_WR_OFF)) {
     // Nobody allocated meanwhile: undo the reservation.
-    store<u32>(cb, prev, MP_TMP_WR);
-    store<u32>(cb, load<u32>(cb, MP_FLAGS) & ~MP_FLAG_FULL, MP_FLAGS);
+    store<u32>(cb, prev, MP_TMP_WR_OFF);
+    store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) & ~MP_FLAG_FULL, MP_FLAGS_OFF);
     return;
   }
   // Another producer allocated after the reservation: skip the reserved area.
   store<u32>(hdrAt(cb, prev), skipHeader(shift));
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), shift), MP_WR);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), shift), MP_WR_OFF);
 }
 
 /**
@@ -282,13 +266,13 @@ export function mp_post_drop(cb: usize, scr: usize): void {
   if (mode == MP_MODE_WAIT) {
     // Zephyr waits on its semaphore here and never drops.
     unlock(cb);
-    return MP_WAIT;
+    return MP_R_WAIT;
   }
   const r = dropItemLocked(cb, scr, freeW);
-  if (r == DROP_NONE && mode == MP_MODE_PUT) store<u32>(cb, load<u32>(cb, MP_LOST) + 1, MP_LOST);
+  if (r == DROP_NONE && mode == MP_MODE_PUT) store<u32>(cb, load<u32>(cb, MP_LOST_OFF) + 1, MP_LOST_OFF);
   unlock(cb);
-  if (r == DROP_USER) return MP_DROPPED_R;
-  return r == DROP_AGAIN ? 0 : MP_FAIL;
+  if (r == DROP_USER) return MP_R_DROPPED;
+  return r == DROP_AGAIN ? 0 : MP_R_FAIL;
 }
 
 /**
@@ -304,16 +288,15 @@ export function mp_post_drop(cb: usize, scr: usize): void {
   while (true) {
     lock(cb);
     postDrop(cb, scr);
-    // Closed or aborted: no new packet (layout.ts, "Close, abort and
-    // end-of-stream"). Read in the lock, after a pending reservation was
-    // returned; line 0 is clean and cached, so this is one cheap load.
+    // Closed or aborted: no new packet, and a pending reservation was just
+    // returned (docs/design.md §10). Line 0 is clean and cached: one load.
     if (atomic.load<u32>(cb + MP_STATE_OFF) != ST_OPEN) {
       unlock(cb);
       return MP_R_CLOSED;
     }
     const fs = freeSpace(cb);
     const f = fs & 0x7fffffff;
-    if (f >= wlen) return <i32>load<u32>(cb, MP_TMP_WR);
+    if (f >= wlen) return <i32>load<u32>(cb, MP_TMP_WR_OFF);
     if (fs & 0x80000000) {
       addSkip(cb, f);
       unlock(cb);
@@ -327,9 +310,10 @@ export function mp_post_drop(cb: usize, scr: usize): void {
 /**
  * One call of mpsc_pbuf_alloc's loop, up to the next host action. Returns
  * the word offset of the new packet (its valid and busy bits cleared),
- * MP_DROPPED_R (the packet at scratch MP_SCR_DROP was dropped: notify and
- * call again), MP_WAIT (mode MP_MODE_WAIT only: wait for a free, call again),
- * MP_FAIL, or MP_R_CLOSED (the buffer is closed or aborted). `wlen` is from 1 to size (the host checks).
+ * MP_R_DROPPED (the packet at scratch MP_SCR_DROP_OFF was dropped: notify and
+ * call again), MP_R_WAIT (mode MP_MODE_WAIT only: wait for a free, call again),
+ * MP_R_FAIL, or MP_R_CLOSED (closed or aborted: nothing changed). `wlen` is
+ * from 1 to size (the host checks).
  */
 export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
   const off = reserve(cb, scr, wlen, mode);
@@ -346,24 +330,24 @@ export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
  * before the lock, as Zephyr does, or 0 to read the header's length field
  * (only this producer writes its uncommitted header, so reading it under the
  * lock is the same, and it spares the host a read and a check per commit).
- * Returns 0, or MP_ERR_BAD (nothing changed) when `off` is not an allocated,
+ * Returns 0, or MP_R_BAD (nothing changed) when `off` is not an allocated,
  * uncommitted packet of `wlen` words inside the used region.
  */
 export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
   lock(cb);
-  if (wlen == 0 && off < load<u32>(cb, MP_SIZE)) wlen = wlenAt(cb, off);
-  const size = load<u32>(cb, MP_SIZE);
+  if (wlen == 0 && off < load<u32>(cb, MP_SIZE_OFF)) wlen = wlenAt(cb, off);
+  const size = load<u32>(cb, MP_SIZE_OFF);
   const item = hdrAt(cb, off);
   const h = load<u32>(item);
-  const rd = load<u32>(cb, MP_RD);
+  const rd = load<u32>(cb, MP_RD_OFF);
   const d = off >= rd ? off - rd : size - rd + off;
   if (off >= size || wlen == 0 || wlen > size - off || (h & (MP_VALID | MP_BUSY)) != 0 || d + wlen > usage(cb)) {
     unlock(cb);
-    return MP_ERR_BAD;
+    return MP_R_BAD;
   }
   setLen(cb, off, wlen);
   store<u32>(item, h | MP_VALID);
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), wlen), MP_WR);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
   maxUsageUpdate(cb);
   unlockPublished(cb);
   return 0;
@@ -378,7 +362,7 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void
   lock(cb);
   setLen(cb, off, wlen);
   store<u32>(hdrAt(cb, off), header);
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), wlen), MP_WR);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
   maxUsageUpdate(cb);
   unlockPublished(cb);
 }
@@ -387,15 +371,15 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void
 @inline function putDone(cb: usize, off: u32, wlen: u32): i32 {
   setLen(cb, off, wlen);
   tmpWrInc(cb, wlen);
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR), wlen), MP_WR);
+  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
   maxUsageUpdate(cb);
   unlockPublished(cb);
   return 0;
 }
 
 /**
- * One call of mpsc_pbuf_put_word's loop. Returns 0 (stored), MP_DROPPED_R
- * (notify and call again), MP_FAIL (no room: the word is lost and counted)
+ * One call of mpsc_pbuf_put_word's loop. Returns 0 (stored), MP_R_DROPPED
+ * (notify and call again), MP_R_FAIL (no room: the word is lost and counted)
  * or MP_R_CLOSED (closed or aborted: nothing stored, nothing counted).
  */
 export function mp_put_word(cb: usize, scr: usize, word: u32): i32 {
@@ -416,61 +400,61 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
 }
 
 /**
- * mpsc_pbuf_claim: the oldest committed packet, marked busy, or MP_NONE;
- * skip packets on the way are consumed silently. MP_ERR_CLAIMED (nothing
+ * mpsc_pbuf_claim: the oldest committed packet, marked busy, or MP_R_NONE;
+ * skip packets on the way are consumed silently. MP_R_CLAIMED (nothing
  * changed) while a claim is outstanding: Zephyr allows one at a time.
  */
 export function mp_claim(cb: usize): i32 {
   lock(cb);
-  if (load<u32>(cb, MP_CLAIMED) != 0) {
+  if (load<u32>(cb, MP_CLAIMED_OFF) != 0) {
     unlock(cb);
-    return MP_ERR_CLAIMED;
+    return MP_R_CLAIMED;
   }
   while (true) {
     const a = available(cb);
-    const tmpRd = load<u32>(cb, MP_TMP_RD);
+    const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
     const item = hdrAt(cb, tmpRd);
     const h = load<u32>(item);
     if (a == 0 || (h & (MP_VALID | MP_BUSY)) == 0) {
       unlock(cb);
-      return MP_NONE;
+      return MP_R_NONE;
     }
-    const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> 2 : 0;
+    const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
     if (skip != 0 || !(h & MP_VALID)) {
       // Zephyr drops and retakes the lock here; nothing outside can need it
       // between two skips, so we keep it.
       const inc = skip != 0 ? skip : wlenAt(cb, tmpRd);
-      store<u32>(cb, idxInc(cb, tmpRd, inc), MP_TMP_RD);
+      store<u32>(cb, idxInc(cb, tmpRd, inc), MP_TMP_RD_OFF);
       rdInc(cb, inc);
       continue;
     }
     store<u32>(item, h | MP_BUSY);
-    store<u32>(cb, idxInc(cb, tmpRd, wlenAt(cb, tmpRd)), MP_TMP_RD);
-    store<u32>(cb, tmpRd + 1, MP_CLAIMED);
+    store<u32>(cb, idxInc(cb, tmpRd, wlenAt(cb, tmpRd)), MP_TMP_RD_OFF);
+    store<u32>(cb, tmpRd + 1, MP_CLAIMED_OFF);
     unlock(cb);
     return <i32>tmpRd;
   }
 }
 
 /**
- * mpsc_pbuf_free of the claimed packet at `off`; MP_ERR_BAD (nothing
- * changed) if `off` is not the outstanding claim. Then counts the free in MP_SEM.
+ * mpsc_pbuf_free of the claimed packet at `off`; MP_R_BAD (nothing
+ * changed) if `off` is not the outstanding claim. Then counts the free in MP_SEM_OFF.
  */
 export function mp_free(cb: usize, off: u32): i32 {
   lock(cb);
-  if (load<u32>(cb, MP_CLAIMED) != off + 1) {
+  if (load<u32>(cb, MP_CLAIMED_OFF) != off + 1) {
     unlock(cb);
-    return MP_ERR_BAD;
+    return MP_R_BAD;
   }
   const wlen = wlenAt(cb, off);
   const item = hdrAt(cb, off);
   const h = load<u32>(item) & ~MP_VALID;
-  if (!(load<u32>(cb, MP_FLAGS) & MP_FLAG_OVERWRITE) || off == load<u32>(cb, MP_RD)) {
+  if (!(load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_OVERWRITE) || off == load<u32>(cb, MP_RD_OFF)) {
     store<u32>(item, h & ~MP_BUSY);
     // The writers went round right up to the claimed packet: the freed
     // packet is now the only free space.
-    if (load<u32>(cb, MP_RD) == load<u32>(cb, MP_TMP_RD)) {
-      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_TMP_RD), wlen), MP_TMP_RD);
+    if (load<u32>(cb, MP_RD_OFF) == load<u32>(cb, MP_TMP_RD_OFF)) {
+      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_TMP_RD_OFF), wlen), MP_TMP_RD_OFF);
     }
     rdInc(cb, wlen);
   } else {
@@ -478,13 +462,13 @@ export function mp_free(cb: usize, off: u32): i32 {
     // skip packet, passed over later.
     store<u32>(item, skipHeader(wlen));
   }
-  store<u32>(cb, 0, MP_CLAIMED);
+  store<u32>(cb, 0, MP_CLAIMED_OFF);
   // k_sem_give as a counter (layout.ts says why): a seq-cst store inside
   // the lock (frees are serialised by it, so load + 1 is exact), then, after
   // the unlock, wake every allocator asleep on it, each to retry its size.
-  bump(cb, MP_SEM);
+  bump(cb, MP_SEM_OFF);
   unlock(cb);
-  if (atomic.load<u32>(cb + MP_WAITERS) != 0) atomic.notify(cb + MP_SEM, -1);
+  if (atomic.load<u32>(cb + MP_WAITERS_OFF) != 0) atomic.notify(cb + MP_SEM_OFF, -1);
   return 0;
 }
 
@@ -507,7 +491,7 @@ export function mp_usage(cb: usize): u32 {
 /** Peak usage in words since init (mpsc_pbuf_get_max_utilization, with MP_FLAG_MAXUTIL). */
 export function mp_max_usage(cb: usize): u32 {
   lock(cb);
-  const u = load<u32>(cb, MP_MAX_USAGE);
+  const u = load<u32>(cb, MP_MAX_USAGE_OFF);
   unlock(cb);
   return u;
 }
@@ -515,16 +499,15 @@ export function mp_max_usage(cb: usize): u32 {
 /**
  * Words between the claim frontier and the allocation frontier: packets
  * allocated (committed or not) and not yet claimed, with any skip packets
- * among them. 0 once a consumer has claimed everything; on a closed buffer
- * that is end-of-stream (layout.ts says why nothing can be missed).
+ * among them. On a closed buffer, 0 is end-of-stream (docs/design.md §10).
  */
 export function mp_unclaimed(cb: usize): u32 {
   lock(cb);
-  const tmpRd = load<u32>(cb, MP_TMP_RD);
-  const tmpWr = load<u32>(cb, MP_TMP_WR);
-  let u: u32 = tmpWr >= tmpRd ? tmpWr - tmpRd : load<u32>(cb, MP_SIZE) - tmpRd + tmpWr;
+  const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
+  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
+  let u: u32 = tmpWr >= tmpRd ? tmpWr - tmpRd : load<u32>(cb, MP_SIZE_OFF) - tmpRd + tmpWr;
   // Equal frontiers with FULL set: the whole storage is allocated and unclaimed.
-  if (u == 0 && (load<u32>(cb, MP_FLAGS) & MP_FLAG_FULL)) u = load<u32>(cb, MP_SIZE);
+  if (u == 0 && (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL)) u = load<u32>(cb, MP_SIZE_OFF);
   unlock(cb);
   return u;
 }

@@ -7,26 +7,23 @@
 // may run `size` bytes ahead of the consumer's tail; the consumer may run
 // up to the producer's tail).
 //
-// Memory ordering, for one producer thread and one consumer thread:
-// each side writes only its own lines. The only cross-thread fields are
-// the two tails. A tail is published with atomic.store (sequentially
-// consistent, hence a release) after the data it covers was written or
-// read, and the other side reads it with atomic.load (an acquire) before it
-// touches that data. Everything else (head, base, limit, claim) is private
-// to its side, so plain loads and stores are enough.
+// Memory ordering, for one producer thread and one consumer thread: the
+// only cross-thread fields are the two tails, published with atomic.store (a
+// release) and read with atomic.load (an acquire); everything else is
+// private to its side, so plain loads and stores suffice (docs/design.md §2.3).
 
 import {
-  RB_KIND, RB_SIZE, RB_STORAGE, RB_PUT, RB_GET, RB_CB_BYTES, RB_DATA_WAITERS, RB_SPACE_WAITERS,
-  RB_DATA_WAKE_OFF, RB_SPACE_WAKE_OFF, IDX_HEAD, IDX_TAIL, IDX_BASE, IDX_LIMIT, IDX_CLAIM, EINVAL,
+  RB_KIND_OFF, RB_SIZE_OFF, RB_STORAGE_OFF, RB_PUT_OFF, RB_GET_OFF, RB_CB_BYTES, RB_DATA_WAITERS_OFF, RB_SPACE_WAITERS_OFF,
+  RB_DATA_WAKE_OFF, RB_SPACE_WAKE_OFF, IDX_HEAD_OFF, IDX_TAIL_OFF, IDX_BASE_OFF, IDX_LIMIT_OFF, IDX_CLAIM_OFF, EINVAL,
 } from './layout';
 
 /** Writes a fresh control block: all six counters 0, storage at `storage`. */
 export function rb_init(cb: usize, kind: u32, storage: usize, size: u32): void {
   memory.fill(cb, 0, RB_CB_BYTES);
-  store<u32>(cb, kind, RB_KIND);
-  store<u32>(cb, size, RB_SIZE);
-  store<u32>(cb, <u32>storage, RB_STORAGE);
-  store<u32>(cb + RB_PUT, size, IDX_LIMIT);
+  store<u32>(cb, kind, RB_KIND_OFF);
+  store<u32>(cb, size, RB_SIZE_OFF);
+  store<u32>(cb, <u32>storage, RB_STORAGE_OFF);
+  store<u32>(cb + RB_PUT_OFF, size, IDX_LIMIT_OFF);
 }
 
 /**
@@ -35,17 +32,17 @@ export function rb_init(cb: usize, kind: u32, storage: usize, size: u32): void {
  * runs, exactly as in Zephyr.
  */
 export function rb_internal_reset(cb: usize, v: u32): void {
-  const size = load<u32>(cb, RB_SIZE);
-  setSide(cb + RB_PUT, v, v + size);
-  setSide(cb + RB_GET, v, v);
+  const size = load<u32>(cb, RB_SIZE_OFF);
+  setSide(cb + RB_PUT_OFF, v, v + size);
+  setSide(cb + RB_GET_OFF, v, v);
 }
 
 @inline function setSide(side: usize, v: u32, limit: u32): void {
-  store<u32>(side, v, IDX_HEAD);
-  store<u32>(side, v, IDX_BASE);
-  store<u32>(side, limit, IDX_LIMIT);
-  store<u32>(side, 0, IDX_CLAIM);
-  atomic.store<u32>(side, v, IDX_TAIL);
+  store<u32>(side, v, IDX_HEAD_OFF);
+  store<u32>(side, v, IDX_BASE_OFF);
+  store<u32>(side, limit, IDX_LIMIT_OFF);
+  store<u32>(side, 0, IDX_CLAIM_OFF);
+  atomic.store<u32>(side, v, IDX_TAIL_OFF);
 }
 
 // Zephyr's ring_buf_area_claim. Grants min(want, available, bytes to the end
@@ -55,22 +52,22 @@ export function rb_internal_reset(cb: usize, v: u32): void {
 // request, so the result equals Zephyr's, which reads the tail every time:
 // the other tail only moves forward, so a stale limit can only understate.
 @inline function areaClaim(cb: usize, side: usize, other: usize, extra: u32, want: u32): u32 {
-  const size = load<u32>(cb, RB_SIZE);
-  const head = load<u32>(side, IDX_HEAD);
-  let off = head - load<u32>(side, IDX_BASE);
+  const size = load<u32>(cb, RB_SIZE_OFF);
+  const head = load<u32>(side, IDX_HEAD_OFF);
+  let off = head - load<u32>(side, IDX_BASE_OFF);
   if (off >= size) off -= size;
   let n = min(want, size - off);
-  let avail = load<u32>(side, IDX_LIMIT) - head;
+  let avail = load<u32>(side, IDX_LIMIT_OFF) - head;
   if (avail < n) {
     // Acquire: pairs with the other side's release in areaFinish, so the
     // bytes (or the free space) behind its tail are visible before we use them.
-    const limit = atomic.load<u32>(other, IDX_TAIL) + extra;
-    store<u32>(side, limit, IDX_LIMIT);
+    const limit = atomic.load<u32>(other, IDX_TAIL_OFF) + extra;
+    store<u32>(side, limit, IDX_LIMIT_OFF);
     avail = limit - head;
     n = min(n, avail);
   }
-  store<u32>(side, head + n, IDX_HEAD);
-  store<u32>(side, off, IDX_CLAIM);
+  store<u32>(side, head + n, IDX_HEAD_OFF);
+  store<u32>(side, off, IDX_CLAIM_OFF);
   return n;
 }
 
@@ -78,18 +75,18 @@ export function rb_internal_reset(cb: usize, v: u32): void {
 // `waiters` is the line-0 count of the other side's sleepers, `wake` the
 // line-0 word they sleep on.
 @inline function areaFinish(cb: usize, side: usize, waiters: usize, wake: usize, n: u32): i32 {
-  const tail = load<u32>(side, IDX_TAIL);
-  if (n > load<u32>(side, IDX_HEAD) - tail) return -EINVAL;
+  const tail = load<u32>(side, IDX_TAIL_OFF);
+  if (n > load<u32>(side, IDX_HEAD_OFF) - tail) return -EINVAL;
   const newTail = tail + n;
-  const base = load<u32>(side, IDX_BASE);
-  if (newTail - base >= load<u32>(cb, RB_SIZE)) store<u32>(side, base + load<u32>(cb, RB_SIZE), IDX_BASE);
-  store<u32>(side, newTail, IDX_HEAD);
+  const base = load<u32>(side, IDX_BASE_OFF);
+  if (newTail - base >= load<u32>(cb, RB_SIZE_OFF)) store<u32>(side, base + load<u32>(cb, RB_SIZE_OFF), IDX_BASE_OFF);
+  store<u32>(side, newTail, IDX_HEAD_OFF);
   // Release: everything this side did to the bytes up to newTail happens
   // before the other side can observe the new tail.
-  atomic.store<u32>(side, newTail, IDX_TAIL);
+  atomic.store<u32>(side, newTail, IDX_TAIL_OFF);
   // Sequentially consistent load after the store above, then the add to the
-  // wake word before the notify: the lost-wake-up argument in layout.ts
-  // needs exactly this order. While nobody sleeps the count sits in a
+  // wake word before its notify: the lost-wake-up argument (docs/design.md
+  // §3) needs exactly this order. While nobody sleeps the count sits in a
   // clean, cached line 0, so this is one cheap load.
   if (atomic.load<u32>(cb + waiters) != 0) {
     atomic.add<u32>(cb + wake, 1);
@@ -99,40 +96,40 @@ export function rb_internal_reset(cb: usize, v: u32): void {
 }
 
 export function rb_put_claim(cb: usize, want: u32): u32 {
-  return areaClaim(cb, cb + RB_PUT, cb + RB_GET, load<u32>(cb, RB_SIZE), want);
+  return areaClaim(cb, cb + RB_PUT_OFF, cb + RB_GET_OFF, load<u32>(cb, RB_SIZE_OFF), want);
 }
 
 export function rb_get_claim(cb: usize, want: u32): u32 {
-  return areaClaim(cb, cb + RB_GET, cb + RB_PUT, 0, want);
+  return areaClaim(cb, cb + RB_GET_OFF, cb + RB_PUT_OFF, 0, want);
 }
 
 export function rb_put_finish(cb: usize, n: u32): i32 {
-  return areaFinish(cb, cb + RB_PUT, RB_DATA_WAITERS, RB_DATA_WAKE_OFF, n);
+  return areaFinish(cb, cb + RB_PUT_OFF, RB_DATA_WAITERS_OFF, RB_DATA_WAKE_OFF, n);
 }
 
 export function rb_get_finish(cb: usize, n: u32): i32 {
-  return areaFinish(cb, cb + RB_GET, RB_SPACE_WAITERS, RB_SPACE_WAKE_OFF, n);
+  return areaFinish(cb, cb + RB_GET_OFF, RB_SPACE_WAITERS_OFF, RB_SPACE_WAKE_OFF, n);
 }
 
 /** Zephyr's ring_buf_size_get: committed bytes not yet claimed by the consumer. */
 export function rb_size(cb: usize): u32 {
   // Acquire, as in areaClaim: the consumer may read what this reports.
-  return atomic.load<u32>(cb + RB_PUT, IDX_TAIL) - load<u32>(cb + RB_GET, IDX_HEAD);
+  return atomic.load<u32>(cb + RB_PUT_OFF, IDX_TAIL_OFF) - load<u32>(cb + RB_GET_OFF, IDX_HEAD_OFF);
 }
 
 /** Zephyr's ring_buf_space_get: bytes neither claimed nor holding data. */
 export function rb_space(cb: usize): u32 {
-  return load<u32>(cb, RB_SIZE) - (load<u32>(cb + RB_PUT, IDX_HEAD) - atomic.load<u32>(cb + RB_GET, IDX_TAIL));
+  return load<u32>(cb, RB_SIZE_OFF) - (load<u32>(cb + RB_PUT_OFF, IDX_HEAD_OFF) - atomic.load<u32>(cb + RB_GET_OFF, IDX_TAIL_OFF));
 }
 
 /** Bytes `rb_put_finish` would accept: what is claimed and not finished. */
 export function rb_put_claimed(cb: usize): u32 {
-  return load<u32>(cb + RB_PUT, IDX_HEAD) - load<u32>(cb + RB_PUT, IDX_TAIL);
+  return load<u32>(cb + RB_PUT_OFF, IDX_HEAD_OFF) - load<u32>(cb + RB_PUT_OFF, IDX_TAIL_OFF);
 }
 
 /** Bytes `rb_get_finish` would accept. */
 export function rb_get_claimed(cb: usize): u32 {
-  return load<u32>(cb + RB_GET, IDX_HEAD) - load<u32>(cb + RB_GET, IDX_TAIL);
+  return load<u32>(cb + RB_GET_OFF, IDX_HEAD_OFF) - load<u32>(cb + RB_GET_OFF, IDX_TAIL_OFF);
 }
 
 // Copying API for data that already sits in linear memory: Zephyr's
@@ -145,12 +142,12 @@ export function rb_get_claimed(cb: usize): u32 {
  * RingBuf.write, whose bytes one rb_put_flush publishes together.
  */
 export function rb_write(cb: usize, src: usize, n: u32): u32 {
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
   let done: u32 = 0;
   while (done < n) {
     const g = rb_put_claim(cb, n - done);
     if (g == 0) break;
-    memory.copy(storage + load<u32>(cb + RB_PUT, IDX_CLAIM), src + done, g);
+    memory.copy(storage + load<u32>(cb + RB_PUT_OFF, IDX_CLAIM_OFF), src + done, g);
     done += g;
   }
   return done;
@@ -180,12 +177,12 @@ export function rb_put_flush(cb: usize): u32 {
  * `peek` keeps the data (finish 0, which also cancels outstanding claims).
  */
 @inline function getOrPeek(cb: usize, dst: usize, n: u32, peek: bool): u32 {
-  const storage = <usize>load<u32>(cb, RB_STORAGE);
+  const storage = <usize>load<u32>(cb, RB_STORAGE_OFF);
   let done: u32 = 0;
   while (done < n) {
     const g = rb_get_claim(cb, n - done);
     if (g == 0) break;
-    if (dst != 0) memory.copy(dst + done, storage + load<u32>(cb + RB_GET, IDX_CLAIM), g);
+    if (dst != 0) memory.copy(dst + done, storage + load<u32>(cb + RB_GET_OFF, IDX_CLAIM_OFF), g);
     done += g;
   }
   rb_get_finish(cb, peek ? 0 : done);

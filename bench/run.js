@@ -97,10 +97,10 @@ const phases = args.quick ? ['both'] : [...Array(procs).fill('time'), 'heap'];
 let done = 0;
 for (const c of selected) {
   const impls = Object.keys(c.impls);
+  /** @type {Map<string, { runs: object[], heap: number | null | undefined, failed: boolean }>} */
   const state = new Map(impls.map((impl) => [impl, { runs: [], heap: undefined, failed: false }]));
   for (const phase of phases) {
-    for (const impl of impls) {
-      const st = state.get(impl);
+    for (const [impl, st] of state) {
       if (st.failed) continue;
       if (tty) process.stderr.write(`\r\x1b[K[${done}/${pairs.length}] ${c.id} ${impl} (${phase}) …`);
       const r = await runChild(c.id, impl, phase);
@@ -113,8 +113,7 @@ for (const c of selected) {
       if (r.heapBytesPerOp !== undefined) st.heap = r.heapBytesPerOp;
     }
   }
-  for (const impl of impls) {
-    const st = state.get(impl);
+  for (const [impl, st] of state) {
     const rec = st.failed ? null : summarize(c, impl, st.runs, st.heap);
     if (rec) records.push(rec);
     done++;
@@ -142,7 +141,7 @@ const result = {
 };
 
 mkdirSync(args.out, { recursive: true });
-writeFileSync(join(args.out, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(join(args.out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(args.out, 'chart.svg'), renderChart(result));
 console.log(renderTable(result));
 console.log(

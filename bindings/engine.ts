@@ -77,6 +77,19 @@ export class Engine {
   }
 }
 
+/** @internal Throws a TypeError unless `engine` came from createEngine; run before anything uses it. */
+export function checkEngine(engine: unknown): asserts engine is Engine {
+  if (!(engine instanceof Engine)) {
+    const got =
+      engine === null
+        ? 'null'
+        : typeof engine === 'object'
+          ? `a ${engine.constructor?.name ?? 'object'}`
+          : typeof engine;
+    throw new TypeError(`engine must be an Engine made by createEngine, got ${got}`);
+  }
+}
+
 function isShared(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }

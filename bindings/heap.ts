@@ -2,7 +2,7 @@
 // every engine sees the same placement. It only grows: buffers never move,
 // which keeps every address and every view valid for the memory's lifetime.
 
-import { HEAP_MAGIC, HEAP_TOP, HEAP_HEADER_BYTES, HEAP_MAGIC_VALUE, LINE } from '../assembly/layout.js';
+import { HEAP_MAGIC_OFF, HEAP_TOP_OFF, HEAP_HEADER_BYTES, HEAP_MAGIC_VALUE, LINE_BYTES } from '../assembly/layout.js';
 import type { Views } from './views.js';
 
 const PAGE = 65536;
@@ -15,7 +15,7 @@ const ADDRESS_LIMIT = 2 ** 32;
 export function initHeap(v: Views): void {
   // Sequentially consistent CAS: two threads initialising at once agree on
   // one winner, and a memory that holds something else is never claimed.
-  const seen = Atomics.compareExchange(v.u32, HEAP_MAGIC >> 2, 0, HEAP_MAGIC_VALUE);
+  const seen = Atomics.compareExchange(v.u32, HEAP_MAGIC_OFF >> 2, 0, HEAP_MAGIC_VALUE);
   if (seen !== 0 && seen !== HEAP_MAGIC_VALUE) {
     throw new TypeError(
       `memory is not a wasm-ringbuf memory: word 0 is 0x${seen.toString(16)}, expected 0 or 0x${HEAP_MAGIC_VALUE.toString(16)}`,
@@ -30,8 +30,8 @@ export function initHeap(v: Views): void {
  */
 export function heapAlloc(v: Views, bytes: number, what: string): number {
   for (;;) {
-    const raw = Atomics.load(v.u32, HEAP_TOP >> 2);
-    const start = Math.ceil(Math.max(raw, HEAP_HEADER_BYTES) / LINE) * LINE;
+    const raw = Atomics.load(v.u32, HEAP_TOP_OFF >> 2);
+    const start = Math.ceil(Math.max(raw, HEAP_HEADER_BYTES) / LINE_BYTES) * LINE_BYTES;
     const end = start + bytes;
     if (end > ADDRESS_LIMIT) {
       throw new RangeError(
@@ -41,7 +41,7 @@ export function heapAlloc(v: Views, bytes: number, what: string): number {
     grow(v, end, what);
     // The CAS publishes the block; losing it means another thread placed a
     // block first, and we retry above the new top (a grow we did stays, harmless).
-    if (Atomics.compareExchange(v.u32, HEAP_TOP >> 2, raw, end % ADDRESS_LIMIT) === raw) return start;
+    if (Atomics.compareExchange(v.u32, HEAP_TOP_OFF >> 2, raw, end % ADDRESS_LIMIT) === raw) return start;
   }
 }
 

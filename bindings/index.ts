@@ -3,7 +3,7 @@
 export { createEngine, Engine } from './engine.js';
 export type { EngineKind, EngineOptions } from './engine.js';
 export { RingBuf } from './ringbuf.js';
-export type { BufferDescriptor } from './ringbuf.js';
+export type { BufferDescriptor, BufferType, Handle } from './handle.js';
 export { ItemRingBuf, EAGAIN, EMSGSIZE, ITEM_MAX_WORDS } from './item-ringbuf.js';
 export { MpscPbuf } from './mpsc-pbuf.js';
 export type { MpscPbufOptions, MpscHandleOptions, DropCallback, WlenFunction } from './mpsc-pbuf.js';

@@ -10,28 +10,29 @@
 // copying straight into storage would need a claim call and a finish call).
 
 import {
-  RB_SIZE,
-  RB_STORAGE,
-  RB_CB_BYTES,
+  RB_SIZE_OFF,
+  RB_STORAGE_OFF,
   RB_KIND_ITEMS,
-  RB_MAX_SIZE,
+  RB_MAX_SIZE_BYTES,
   EAGAIN as E_AGAIN,
   EMSGSIZE as E_MSGSIZE,
-  RB_STATE_OFF,
-  RB_ABORT_CODE_OFF,
-  RB_DATA_WAKE_OFF,
-  RB_SPACE_WAKE_OFF,
-  ST_OPEN,
+  ITEM_TYPE_SHIFT,
+  ITEM_TYPE_MASK,
+  ITEM_WORDS_SHIFT,
+  ITEM_WORDS_MASK,
+  ITEM_VALUE_SHIFT,
+  ITEM_VALUE_MASK,
+  U32_MAX,
   ST_CLOSED,
   ST_ABORTED,
 } from '../assembly/layout.js';
-import type { Core } from './core.js';
-import { checkInt, checkWindow, checkWords } from './errors.js';
+import { copyWords } from './copy.js';
 import type { Engine } from './engine.js';
-import { attachAddress, checkEngine, type BufferDescriptor } from './ringbuf.js';
-import type { Views } from './views.js';
-import { type BufferState, DISPOSE, Lifecycle } from './lifecycle.js';
-import { RingWaiter } from './ring-wait.js';
+import { checkInt, checkWindow, checkWords } from './errors.js';
+import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
+import { DISPOSE } from './lifecycle.js';
+import { Placement } from './placement.js';
+import { RingWaits } from './wait.js';
 
 /**
  * `get` result: the buffer is empty (Zephyr's -EAGAIN, as glibc numbers it).
@@ -59,10 +60,28 @@ export const EMSGSIZE = -E_MSGSIZE;
  * const out = new Uint32Array(ITEM_MAX_WORDS);   // room for any item
  * ```
  */
-export const ITEM_MAX_WORDS = 255;
+export const ITEM_MAX_WORDS = ITEM_WORDS_MASK;
 
-/** Largest capacity in words: storage is 4 bytes a word and at most RB_MAX_SIZE bytes. */
-const MAX_CAPACITY = Math.floor(RB_MAX_SIZE / 4);
+// The header layout (layout.ts) as module constants, which V8 folds into
+// optimised code where it does not fold imported bindings (bench/README.md,
+// "Per-call costs behind the design").
+const TYPE_SHIFT = ITEM_TYPE_SHIFT,
+  TYPE_MASK = ITEM_TYPE_MASK,
+  WORDS_SHIFT = ITEM_WORDS_SHIFT,
+  WORDS_MASK = ITEM_WORDS_MASK,
+  VALUE_SHIFT = ITEM_VALUE_SHIFT,
+  VALUE_MASK = ITEM_VALUE_MASK;
+
+/** A header word from its fields (checked by the caller). */
+function pack(type: number, value: number, words: number): number {
+  return ((type << TYPE_SHIFT) | (words << WORDS_SHIFT) | (value << VALUE_SHIFT)) >>> 0;
+}
+const headerTypeOf = (header: number): number => (header >>> TYPE_SHIFT) & TYPE_MASK;
+const headerValueOf = (header: number): number => (header >>> VALUE_SHIFT) & VALUE_MASK;
+const headerWordsOf = (header: number): number => (header >>> WORDS_SHIFT) & WORDS_MASK;
+
+/** Largest capacity in words: storage is 4 bytes a word and at most RB_MAX_SIZE_BYTES bytes. */
+const MAX_CAPACITY = Math.floor(RB_MAX_SIZE_BYTES / 4);
 
 /**
  * Per engine (one memory in one thread): the core's output word at +0 and,
@@ -86,101 +105,21 @@ function scratch(engine: Engine): number {
 /** Longest in-memory batch handed to the core in one call: its byte count must fit in a u32. */
 const MAX_DIRECT_WORDS = 2 ** 29;
 
-/**
- * How words cross between a JS array and the shared memory, measured on node
- * 20 (CPU time, median of 7, ns per copy):
- *
- *   words                      4    8   16   32   64
- *   loop, into the memory      6   11   17   35   66
- *   set(whole array), into    16   16   15   19   22
- *   loop, out of the memory    6   10   19   42   77
- *   set(subarray), out        47   42   38   44   46
- *
- * So: whole arrays of 16 words or more go in with one set; other pieces up
- * to 32 words are copied with a loop; longer pieces go through a subarray
- * view, the one allocation of such a call.
- */
-const SET_WHOLE_WORDS = 16;
-const LOOP_COPY_WORDS = 32;
-
-/** Copies `n` words from `src[from..]` into `u32` at word index `to`. */
-function copyIn(u32: Uint32Array, to: number, src: Uint32Array, from: number, n: number): void {
-  if (n >= SET_WHOLE_WORDS && from === 0 && n === src.length) {
-    u32.set(src, to);
-  } else if (n <= LOOP_COPY_WORDS) {
-    for (let i = 0; i < n; i++) u32[to + i] = src[from + i];
-  } else {
-    u32.set(src.subarray(from, from + n), to);
-  }
-}
-
-/** Copies `n` words from `u32` at word index `from` into `dst[to..]`; the mirror of {@link copyIn}. */
-function copyOut(dst: Uint32Array, to: number, u32: Uint32Array, from: number, n: number): void {
-  if (n <= LOOP_COPY_WORDS) {
-    for (let i = 0; i < n; i++) dst[to + i] = u32[from + i];
-  } else {
-    dst.set(u32.subarray(from, from + n), to);
-  }
-}
-
-/**
- * checkWindow with an allocation-free fast path: checkWindow builds its
- * argument names ("dst start") on every call, which showed as ~50 bytes of
- * garbage per get in a --trace-gc run (node 20); here they are built only
- * to report a bad window.
- */
-function checkSpan(name: string, length: number, start: unknown, end: unknown): void {
-  if (
-    Number.isInteger(start) &&
-    Number.isInteger(end) &&
-    (start as number) >= 0 &&
-    (start as number) <= (end as number) &&
-    (end as number) <= length
-  )
-    return;
-  checkWindow(name, length, start, end);
-}
-
-/**
- * Where an array lies: in the engine's memory, at which byte address, or
- * elsewhere. TypedArray `.buffer` and `.byteOffset` are builtin calls of
- * ~15 ns each on node 20 (an identity check is ~1 ns), and callers pass the
- * same arrays again and again, so the answer for the last array is kept
- * until the views change (the memory grew, which replaces or detaches views).
- */
-class Placement {
-  private array: Uint32Array | null = null;
-  private u32: Uint32Array | null = null;
-  private address = -1;
-
-  /** The byte address of `a[0]` in the memory behind `u32`, or -1 when `a` lies elsewhere. */
-  of(a: Uint32Array, u32: Uint32Array): number {
-    if (a !== this.array || u32 !== this.u32) {
-      this.array = a;
-      this.u32 = u32;
-      // Address 0 holds the heap header, never a buffer's data: a view that
-      // starts there (or a detached one, whose byteOffset reads 0) is staged.
-      this.address = a.buffer === u32.buffer && a.byteOffset !== 0 ? a.byteOffset : -1;
-    }
-    return this.address;
-  }
-}
-
 /** Words one record (header + payload) takes, from its header. */
 function recordWords(header: number): number {
-  return 1 + ((header >>> 16) & 0xff);
+  return 1 + headerWordsOf(header);
 }
 
-/** The RangeError for records that do not end exactly at `end`; null when they do. */
-function malformed(records: Uint32Array, start: number, end: number): RangeError | null {
+/** Throws a RangeError unless the records' headers end exactly at `end`. */
+function checkRecords(records: Uint32Array, start: number, end: number): void {
   let at = start;
   let last = start;
   while (at < end) {
     last = at;
     at += recordWords(records[at]);
   }
-  if (at === end) return null;
-  return new RangeError(
+  if (at === end) return;
+  throw new RangeError(
     `records must hold whole items from start to end: the header at word ${last} needs ${at - last} words, ` +
       `but only ${end - last} remain before end (${end})`,
   );
@@ -210,22 +149,14 @@ function malformed(records: Uint32Array, start: number, end: number): RangeError
  * rb.itemValue;                                      // 1
  * ```
  */
-export class ItemRingBuf {
+export class ItemRingBuf extends Handle {
   /** `get` result when the buffer is empty: {@link EAGAIN}. */
   static readonly EAGAIN = EAGAIN;
   /** `put`/`get` result when the item or the destination is too small: {@link EMSGSIZE}. */
   static readonly EMSGSIZE = EMSGSIZE;
 
-  /** The engine (memory and core) this handle runs on. */
-  readonly engine: Engine;
-  /** Address of the control block; with the memory it identifies the buffer. */
-  readonly address: number;
   /** Capacity in 32-bit words. */
   readonly capacity: number;
-  /** Absolute byte address of the storage in the memory. */
-  readonly storageAddress: number;
-  private readonly core: Core;
-  private readonly views: Views;
   /** The core's output word (byte address) and the staging area (byte address and word index). */
   private readonly out: number;
   private readonly stage: number;
@@ -235,11 +166,7 @@ export class ItemRingBuf {
   /** Where the last data/records and the last destination lie. */
   private readonly putPlace = new Placement();
   private readonly getPlace = new Placement();
-  /** The state and abort code in the control block (lifecycle.ts). */
-  private readonly lc: Lifecycle;
-  /** A one-word view of the state (lifecycle.ts), for the one-load check of every operation. */
-  private stateGate: Int32Array;
-  private readonly waiter: RingWaiter;
+  private readonly waits: RingWaits;
 
   /**
    * Places a new, empty buffer of `capacity` 32-bit words in the engine's memory.
@@ -249,43 +176,23 @@ export class ItemRingBuf {
   /** @internal Attaches to the control block at `address` (see {@link ItemRingBuf.attach}). */
   constructor(engine: Engine, capacity: number, address: number);
   constructor(engine: Engine, capacity: number, address?: number) {
-    checkEngine(engine);
-    this.engine = engine;
-    this.core = engine.core;
-    this.views = engine.views;
-    if (address === undefined) {
-      checkInt('capacity', capacity, 1, MAX_CAPACITY);
-      address = engine.alloc(RB_CB_BYTES + 4 * capacity, `capacity ${capacity} words`);
-      this.core.rb_init(address, RB_KIND_ITEMS, address + RB_CB_BYTES, 4 * capacity);
-    }
-    this.address = address;
+    super(
+      engine,
+      'ItemRingBuf',
+      address ?? placeRing(engine, RB_KIND_ITEMS, capacity, MAX_CAPACITY, 4, `capacity ${capacity} words`),
+      RB_STORAGE_OFF,
+      4 * capacity,
+    );
     this.capacity = capacity;
-    this.storageAddress = this.views.u32[(address + RB_STORAGE) >>> 2];
-    this.views.cover(this.storageAddress + 4 * capacity);
     this.out = scratch(engine);
     this.stage = this.out + STAGE_OFFSET;
     this.stageWord = this.stage >>> 2;
-    this.lc = new Lifecycle(
-      this.views,
-      'ItemRingBuf',
-      address,
-      RB_STATE_OFF,
-      RB_ABORT_CODE_OFF,
-      RB_DATA_WAKE_OFF,
-      RB_SPACE_WAKE_OFF,
-    );
-    this.stateGate = this.lc.gate();
-    this.waiter = new RingWaiter(this.views, this.core, address, this.lc);
-  }
-
-  /** Lets an operation go on, or throws (see RingBuf's): one load of line 0 while open. */
-  private live(producer: boolean): void {
-    if (this.stateGate[0] !== ST_OPEN) this.stateGate = this.lc.check(producer);
+    this.waits = new RingWaits(this.views, this.core, this.address, this.lc, 'words', 4, capacity);
   }
 
   /**
    * Attaches to a buffer created elsewhere (typically in another thread)
-   * from its {@link ItemRingBuf.descriptor}. Either engine may attach.
+   * from its {@link Handle.descriptor}. Either engine may attach.
    * @example
    * ```ts
    * // worker:
@@ -295,12 +202,7 @@ export class ItemRingBuf {
    */
   static attach(engine: Engine, descriptor: BufferDescriptor): ItemRingBuf {
     const address = attachAddress(engine, descriptor, 'ItemRingBuf', RB_KIND_ITEMS);
-    return new ItemRingBuf(engine, engine.views.u32[(address + RB_SIZE) >>> 2] / 4, address);
-  }
-
-  /** What {@link ItemRingBuf.attach} needs, ready for `postMessage`. */
-  get descriptor(): BufferDescriptor {
-    return { type: 'ItemRingBuf', memory: this.engine.memory, address: this.address };
+    return new ItemRingBuf(engine, engine.views.u32[(address + RB_SIZE_OFF) >>> 2] / 4, address);
   }
 
   /**
@@ -314,10 +216,10 @@ export class ItemRingBuf {
    * ```
    */
   static header(type: number, value: number, words: number): number {
-    checkInt('type', type, 0, 0xffff);
-    checkInt('value', value, 0, 0xff);
+    checkInt('type', type, 0, TYPE_MASK);
+    checkInt('value', value, 0, VALUE_MASK);
     checkInt('words', words, 0, ITEM_MAX_WORDS);
-    return (type | (words << 16) | (value << 24)) >>> 0;
+    return pack(type, value, words);
   }
 
   /**
@@ -328,7 +230,7 @@ export class ItemRingBuf {
    * ```
    */
   static headerType(header: number): number {
-    return header & 0xffff;
+    return headerTypeOf(header);
   }
 
   /**
@@ -339,7 +241,7 @@ export class ItemRingBuf {
    * ```
    */
   static headerValue(header: number): number {
-    return header >>> 24;
+    return headerValueOf(header);
   }
 
   /**
@@ -351,43 +253,79 @@ export class ItemRingBuf {
    * ```
    */
   static headerWords(header: number): number {
-    return (header >>> 16) & 0xff;
+    return headerWordsOf(header);
   }
 
-  /** Words of committed items not yet read, headers included. */
+  /**
+   * Words of committed items not yet read, headers included. This value can
+   * be stale: the producer may put more at any time, so the consumer sees a
+   * lower bound.
+   * @example
+   * ```ts
+   * if (rb.size > 0) rb.get(out);
+   * ```
+   */
   get size(): number {
     return this.core.rb_size(this.address) >>> 2;
   }
 
   /**
    * Free words (Zephyr's ring_buf_item_space_get): words, not items; an item
-   * of n payload words needs n + 1.
+   * of n payload words needs n + 1. This value can be stale: the consumer may
+   * free more at any time, so the producer sees a lower bound.
+   * @example
+   * ```ts
+   * if (rb.space > data.length) rb.put(1, 0, data);   // fits: 1 + data.length words
+   * ```
    */
   get space(): number {
     return this.core.rb_space(this.address) >>> 2;
   }
 
-  /** True when there is no item to read. */
+  /**
+   * True when there is no item to read. Seen from another thread it may not
+   * stay true for long: the producer can put at any time.
+   * @example
+   * ```ts
+   * while (!rb.isEmpty) rb.get(out);
+   * ```
+   */
   get isEmpty(): boolean {
     return this.core.rb_size(this.address) === 0;
   }
 
-  /** Type of the item the last {@link ItemRingBuf.get} returned or kept (EMSGSIZE). */
+  /**
+   * Type of the item the last {@link ItemRingBuf.get} returned or kept (EMSGSIZE).
+   * @example
+   * ```ts
+   * if (rb.get(out) >= 0 && rb.itemType === 7) onSample(out);
+   * ```
+   */
   get itemType(): number {
-    return this.header & 0xffff;
+    return headerTypeOf(this.header);
   }
 
-  /** Value of the item the last {@link ItemRingBuf.get} returned or kept. */
+  /**
+   * Value of the item the last {@link ItemRingBuf.get} returned or kept.
+   * @example
+   * ```ts
+   * if (rb.get(out) >= 0) channel = rb.itemValue;
+   * ```
+   */
   get itemValue(): number {
-    return this.header >>> 24;
+    return headerValueOf(this.header);
   }
 
   /**
    * Payload words of the item the last {@link ItemRingBuf.get} returned, or
    * the words a destination needs after an EMSGSIZE (Zephyr's size32 output).
+   * @example
+   * ```ts
+   * if (rb.get(out) === EMSGSIZE) out = new Uint32Array(rb.itemWords);
+   * ```
    */
   get itemWords(): number {
-    return (this.header >>> 16) & 0xff;
+    return headerWordsOf(this.header);
   }
 
   /**
@@ -404,31 +342,30 @@ export class ItemRingBuf {
    * ```
    */
   put(type: number, value: number, data?: Uint32Array, start = 0, end = data?.length ?? 0): number {
-    checkInt('type', type, 0, 0xffff);
-    checkInt('value', value, 0, 0xff);
+    checkInt('type', type, 0, TYPE_MASK);
+    checkInt('value', value, 0, VALUE_MASK);
     let n = 0;
     if (data !== undefined) {
       checkWords('data', data);
-      checkSpan('data', data.length, start, end);
+      checkWindow('data', data.length, start, end);
       n = end - start;
       if (n > ITEM_MAX_WORDS) {
         throw new RangeError(`data must hold at most ${ITEM_MAX_WORDS} words (end - start), got ${n}`);
       }
     }
-    const v = this.views;
-    v.sync();
     this.live(true);
     let src = 0;
-    if (n !== 0) {
-      const base = this.putPlace.of(data!, v.u32);
+    if (data !== undefined && n !== 0) {
+      const v = this.fresh();
+      const base = this.putPlace.of(data, v.u32);
       if (base >= 0) {
         src = base + 4 * start;
       } else {
-        copyIn(v.u32, this.stageWord, data!, start, n);
+        copyWords(v.u32, this.stageWord, data, start, n);
         src = this.stage;
       }
     }
-    return this.core.item_put(this.address, (type | (n << 16) | (value << 24)) >>> 0, src);
+    return this.core.item_put(this.address, pack(type, value, n), src);
   }
 
   /**
@@ -450,11 +387,10 @@ export class ItemRingBuf {
     let max = 0;
     if (dst !== undefined) {
       checkWords('dst', dst);
-      checkSpan('dst', dst.length, start, end);
+      checkWindow('dst', dst.length, start, end);
       max = end - start;
     }
-    const v = this.views;
-    v.sync();
+    const v = this.fresh();
     this.live(false);
     let at = 0;
     let staged = false;
@@ -468,7 +404,7 @@ export class ItemRingBuf {
     const r = this.core.item_get(this.address, at, Math.min(max, ITEM_MAX_WORDS), this.out);
     if (r === EAGAIN) return r;
     this.header = v.u32[this.out >>> 2];
-    if (staged && r > 0) copyOut(dst!, start, v.u32, this.stageWord, r);
+    if (staged && r > 0) copyWords(dst as Uint32Array, start, v.u32, this.stageWord, r);
     return r;
   }
 
@@ -489,24 +425,22 @@ export class ItemRingBuf {
    */
   putBatch(records: Uint32Array, start = 0, end = records?.length): number {
     checkWords('records', records);
-    checkSpan('records', records.length, start, end);
-    const v = this.views;
-    v.sync();
+    checkWindow('records', records.length, start, end);
+    const v = this.fresh();
     this.live(true);
     const cb = this.address;
     const base = this.putPlace.of(records, v.u32);
     if (base >= 0 && end - start <= MAX_DIRECT_WORDS) {
-      // The core validates every header before writing anything.
       const r = this.core.item_put_batch(cb, base + 4 * start, end - start);
-      if (r < 0) throw malformed(records, start, end)!;
+      // The core refuses malformed records (r < 0) before writing anything.
+      if (r < 0) checkRecords(records, start, end);
       return r;
     }
     // A batch that fits the staging area is one core call, which validates
     // every header before writing anything. A longer one goes in chunks of
     // whole records, so it is validated whole first, in JS.
     if (end - start > STAGE_WORDS) {
-      const bad = malformed(records, start, end);
-      if (bad !== null) throw bad;
+      checkRecords(records, start, end);
     }
     let done = start;
     while (done < end) {
@@ -518,9 +452,10 @@ export class ItemRingBuf {
           stop += w;
       }
       const n = stop - done;
-      copyIn(v.u32, this.stageWord, records, done, n);
+      copyWords(v.u32, this.stageWord, records, done, n);
       const r = this.core.item_put_batch(cb, this.stage, n);
-      if (r < 0) throw malformed(records, start, end)!;
+      // The core refuses malformed records (r < 0) before writing anything.
+      if (r < 0) checkRecords(records, start, end);
       done += r;
       if (r < n) break;
     }
@@ -541,9 +476,8 @@ export class ItemRingBuf {
    */
   getBatch(dst: Uint32Array, start = 0, end = dst?.length): number {
     checkWords('dst', dst);
-    checkSpan('dst', dst.length, start, end);
-    const v = this.views;
-    v.sync();
+    checkWindow('dst', dst.length, start, end);
+    const v = this.fresh();
     this.live(false);
     const cb = this.address,
       core = this.core;
@@ -567,7 +501,7 @@ export class ItemRingBuf {
         }
         break;
       }
-      copyOut(dst, start + done, v.u32, this.stageWord, r);
+      copyWords(dst, start + done, v.u32, this.stageWord, r);
       done += r;
     } while (done < room);
     return done;
@@ -594,7 +528,7 @@ export class ItemRingBuf {
    * ```
    */
   internalReset(value: number): void {
-    checkInt('value', value, 0, 2 ** 32 - 1);
+    checkInt('value', value, 0, U32_MAX);
     this.core.rb_internal_reset(this.address, value);
   }
 
@@ -603,17 +537,16 @@ export class ItemRingBuf {
    * payload) are readable or `ms` milliseconds have passed; returns whether
    * they are. Woken by the producer's next put. Also returns true once the
    * ring is closed (then check {@link ItemRingBuf.ended}). On an unshared memory it only looks.
-   * @throws BufferAbortedError if the ring is or gets aborted (it wakes at once).
    * @throws Error on a thread that may not block (a browser's main thread):
-   * use {@link ItemRingBuf.waitForDataAsync} there.
+   * use {@link ItemRingBuf.waitForDataAsync} there; BufferAbortedError if the
+   * ring is or gets aborted (it wakes at once).
    * @example
    * ```ts
    * while (rb.get(out) === ItemRingBuf.EAGAIN) rb.waitForData(1000);
    * ```
    */
   waitForData(ms = Infinity, words = 1): boolean {
-    checkInt('words', words, 1, this.capacity);
-    return this.waiter.wait('waitForData', false, 4 * words, ms);
+    return this.waits.data('waitForData', ms, this.waits.need(words));
   }
 
   /**
@@ -627,8 +560,7 @@ export class ItemRingBuf {
    * ```
    */
   waitForSpace(ms = Infinity, words = 1): boolean {
-    checkInt('words', words, 1, this.capacity);
-    return this.waiter.wait('waitForSpace', true, 4 * words, ms);
+    return this.waits.space('waitForSpace', ms, this.waits.need(words));
   }
 
   /**
@@ -639,8 +571,7 @@ export class ItemRingBuf {
    * ```
    */
   waitForDataAsync(ms = Infinity, words = 1): Promise<boolean> {
-    checkInt('words', words, 1, this.capacity);
-    return this.waiter.waitAsync(false, 4 * words, ms);
+    return this.waits.dataAsync(ms, this.waits.need(words));
   }
 
   /**
@@ -651,15 +582,14 @@ export class ItemRingBuf {
    * ```
    */
   waitForSpaceAsync(ms = Infinity, words = 1): Promise<boolean> {
-    checkInt('words', words, 1, this.capacity);
-    return this.waiter.waitAsync(true, 4 * words, ms);
+    return this.waits.spaceAsync(ms, this.waits.need(words));
   }
 
   /**
    * Producer side: ends the stream. The consumer gets every item put
    * before, then sees {@link ItemRingBuf.ended}; every wait wakes, and from
    * then on producer operations (put, putBatch, waitForSpace) throw
-   * {@link BufferClosedError}. Idempotent. Call it from the producer's thread.
+   * `BufferClosedError`. Idempotent. Call it from the producer's thread.
    * @throws BufferAbortedError if the ring was aborted.
    * @example
    * ```ts
@@ -672,42 +602,6 @@ export class ItemRingBuf {
   }
 
   /**
-   * Either side: gives up. Every later operation of both sides throws
-   * {@link BufferAbortedError} with `code`, and every blocked or async wait
-   * on either side wakes at once and throws it. The first code stays.
-   * @throws RangeError if `code` is not an integer from 1 to 2^31-1.
-   * @example
-   * ```ts
-   * rb.abort(3);                         // the other side: "ItemRingBuf was aborted (code 3)"
-   * ```
-   */
-  abort(code: number): void {
-    this.lc.abort(code);
-  }
-
-  /**
-   * `'open'`, `'closed'` or `'aborted'`, as stored in the control block.
-   * @example
-   * ```ts
-   * if (rb.state === 'closed' && rb.ended) finish();
-   * ```
-   */
-  get state(): BufferState {
-    return this.lc.name;
-  }
-
-  /**
-   * The code given to {@link ItemRingBuf.abort}, 0 unless aborted.
-   * @example
-   * ```ts
-   * if (rb.state === 'aborted') console.error('aborted with', rb.abortCode);
-   * ```
-   */
-  get abortCode(): number {
-    return this.lc.code;
-  }
-
-  /**
    * The consumer's end-of-stream: true once the ring is closed and every
    * item put before the close has been read. Not the same as `get`
    * returning {@link EAGAIN}, which an open ring also does between items.
@@ -717,7 +611,7 @@ export class ItemRingBuf {
    * ```
    */
   get ended(): boolean {
-    // The state before the tail, as in RingBuf.ended (layout.ts says why).
+    // The state before the tail, as in RingBuf.ended (docs/design.md §10).
     return this.lc.load() === ST_CLOSED && this.core.rb_size(this.address) === 0;
   }
 

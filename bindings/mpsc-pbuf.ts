@@ -8,46 +8,42 @@
 // the core's error results into exceptions before anything has changed.
 
 import {
-  MP_SIZE,
-  MP_STORAGE,
-  MP_LEN_MASK,
+  MP_SIZE_OFF,
+  MP_STORAGE_OFF,
+  MP_LEN_MASK_OFF,
   MP_CB_BYTES,
-  MP_TMP_WR,
-  MP_WR,
-  MP_TMP_RD,
-  MP_RD,
-  MP_FLAGS,
-  MP_DROPPED,
-  MP_LOST,
-  MP_SEM,
-  MP_WAITERS,
+  MP_TMP_WR_OFF,
+  MP_WR_OFF,
+  MP_TMP_RD_OFF,
+  MP_RD_OFF,
+  MP_FLAGS_OFF,
+  MP_DROPPED_OFF,
+  MP_LOST_OFF,
+  MP_SEM_OFF,
+  MP_WAITERS_OFF,
   MP_SCR_BYTES,
-  MP_SCR_DROP,
-  MP_COMMITS,
-  MP_CONS_WAITERS,
+  MP_SCR_DROP_OFF,
+  MP_COMMITS_OFF,
+  MP_CONS_WAITERS_OFF,
   MP_KIND_VALUE,
   MP_FLAG_OVERWRITE,
   MP_FLAG_MAXUTIL,
-  MP_MAX_SIZE,
+  MP_MAX_SIZE_WORDS,
   MP_MODE_NOWAIT,
   MP_MODE_WAIT,
   MP_MODE_PUT,
-  MP_DROPPED_R,
-  MP_WAIT,
-  MP_ERR_CLAIMED,
-  MP_STATE_OFF,
-  MP_ABORT_CODE_OFF,
+  MP_R_DROPPED,
+  MP_R_WAIT,
+  MP_R_CLAIMED,
   MP_R_CLOSED,
-  ST_OPEN,
+  U32_MAX,
   ST_CLOSED,
 } from '../assembly/layout.js';
-import type { Core } from './core.js';
-import type { Engine } from './engine.js';
+import { checkEngine, type Engine } from './engine.js';
 import { checkInt, checkWindow, checkWords } from './errors.js';
+import { attachAddress, type BufferDescriptor, Handle } from './handle.js';
+import { DISPOSE } from './lifecycle.js';
 import { canBlock, sleepOn, sleepOnAsync } from './wait.js';
-import { attachAddress, type BufferDescriptor } from './ringbuf.js';
-import { type BufferState, DISPOSE, Lifecycle } from './lifecycle.js';
-import type { Views } from './views.js';
 
 /**
  * Called with the word offset of each packet dropped to make room; the
@@ -143,21 +139,13 @@ const noDrop: DropCallback = () => {};
  * if (q !== null) { use(pb.words[q + 1]); pb.free(q); }
  * ```
  */
-export class MpscPbuf {
-  /** The engine (memory and core) this handle runs on. */
-  readonly engine: Engine;
-  /** Address of the control block; with the memory it identifies the buffer. */
-  readonly address: number;
+export class MpscPbuf extends Handle {
   /** Capacity in 32-bit words. */
   readonly size: number;
-  /** Absolute byte address of the storage in the memory. */
-  readonly storageAddress: number;
   /** Whether full allocations drop the oldest packets. */
   readonly overwrite: boolean;
   /** Width of the header's length field, or 0 when lengths come from `getWlen`. */
   readonly lengthBits: number;
-  private readonly core: Core;
-  private readonly views: Views;
   private readonly scratch: number;
   private readonly dropWord: number;
   private readonly cbWord: number;
@@ -166,18 +154,9 @@ export class MpscPbuf {
   private readonly getWlen: WlenFunction | undefined;
   private readonly mayBlock: boolean;
   private readonly shared: boolean;
-  /**
-   * The JS twin reads the memory through the views, so they must be current
-   * before each core call (an unshared memory detaches them when it grows);
-   * the wasm core does not need them, and skipping the check is measurable.
-   */
-  private readonly twin: boolean;
+  /** The storage view and the memory-wide view it was cut from. */
   private wordsView: Uint32Array;
   private wordsOf: Uint32Array;
-  /** The state and abort code in the control block (lifecycle.ts). */
-  private readonly lc: Lifecycle;
-  /** A one-word view of the state (lifecycle.ts), for the one-load check of commit, claim and free. */
-  private stateGate: Int32Array;
 
   /**
    * Places a new, empty buffer of `size` words in the engine's memory.
@@ -188,85 +167,43 @@ export class MpscPbuf {
   /** @internal Attaches to the control block at `address` (see {@link MpscPbuf.attach}). */
   constructor(engine: Engine, size: number, options: MpscHandleOptions | undefined, address: number);
   constructor(engine: Engine, size: number, options: MpscPbufOptions = {}, address?: number) {
+    checkEngine(engine);
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
     const { onDrop, getWlen, mayBlock } = options;
     if (onDrop !== undefined && typeof onDrop !== 'function') throw new TypeError('options.onDrop must be a function');
-    if (getWlen !== undefined && typeof getWlen !== 'function')
+    if (getWlen !== undefined && typeof getWlen !== 'function') {
       throw new TypeError('options.getWlen must be a function');
-    if (mayBlock !== undefined && typeof mayBlock !== 'boolean')
-      throw new TypeError('options.mayBlock must be a boolean');
-    this.engine = engine;
-    this.core = engine.core;
-    this.views = engine.views;
-    const v = this.views;
-    if (address === undefined) {
-      checkInt('size', size, 1, MP_MAX_SIZE);
-      const { overwrite = false, maxUtilization = false, lengthBits = 30 } = options;
-      if (typeof overwrite !== 'boolean') throw new TypeError('options.overwrite must be a boolean');
-      if (typeof maxUtilization !== 'boolean') throw new TypeError('options.maxUtilization must be a boolean');
-      checkInt('options.lengthBits', lengthBits, 1, 30);
-      // Custom lengths are recorded at commit in a table beside the storage
-      // (one word per storage word), so the core never calls back into JS
-      // with the lock held: drop and claim read the table.
-      const custom = getWlen !== undefined;
-      const bytes = MP_CB_BYTES + size * 4 * (custom ? 2 : 1);
-      address = engine.alloc(bytes, `size ${size}`);
-      const flags = (overwrite ? MP_FLAG_OVERWRITE : 0) | (maxUtilization ? MP_FLAG_MAXUTIL : 0);
-      const mask = custom ? 0 : 2 ** lengthBits - 1;
-      const lens = custom ? address + MP_CB_BYTES + size * 4 : 0;
-      this.core.mp_init(address, address + MP_CB_BYTES, size, flags, mask, lens, engine.shared ? 1 : 0);
     }
-    this.address = address;
-    this.cbWord = address >>> 2;
-    this.size = v.u32[this.cbWord + (MP_SIZE >> 2)];
-    this.storageAddress = v.u32[this.cbWord + (MP_STORAGE >> 2)];
-    this.lenMask = v.u32[this.cbWord + (MP_LEN_MASK >> 2)];
+    if (mayBlock !== undefined && typeof mayBlock !== 'boolean') {
+      throw new TypeError('options.mayBlock must be a boolean');
+    }
+    super(engine, 'MpscPbuf', address ?? placeMpsc(engine, size, options), MP_STORAGE_OFF, 4 * size);
+    const v = this.views;
+    this.cbWord = this.address >>> 2;
+    this.size = v.u32[this.cbWord + (MP_SIZE_OFF >> 2)];
+    this.lenMask = v.u32[this.cbWord + (MP_LEN_MASK_OFF >> 2)];
     this.lengthBits = this.lenMask === 0 ? 0 : Math.log2(this.lenMask + 1);
-    this.overwrite = (v.u32[this.cbWord + (MP_FLAGS >> 2)] & MP_FLAG_OVERWRITE) !== 0;
+    this.overwrite = (v.u32[this.cbWord + (MP_FLAGS_OFF >> 2)] & MP_FLAG_OVERWRITE) !== 0;
     if (this.lenMask === 0 && getWlen === undefined) {
       throw new TypeError('options.getWlen is required: the buffer was created with custom packet lengths');
     }
     this.getWlen = getWlen;
     this.onDrop = onDrop ?? noDrop;
-    this.views.cover(this.storageAddress + this.size * 4);
     // Zephyr's alloc loop keeps prev_tmp_wr and shift in locals; here they
     // live in a scratch block of this handle (one per handle, so one per
     // producer thread), placed once.
     this.scratch = engine.alloc(MP_SCR_BYTES, 'the MpscPbuf handle');
     v.u32.fill(0, this.scratch >>> 2, (this.scratch + MP_SCR_BYTES) >>> 2);
-    this.dropWord = (this.scratch + MP_SCR_DROP) >>> 2;
+    this.dropWord = (this.scratch + MP_SCR_DROP_OFF) >>> 2;
     this.shared = engine.shared;
-    this.twin = engine.kind === 'js';
     this.mayBlock = mayBlock ?? canBlock();
     this.wordsOf = v.u32;
     this.wordsView = v.u32.subarray(this.storageAddress >>> 2, (this.storageAddress >>> 2) + this.size);
-    // Close and abort wake both kinds of sleepers through their counters.
-    this.lc = new Lifecycle(v, 'MpscPbuf', address, MP_STATE_OFF, MP_ABORT_CODE_OFF, MP_COMMITS, MP_SEM);
-    this.stateGate = this.lc.gate();
-  }
-
-  /**
-   * Lets commit, claim and free go on, or throws on an aborted buffer: one
-   * load of line 0 while open. (Allocations check the state in the core,
-   * inside their critical section, for the reason given in layout.ts.)
-   */
-  private live(): void {
-    if (this.stateGate[0] !== ST_OPEN) this.stateGate = this.lc.check(false);
-  }
-
-  /**
-   * After a claim found nothing: whether the buffer has ended, i.e. is
-   * closed with nothing left to claim, not even a packet allocated before
-   * the close and not committed yet. The state is read after the claim and
-   * before the count, which mp_unclaimed takes under the lock (layout.ts).
-   */
-  private drained(): boolean {
-    return this.lc.load() === ST_CLOSED && this.core.mp_unclaimed(this.address) === 0;
   }
 
   /**
    * Attaches to a buffer created elsewhere, typically in another thread, from
-   * its {@link MpscPbuf.descriptor}. Each handle has its own drop callback.
+   * its {@link Handle.descriptor}. Each handle has its own drop callback.
    * @example
    * ```ts
    * // worker:
@@ -276,12 +213,7 @@ export class MpscPbuf {
    */
   static attach(engine: Engine, descriptor: BufferDescriptor, options?: MpscHandleOptions): MpscPbuf {
     const address = attachAddress(engine, descriptor, 'MpscPbuf', MP_KIND_VALUE);
-    return new MpscPbuf(engine, engine.views.u32[(address + MP_SIZE) >>> 2], options, address);
-  }
-
-  /** What {@link MpscPbuf.attach} needs, ready for `postMessage`. */
-  get descriptor(): BufferDescriptor {
-    return { type: 'MpscPbuf', memory: this.engine.memory, address: this.address };
+    return new MpscPbuf(engine, engine.views.u32[(address + MP_SIZE_OFF) >>> 2], options, address);
   }
 
   /**
@@ -294,8 +226,7 @@ export class MpscPbuf {
    * ```
    */
   get words(): Uint32Array {
-    const v = this.views;
-    v.sync();
+    const v = this.fresh();
     // Identity of the memory-wide view, not `.buffer`: reading a typed
     // array's buffer is a runtime call in V8, far slower than the op itself.
     if (this.wordsOf !== v.u32) {
@@ -332,22 +263,28 @@ export class MpscPbuf {
       cb = this.address,
       scr = this.scratch;
     const mode = timeoutMs !== 0 && this.mayBlock ? MP_MODE_WAIT : MP_MODE_NOWAIT;
-    // A timed alloc reads MP_SEM through the views, whatever the engine.
-    if (this.twin || mode === MP_MODE_WAIT) this.views.sync();
     let deadline = -1;
     for (;;) {
       // Frees so far, read before the attempt: a free after this read makes
-      // the wait below return at once (layout.ts, MP_SEM). Only waits pay it.
-      const seen = mode === MP_MODE_WAIT ? Atomics.load(this.views.i32, this.cbWord + (MP_SEM >> 2)) : 0;
+      // the wait below return at once (layout.ts, MP_SEM_OFF). Only waits pay it.
+      const seen = mode === MP_MODE_WAIT ? Atomics.load(this.fresh().i32, this.cbWord + (MP_SEM_OFF >> 2)) : 0;
       const r = core.mp_alloc(cb, scr, wlen, mode);
       if (r >= 0) return r;
-      if (r === MP_DROPPED_R) {
+      if (r === MP_R_DROPPED) {
         this.notifyDrop();
       } else if (r === MP_R_CLOSED) {
         throw this.lc.refusal();
-      } else if (r === MP_WAIT && this.shared) {
+      } else if (r === MP_R_WAIT && this.shared) {
         if (deadline < 0) deadline = performance.now() + timeoutMs;
-        if (!sleepOn(this.views.i32, this.cbWord + (MP_WAITERS >> 2), this.cbWord + (MP_SEM >> 2), seen, deadline))
+        if (
+          !sleepOn(
+            this.fresh().i32,
+            this.cbWord + (MP_WAITERS_OFF >> 2),
+            this.cbWord + (MP_SEM_OFF >> 2),
+            seen,
+            deadline,
+          )
+        )
           return null;
       } else {
         return null;
@@ -371,21 +308,19 @@ export class MpscPbuf {
     const mode = timeoutMs !== 0 ? MP_MODE_WAIT : MP_MODE_NOWAIT;
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      this.views.sync();
-      const seen = Atomics.load(this.views.i32, this.cbWord + (MP_SEM >> 2)); // as in alloc
+      const seen = Atomics.load(this.fresh().i32, this.cbWord + (MP_SEM_OFF >> 2)); // as in alloc
       const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
       if (r >= 0) return r;
-      if (r === MP_DROPPED_R) {
+      if (r === MP_R_DROPPED) {
         this.notifyDrop();
       } else if (r === MP_R_CLOSED) {
         throw this.lc.refusal();
-      } else if (r === MP_WAIT) {
-        this.views.sync();
+      } else if (r === MP_R_WAIT) {
         if (
           !(await sleepOnAsync(
-            this.views.i32,
-            this.cbWord + (MP_WAITERS >> 2),
-            this.cbWord + (MP_SEM >> 2),
+            this.fresh().i32,
+            this.cbWord + (MP_WAITERS_OFF >> 2),
+            this.cbWord + (MP_SEM_OFF >> 2),
             seen,
             deadline,
           ))
@@ -415,16 +350,14 @@ export class MpscPbuf {
     // a length field is read by the core (0), which saves a read per commit.
     const wlen =
       this.getWlen === undefined ? 0 : checkInt('getWlen() result', this.getWlen(packet), 1, this.size - packet);
-    if (this.twin) this.views.sync();
-    this.live();
+    this.live(false);
     if (this.core.mp_commit(this.address, packet, wlen) !== 0) throw this.commitError(packet, wlen);
   }
 
   /** Why a commit was refused: a length field out of range, or not an allocated packet. */
   private commitError(packet: number, wlen: number): RangeError {
     if (wlen === 0) {
-      const v = this.views;
-      v.sync();
+      const v = this.fresh();
       const max = this.size - packet;
       wlen = (v.u32[(this.storageAddress >>> 2) + packet] >>> 2) & this.lenMask;
       if (wlen < 1 || wlen > max) {
@@ -444,13 +377,12 @@ export class MpscPbuf {
    * ```
    */
   putWord(word: number): boolean {
-    checkInt('word', word, 0, 0xffffffff);
-    if (this.twin) this.views.sync();
+    checkInt('word', word, 0, U32_MAX);
     for (;;) {
       const r = this.core.mp_put_word(this.address, this.scratch, word);
       if (r === 0) return true;
       if (r === MP_R_CLOSED) throw this.lc.refusal();
-      if (r !== MP_DROPPED_R) return false;
+      if (r !== MP_R_DROPPED) return false;
       this.notifyDrop();
     }
   }
@@ -465,16 +397,15 @@ export class MpscPbuf {
    * ```
    */
   putWordExt(word: number, ext: number): boolean {
-    checkInt('word', word, 0, 0xffffffff);
-    checkInt('ext', ext, 0, 0xffffffff);
+    checkInt('word', word, 0, U32_MAX);
+    checkInt('ext', ext, 0, U32_MAX);
     // Zephyr would loop for ever (pad, drop the padding, pad again…).
     if (this.size < 2) throw new RangeError(`putWordExt needs a buffer of at least 2 words, this one has ${this.size}`);
-    if (this.twin) this.views.sync();
     for (;;) {
       const r = this.core.mp_put_word_ext(this.address, this.scratch, word, ext);
       if (r === 0) return true;
       if (r === MP_R_CLOSED) throw this.lc.refusal();
-      if (r !== MP_DROPPED_R) return false;
+      if (r !== MP_R_DROPPED) return false;
       this.notifyDrop();
     }
   }
@@ -493,7 +424,6 @@ export class MpscPbuf {
     checkWords('src', src);
     checkWindow('src', src.length, start, end);
     const wlen = checkInt('putData length (end - start)', end - start, 1, this.size);
-    if (this.twin) this.views.sync();
     for (;;) {
       const off = this.core.mp_alloc(this.address, this.scratch, wlen, MP_MODE_PUT);
       if (off >= 0) {
@@ -506,25 +436,22 @@ export class MpscPbuf {
         return true;
       }
       if (off === MP_R_CLOSED) throw this.lc.refusal();
-      if (off !== MP_DROPPED_R) return false;
+      if (off !== MP_R_DROPPED) return false;
       this.notifyDrop();
     }
   }
 
+  /** Hands the packet the core just dropped to the drop callback. */
   private notifyDrop(): void {
-    this.views.sync(); // the wasm engine does not sync before its core calls
-    const off = this.views.u32[this.dropWord];
+    const off = this.fresh().u32[this.dropWord];
     try {
       this.onDrop(off);
     } catch (e) {
       // Zephyr's loop would run post_drop_action next; do it now so the
       // reservation made for the dropped packet does not outlive the call.
-      this.views.sync();
       this.core.mp_post_drop(this.address, this.scratch);
       throw e;
     }
-    // The callback may have grown the memory (an unshared one detaches views).
-    this.views.sync();
   }
 
   /**
@@ -548,14 +475,13 @@ export class MpscPbuf {
    */
   claim(timeoutMs = 0): number | null {
     if (timeoutMs !== 0) return this.claimWaiting(timeoutMs);
-    if (this.twin) this.views.sync();
-    this.live();
+    this.live(false);
     return this.claimed(this.core.mp_claim(this.address));
   }
 
   private claimed(r: number): number | null {
     if (r >= 0) return r;
-    if (r === MP_ERR_CLAIMED) {
+    if (r === MP_R_CLAIMED) {
       throw new TypeError(
         'claim: a claimed packet has not been freed yet; free it first (one claim at a time, as in Zephyr)',
       );
@@ -565,23 +491,23 @@ export class MpscPbuf {
 
   private claimWaiting(timeoutMs: number): number | null {
     checkTimeout(timeoutMs);
-    const commits = this.cbWord + (MP_COMMITS >> 2),
-      waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
+    const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
+      waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
     const wait = this.shared && this.mayBlock;
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      this.views.sync();
       // Commits so far, read before the attempt: a commit after this read
-      // makes the wait below return at once (layout.ts, MP_COMMITS).
-      const seen = Atomics.load(this.views.i32, commits);
-      this.live();
+      // makes the wait below return at once (layout.ts, MP_COMMITS_OFF).
+      const i32 = this.fresh().i32;
+      const seen = Atomics.load(i32, commits);
+      this.live(false);
       const r = this.claimed(this.core.mp_claim(this.address));
-      // Closed with nothing left: end-of-stream, no need to sleep. Open (or
-      // closed with packets still to commit): a commit, close or abort after
-      // `seen` was read changes the counter, so the sleep returns at once.
+      // Closed with nothing left: end-of-stream, no need to sleep. Otherwise
+      // a commit, close or abort after `seen` was read changes the counter,
+      // so the sleep returns at once (docs/design.md §10).
       if (r !== null || !wait || this.drained()) return r;
-      if (!sleepOn(this.views.i32, waiters, commits, seen, deadline)) {
-        this.live();
+      if (!sleepOn(i32, waiters, commits, seen, deadline)) {
+        this.live(false);
         return null;
       }
     }
@@ -599,17 +525,17 @@ export class MpscPbuf {
    */
   async claimAsync(timeoutMs = 0): Promise<number | null> {
     if (timeoutMs !== 0) checkTimeout(timeoutMs);
-    const commits = this.cbWord + (MP_COMMITS >> 2),
-      waiters = this.cbWord + (MP_CONS_WAITERS >> 2);
+    const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
+      waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      this.views.sync();
-      const seen = Atomics.load(this.views.i32, commits);
-      this.live();
+      const i32 = this.fresh().i32;
+      const seen = Atomics.load(i32, commits);
+      this.live(false);
       const r = this.claimed(this.core.mp_claim(this.address));
       if (r !== null || timeoutMs === 0 || this.drained()) return r;
-      if (!(await sleepOnAsync(this.views.i32, waiters, commits, seen, deadline))) {
-        this.live();
+      if (!(await sleepOnAsync(i32, waiters, commits, seen, deadline))) {
+        this.live(false);
         return null;
       }
     }
@@ -626,8 +552,7 @@ export class MpscPbuf {
    */
   free(packet: number): void {
     checkInt('packet', packet, 0, this.size - 1);
-    if (this.twin) this.views.sync();
-    this.live();
+    this.live(false);
     if (this.core.mp_free(this.address, packet) !== 0) {
       throw new RangeError(`packet ${packet} is not the claimed packet`);
     }
@@ -636,41 +561,73 @@ export class MpscPbuf {
   /**
    * True if something may be waiting to be claimed (mpsc_pbuf_is_pending).
    * It can be true while `claim()` returns null: only skip packets, or an
-   * uncommitted packet first.
+   * uncommitted packet first. This value can be stale: producers may commit
+   * at any time.
+   * @example
+   * ```ts
+   * while (pb.isPending) { const p = pb.claim(); if (p === null) break; handle(p); pb.free(p); }
+   * ```
    */
   get isPending(): boolean {
-    this.views.sync();
     return this.core.mp_is_pending(this.address) !== 0;
   }
 
-  /** Capacity in bytes, `size * 4` (Zephyr reports (size-1)*4). */
+  /**
+   * Capacity in bytes, `size * 4` (Zephyr reports (size-1)*4).
+   * @example
+   * ```ts
+   * const percent = (100 * pb.utilization) / pb.capacityBytes;
+   * ```
+   */
   get capacityBytes(): number {
     return this.size * 4;
   }
 
-  /** Bytes in use now, from the oldest claimed or committed packet to the newest allocated one (exact). */
+  /**
+   * Bytes in use, from the oldest claimed or committed packet to the newest
+   * allocated one: exact when read, stale as soon as another thread allocates or frees.
+   * @example
+   * ```ts
+   * if (pb.utilization > pb.capacityBytes / 2) slowDown();
+   * ```
+   */
   get utilization(): number {
-    this.views.sync();
     return this.core.mp_usage(this.address) * 4;
   }
 
-  /** The peak of {@link MpscPbuf.utilization} in bytes since creation, or undefined without `maxUtilization` (Zephyr's -ENOTSUP). */
+  /**
+   * The peak of {@link MpscPbuf.utilization} in bytes since creation, or
+   * undefined without `maxUtilization` (Zephyr's -ENOTSUP).
+   * @example
+   * ```ts
+   * console.log(`peak ${pb.maxUtilization} of ${pb.capacityBytes} bytes`);
+   * ```
+   */
   get maxUtilization(): number | undefined {
-    this.views.sync();
-    if ((this.views.u32[this.cbWord + (MP_FLAGS >> 2)] & MP_FLAG_MAXUTIL) === 0) return undefined;
+    if ((this.control(MP_FLAGS_OFF) & MP_FLAG_MAXUTIL) === 0) return undefined;
     return this.core.mp_max_usage(this.address) * 4;
   }
 
-  /** User packets dropped to make room (overwrite mode), by every handle. */
+  /**
+   * User packets dropped to make room (overwrite mode), by every handle.
+   * @example
+   * ```ts
+   * const before = pb.dropped; pb.alloc(8); const droppedNow = pb.dropped - before;
+   * ```
+   */
   get dropped(): number {
-    this.views.sync();
-    return Atomics.load(this.views.u32, this.cbWord + (MP_DROPPED >> 2));
+    return this.control(MP_DROPPED_OFF);
   }
 
-  /** putWord/putWordExt/putData calls that found no room and returned false, by every handle. */
+  /**
+   * putWord/putWordExt/putData calls that found no room and returned false, by every handle.
+   * @example
+   * ```ts
+   * if (pb.lost > 0) console.warn(`${pb.lost} packets lost`);
+   * ```
+   */
   get lost(): number {
-    this.views.sync();
-    return Atomics.load(this.views.u32, this.cbWord + (MP_LOST >> 2));
+    return this.control(MP_LOST_OFF);
   }
 
   /**
@@ -680,32 +637,55 @@ export class MpscPbuf {
    * const { wr, tmpWr, rd, tmpRd, flags } = pb.inspect();
    * ```
    */
-  inspect(): { wr: number; tmpWr: number; rd: number; tmpRd: number; flags: number } {
-    this.views.sync();
-    const u32 = this.views.u32,
-      c = this.cbWord;
+  inspect(): {
+    /** End of the committed packets (Zephyr's wr), in words. */
+    wr: number;
+    /** End of the allocated packets (tmp_wr), in words. */
+    tmpWr: number;
+    /** Start of the oldest unfreed packet (rd), in words. */
+    rd: number;
+    /** End of the claimed packets (tmp_rd), in words. */
+    tmpRd: number;
+    /** The MP_FLAG_* bits (layout.ts). */
+    flags: number;
+  } {
     return {
-      wr: u32[c + (MP_WR >> 2)],
-      tmpWr: u32[c + (MP_TMP_WR >> 2)],
-      rd: u32[c + (MP_RD >> 2)],
-      tmpRd: u32[c + (MP_TMP_RD >> 2)],
-      flags: u32[c + (MP_FLAGS >> 2)],
+      wr: this.control(MP_WR_OFF),
+      tmpWr: this.control(MP_TMP_WR_OFF),
+      rd: this.control(MP_RD_OFF),
+      tmpRd: this.control(MP_TMP_RD_OFF),
+      flags: this.control(MP_FLAGS_OFF),
     };
+  }
+
+  /** The control block word at byte offset `off`, read atomically. */
+  private control(off: number): number {
+    return Atomics.load(this.fresh().u32, this.cbWord + (off >> 2));
+  }
+
+  /**
+   * After a claim found nothing: whether the buffer has ended, i.e. is
+   * closed with nothing left to claim, not even a packet allocated before
+   * the close and not committed yet. The state is read after the claim and
+   * before the count, which mp_unclaimed takes under the lock (§10).
+   */
+  private drained(): boolean {
+    return this.lc.load() === ST_CLOSED && this.core.mp_unclaimed(this.address) === 0;
   }
 
   /**
    * Closes the whole buffer, from any handle (an explicit close: the buffer
    * does not count its producers). From then on `alloc`, `putWord`,
-   * `putWordExt` and `putData` on every handle throw
-   * {@link BufferClosedError}, and timed allocations asleep wake and throw
-   * it; a packet allocated before the close may still be committed. The
-   * consumer claims every packet allocated before the close once it is
-   * committed, then sees {@link MpscPbuf.ended}: `claim` returns null and a
-   * waiting claim returns at once. Idempotent.
+   * `putWordExt` and `putData` on every handle throw `BufferClosedError`,
+   * and timed allocations asleep wake and throw it; a packet allocated
+   * before the close may still be committed. The consumer claims every
+   * packet allocated before the close once it is committed, then sees
+   * {@link MpscPbuf.ended}: `claim` returns null, and a waiting claim
+   * returns at once. Idempotent.
    * @throws BufferAbortedError if the buffer was aborted.
    * @example
    * ```ts
-   * // main thread, once every producer worker has said it is done:
+   * // once every producer has said it is done:
    * pb.close();
    * ```
    */
@@ -714,46 +694,9 @@ export class MpscPbuf {
   }
 
   /**
-   * Any handle: gives up. Every later operation on every handle throws
-   * {@link BufferAbortedError} with `code`, and every blocked or async wait
-   * (timed alloc, timed claim) wakes at once and throws it. The first code
-   * stays; aborting again does nothing.
-   * @throws RangeError if `code` is not an integer from 1 to 2^31-1.
-   * @example
-   * ```ts
-   * pb.abort(2);                         // "MpscPbuf was aborted (code 2)" on every handle
-   * ```
-   */
-  abort(code: number): void {
-    this.lc.abort(code);
-  }
-
-  /**
-   * `'open'`, `'closed'` or `'aborted'`, as stored in the control block.
-   * @example
-   * ```ts
-   * if (pb.state !== 'open') return;     // a producer stops
-   * ```
-   */
-  get state(): BufferState {
-    return this.lc.name;
-  }
-
-  /**
-   * The code given to {@link MpscPbuf.abort}, 0 unless aborted.
-   * @example
-   * ```ts
-   * if (pb.state === 'aborted') console.error(pb.abortCode);
-   * ```
-   */
-  get abortCode(): number {
-    return this.lc.code;
-  }
-
-  /**
    * The consumer's end-of-stream: true once the buffer is closed and
    * nothing is left to claim, not even a packet allocated before the close
-   * and not yet committed. It can be false while only skip packets remain:
+   * and not committed yet. It can be false while only skip packets remain:
    * the next `claim` passes over them, returns null, and then it is true.
    * @example
    * ```ts
@@ -778,6 +721,25 @@ export class MpscPbuf {
    * ```
    */
   [DISPOSE](): void {}
+}
+
+/** Validates the creation options, then places and initialises a new buffer of `size` words. */
+function placeMpsc(engine: Engine, size: number, options: MpscPbufOptions): number {
+  checkInt('size', size, 1, MP_MAX_SIZE_WORDS);
+  const { overwrite = false, maxUtilization = false, lengthBits = 30, getWlen } = options;
+  if (typeof overwrite !== 'boolean') throw new TypeError('options.overwrite must be a boolean');
+  if (typeof maxUtilization !== 'boolean') throw new TypeError('options.maxUtilization must be a boolean');
+  checkInt('options.lengthBits', lengthBits, 1, 30);
+  // Custom lengths are recorded at commit in a table beside the storage
+  // (one word per storage word), so the core never calls back into JS
+  // with the lock held: drop and claim read the table.
+  const custom = getWlen !== undefined;
+  const address = engine.alloc(MP_CB_BYTES + size * 4 * (custom ? 2 : 1), `size ${size}`);
+  const flags = (overwrite ? MP_FLAG_OVERWRITE : 0) | (maxUtilization ? MP_FLAG_MAXUTIL : 0);
+  const mask = custom ? 0 : 2 ** lengthBits - 1;
+  const lens = custom ? address + MP_CB_BYTES + size * 4 : 0;
+  engine.core.mp_init(address, address + MP_CB_BYTES, size, flags, mask, lens, engine.shared ? 1 : 0);
+  return address;
 }
 
 function checkTimeout(ms: number): void {

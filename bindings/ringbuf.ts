@@ -2,53 +2,26 @@
 // in an engine's memory (layout: assembly/layout.ts).
 
 import {
-  RB_KIND,
-  RB_SIZE,
-  RB_STORAGE,
-  RB_PUT,
-  RB_GET,
-  RB_CB_BYTES,
-  IDX_CLAIM,
+  RB_SIZE_OFF,
+  RB_STORAGE_OFF,
+  RB_PUT_OFF,
+  RB_GET_OFF,
+  IDX_CLAIM_OFF,
   RB_KIND_BYTES,
-  RB_MAX_SIZE,
-  EINVAL,
-  LINE,
-  RB_STATE_OFF,
-  RB_ABORT_CODE_OFF,
-  RB_DATA_WAKE_OFF,
-  RB_SPACE_WAKE_OFF,
+  RB_MAX_SIZE_BYTES,
+  U32_MAX,
   ST_OPEN,
   ST_CLOSED,
   ST_ABORTED,
 } from '../assembly/layout.js';
-import type { Core } from './core.js';
-import { checkBytes, checkInt, checkWindow } from './errors.js';
-import { Engine } from './engine.js';
-import type { Views } from './views.js';
-import { type BufferState, DISPOSE, Lifecycle } from './lifecycle.js';
-import { RingWaiter } from './ring-wait.js';
+import { copyBytes, LOOP_BYTES_SHARED, LOOP_BYTES_UNSHARED } from './copy.js';
+import type { Engine } from './engine.js';
+import { checkBytes, checkInt, checkWindow, finishError } from './errors.js';
+import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
+import { DISPOSE } from './lifecycle.js';
+import { Placement } from './placement.js';
+import { RingWaits } from './wait.js';
 import { STAGE_BYTES, WriteStage } from './write-stage.js';
-import { copyIn, copyOut, LOOP_COPY_MAX_SHARED, LOOP_COPY_MAX_UNSHARED } from './byte-copy.js';
-
-/**
- * What another thread needs to attach to a buffer; `postMessage` can carry
- * it when the memory is shared.
- */
-export interface BufferDescriptor {
-  /** `'RingBuf'`, `'ItemRingBuf'` or `'MpscPbuf'`. */
-  type: string;
-  /** The memory that holds the buffer. */
-  memory: WebAssembly.Memory;
-  /** Address of the buffer's control block in that memory. */
-  address: number;
-}
-
-/** @internal The RangeError of a finish beyond the claim; `errno` is Zephyr's -EINVAL. */
-export function finishError(side: string, n: number, claimed: number): RangeError {
-  const e = new RangeError(`n must be at most the ${claimed} bytes of outstanding ${side} claims, got ${n}`);
-  (e as RangeError & { errno: number }).errno = -EINVAL;
-  return e;
-}
 
 /**
  * Zephyr's byte-mode ring buffer: a copying `put`/`get`/`peek`, a zero-copy
@@ -64,35 +37,19 @@ export function finishError(side: string, n: number, claimed: number): RangeErro
  * rb.get(out);                                  // 3: out starts 1, 2, 3
  * ```
  */
-export class RingBuf {
-  /** The engine (memory and core) this handle runs on. */
-  readonly engine: Engine;
-  /** Address of the control block; with the memory it identifies the buffer. */
-  readonly address: number;
+export class RingBuf extends Handle {
   /** Capacity in bytes (Zephyr's ring_buf_capacity_get). */
   readonly capacity: number;
-  /** Absolute address of the storage in the memory, for code that works in place (your own wasm). */
-  readonly storageAddress: number;
-  private readonly core: Core;
-  private readonly views: Views;
   private readonly putClaimWord: number;
   private readonly getClaimWord: number;
+  /** The storage view and the memory-wide view it was cut from. */
   private storageView: Uint8Array;
-  /** LOOP_COPY_MAX_SHARED or LOOP_COPY_MAX_UNSHARED, for this memory. */
-  private readonly loopCopyMax: number;
-  /**
-   * The last array given to put (src) and to get/peek (dst), and whether it
-   * lies in the engine's memory. Reading `.buffer` is a runtime call in V8 11
-   * (20 to 40 ns, more than the rest of a 16-byte put), so it is read once
-   * per array rather than per call; an array's buffer never changes. After a
-   * shared memory grew, an answer taken before still holds (old and new views
-   * alias the same bytes), and an unshared memory's old arrays are detached
-   * (length 0). The price: one reference per direction stays alive.
-   */
-  private lastSrc: Uint8Array | null = null;
-  private lastSrcInMemory = false;
-  private lastDst: Uint8Array | null = null;
-  private lastDstInMemory = false;
+  private storageOf: Uint8Array;
+  /** LOOP_BYTES_SHARED or LOOP_BYTES_UNSHARED, for this memory. */
+  private readonly loopMax: number;
+  /** Where the last array given to put/write (src) and to get/peek (dst) lies. */
+  private readonly srcPlace = new Placement();
+  private readonly dstPlace = new Placement();
   /**
    * Bytes placed by {@link RingBuf.write} and not yet published. Kept here,
    * not read from the core, so that `put` knows with one field test whether
@@ -101,11 +58,7 @@ export class RingBuf {
   private unflushed = 0;
   /** Where write() gathers small pieces from ordinary arrays (write-stage.ts). */
   private readonly stage = new WriteStage();
-  /** The state and abort code in the control block (lifecycle.ts). */
-  private readonly lc: Lifecycle;
-  /** A one-word view of the state (lifecycle.ts), for the one-load check of every operation. */
-  private stateGate: Int32Array;
-  private readonly waiter: RingWaiter;
+  private readonly waits: RingWaits;
 
   /**
    * Places a new, empty buffer of `capacity` bytes in the engine's memory.
@@ -115,47 +68,25 @@ export class RingBuf {
   /** @internal Attaches to the control block at `address` (see {@link RingBuf.attach}). */
   constructor(engine: Engine, capacity: number, address: number);
   constructor(engine: Engine, capacity: number, address?: number) {
-    checkEngine(engine);
-    this.engine = engine;
-    this.core = engine.core;
-    this.views = engine.views;
-    if (address === undefined) {
-      checkInt('capacity', capacity, 1, RB_MAX_SIZE);
-      address = engine.alloc(RB_CB_BYTES + capacity, `capacity ${capacity}`);
-      this.core.rb_init(address, RB_KIND_BYTES, address + RB_CB_BYTES, capacity);
-    }
-    this.address = address;
-    this.capacity = capacity;
-    this.storageAddress = this.views.u32[(address + RB_STORAGE) >>> 2];
-    this.views.cover(this.storageAddress + capacity);
-    this.putClaimWord = (address + RB_PUT + IDX_CLAIM) >>> 2;
-    this.getClaimWord = (address + RB_GET + IDX_CLAIM) >>> 2;
-    this.storageView = this.views.u8.subarray(this.storageAddress, this.storageAddress + capacity);
-    this.loopCopyMax = engine.shared ? LOOP_COPY_MAX_SHARED : LOOP_COPY_MAX_UNSHARED;
-    this.lc = new Lifecycle(
-      this.views,
+    super(
+      engine,
       'RingBuf',
-      address,
-      RB_STATE_OFF,
-      RB_ABORT_CODE_OFF,
-      RB_DATA_WAKE_OFF,
-      RB_SPACE_WAKE_OFF,
+      address ?? placeRing(engine, RB_KIND_BYTES, capacity, RB_MAX_SIZE_BYTES, 1, `capacity ${capacity}`),
+      RB_STORAGE_OFF,
+      capacity,
     );
-    this.stateGate = this.lc.gate();
-    this.waiter = new RingWaiter(this.views, this.core, address, this.lc);
-  }
-
-  /**
-   * Lets an operation go on, or throws: on an aborted ring always, on a
-   * closed one for the producer's operations. One load of line 0 while open.
-   */
-  private live(producer: boolean): void {
-    if (this.stateGate[0] !== ST_OPEN) this.stateGate = this.lc.check(producer);
+    this.capacity = capacity;
+    this.putClaimWord = (this.address + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2;
+    this.getClaimWord = (this.address + RB_GET_OFF + IDX_CLAIM_OFF) >>> 2;
+    this.storageOf = this.views.u8;
+    this.storageView = this.storageOf.subarray(this.storageAddress, this.storageAddress + capacity);
+    this.loopMax = engine.shared ? LOOP_BYTES_SHARED : LOOP_BYTES_UNSHARED;
+    this.waits = new RingWaits(this.views, this.core, this.address, this.lc, 'bytes', 1, capacity);
   }
 
   /**
    * Attaches to a buffer that was created elsewhere, typically in another
-   * thread, from its {@link RingBuf.descriptor}. Either engine may attach.
+   * thread, from its {@link Handle.descriptor}. Either engine may attach.
    *
    * @example
    * ```ts
@@ -167,38 +98,64 @@ export class RingBuf {
    */
   static attach(engine: Engine, descriptor: BufferDescriptor): RingBuf {
     const address = attachAddress(engine, descriptor, 'RingBuf', RB_KIND_BYTES);
-    return new RingBuf(engine, engine.views.u32[(address + RB_SIZE) >>> 2], address);
-  }
-
-  /** What {@link RingBuf.attach} needs, ready for `postMessage`. */
-  get descriptor(): BufferDescriptor {
-    return { type: 'RingBuf', memory: this.engine.memory, address: this.address };
+    return new RingBuf(engine, engine.views.u32[(address + RB_SIZE_OFF) >>> 2], address);
   }
 
   /**
    * The storage as a Uint8Array (one long-lived view, rebuilt only if the
    * memory grew). Offsets from {@link RingBuf.putOffset} and
    * {@link RingBuf.getOffset} index into it.
+   * @example
+   * ```ts
+   * const g = rb.getClaim(16);
+   * const first = rb.storage[rb.getOffset];
+   * ```
    */
   get storage(): Uint8Array {
-    this.views.sync();
-    if (this.storageView.buffer !== this.views.u8.buffer) {
-      this.storageView = this.views.u8.subarray(this.storageAddress, this.storageAddress + this.capacity);
+    const v = this.fresh();
+    // Identity of the memory-wide view, not `.buffer`, which is a runtime call.
+    if (this.storageOf !== v.u8) {
+      this.storageOf = v.u8;
+      this.storageView = v.u8.subarray(this.storageAddress, this.storageAddress + this.capacity);
     }
     return this.storageView;
   }
 
-  /** Bytes of committed data not yet claimed by the consumer (Zephyr's ring_buf_size_get). */
+  /**
+   * Bytes of committed data not yet claimed by the consumer (Zephyr's
+   * ring_buf_size_get). This value can be stale: the producer may commit
+   * more at any time, so the consumer sees a lower bound.
+   * @example
+   * ```ts
+   * if (rb.size >= 4) rb.get(header);
+   * ```
+   */
   get size(): number {
     return this.core.rb_size(this.address);
   }
 
-  /** Bytes free for the producer; claimed space on either side is not free (ring_buf_space_get). */
+  /**
+   * Bytes free for the producer; claimed space on either side is not free
+   * (ring_buf_space_get). This value can be stale: the consumer may free
+   * more at any time, so the producer sees a lower bound.
+   * @example
+   * ```ts
+   * if (rb.space >= chunk.length) rb.put(chunk);   // all of it
+   * ```
+   */
   get space(): number {
     return this.core.rb_space(this.address);
   }
 
-  /** True when the consumer has claimed or read everything committed (ring_buf_is_empty). */
+  /**
+   * True when the consumer has claimed or read everything committed
+   * (ring_buf_is_empty). Seen from another thread it may not stay true for
+   * long: the producer can commit at any time.
+   * @example
+   * ```ts
+   * if (!rb.isEmpty) rb.get(out);
+   * ```
+   */
   get isEmpty(): boolean {
     return this.core.rb_size(this.address) === 0;
   }
@@ -215,13 +172,12 @@ export class RingBuf {
    * ```
    */
   put(src: Uint8Array, start = 0, end = src?.length): number {
-    const n = this.source(src, start, end),
-      cb = this.address,
-      core = this.core;
-    if (this.lastSrcInMemory && this.unflushed === 0) return core.rb_put(cb, src.byteOffset + start, n);
-    const done = this.fillClaims(src, start, n, false);
+    const at = this.source(src, start, end),
+      n = end - start;
+    if (at >= 0 && this.unflushed === 0) return this.core.rb_put(this.address, at + start, n);
+    const done = this.fillClaims(src, at, start, n, false);
     if (this.unflushed === 0) {
-      core.rb_put_finish(cb, done);
+      this.core.rb_put_finish(this.address, done);
     } else {
       // Publish what write() left pending, in order, with these bytes.
       this.flush();
@@ -230,18 +186,12 @@ export class RingBuf {
   }
 
   /**
-   * Like {@link RingBuf.put}, but the bytes are not published yet: they wait
-   * for {@link RingBuf.flush} (or the next `put` or `putFinish`, which
-   * publish them first), so the consumer sees many writes at once.
-   * Publishing hands the producer's index to the consumer's core, which
-   * across threads costs more than copying a small chunk, so a producer of
-   * small chunks that flushes every few KiB moves several times more data
-   * per second. Pending bytes count as used space. Pieces from ordinary
-   * arrays gather in a private 4 KiB stage and reach {@link RingBuf.storage}
-   * in one copy when they are published (one copy into shared memory costs
-   * far less than many small ones). When not all of `src[start, end)` fits,
-   * `write` flushes before it returns, so that the consumer can make room;
-   * {@link RingBuf.waitForSpace} flushes too.
+   * Like {@link RingBuf.put}, but the bytes wait for {@link RingBuf.flush}
+   * (or the next `put`, `putFinish` or `waitForSpace`), so the consumer
+   * sees many writes at once: one publication costs more across threads
+   * than copying a small chunk (docs/design.md, "Batched writes"). Pending
+   * bytes count as used space; when not all of `src[start, end)` fits,
+   * `write` flushes before it returns, so that the consumer can make room.
    * @example
    * ```ts
    * for (const chunk of chunks) rb.write(chunk);   // nothing visible yet
@@ -249,8 +199,9 @@ export class RingBuf {
    * ```
    */
   write(src: Uint8Array, start = 0, end = src?.length): number {
-    const n = this.source(src, start, end);
-    const done = this.fillClaims(src, start, n, true);
+    const at = this.source(src, start, end),
+      n = end - start;
+    const done = this.fillClaims(src, at, start, n, true);
     if (done < n) this.flush();
     else this.unflushed += done;
     return done;
@@ -278,34 +229,31 @@ export class RingBuf {
   }
 
   /**
-   * Checks the source window of put/write, syncs the views, notes whether
-   * `src` lies in the memory (see lastSrc) and returns the byte count.
+   * Checks the source window of put/write and returns where `src` lies in
+   * the memory (-1: elsewhere), with the views made current for fillClaims.
    */
   private source(src: Uint8Array, start: number, end: number): number {
     checkBytes('src', src);
-    // The whole array is always a valid window: skip the check (and the
-    // argument names it builds) on the common call.
+    // The whole array needs no check; skipping the call keeps put within V8's inlining budget.
     if (start !== 0 || end !== src.length) checkWindow('src', src.length, start, end);
-    this.views.sync();
+    const p = this.srcPlace,
+      mem = this.fresh().u8;
     this.live(true);
-    if (src !== this.lastSrc) {
-      this.lastSrc = src;
-      this.lastSrcInMemory = src.buffer === this.views.u8.buffer;
-    }
-    return end - start;
+    return src === p.array && mem === p.memView ? p.address : p.of(src, mem);
   }
 
   /**
-   * Claims and fills up to `n` bytes of `src` from `start`, leaving them
-   * claimed. With `staged` (for write()), pieces smaller than the stage
-   * gather in it, to reach the shared storage in one copy later.
+   * Claims and fills up to `n` bytes of `src` from `start` (`at`: its place,
+   * from source()), leaving them claimed. With `staged` (for write()), pieces
+   * smaller than the stage gather in it, to reach the shared storage in one copy later.
    */
-  private fillClaims(src: Uint8Array, start: number, n: number, staged: boolean): number {
+  private fillClaims(src: Uint8Array, at: number, start: number, n: number, staged: boolean): number {
+    const cb = this.address,
+      core = this.core;
+    if (at >= 0) return core.rb_write(cb, at + start, n);
+    // Current: source() refreshed them, and claims never grow the memory.
     const v = this.views,
-      cb = this.address,
-      core = this.core,
       stage = this.stage;
-    if (this.lastSrcInMemory) return core.rb_write(cb, src.byteOffset + start, n);
     let done = 0;
     while (done < n) {
       const g = core.rb_put_claim(cb, n - done);
@@ -315,14 +263,14 @@ export class RingBuf {
         if (!stage.fits(to, g)) this.spillStage();
         stage.add(to, src, start + done, g);
       } else {
-        copyIn(v.u8, this.storageAddress + to, src, start + done, g, this.loopCopyMax);
+        copyBytes(v.u8, this.storageAddress + to, src, start + done, g, this.loopMax);
       }
       done += g;
     }
     return done;
   }
 
-  /** Copies what write() staged into the storage (the getter only when there is something: it reads `.buffer`). */
+  /** Copies what write() staged into the storage (the getter only when there is something to copy). */
   private spillStage(): void {
     if (this.stage.staged !== 0) this.stage.spill(this.storage);
   }
@@ -358,25 +306,19 @@ export class RingBuf {
   private read(dst: Uint8Array, start: number, end: number, peek: boolean): number {
     checkBytes('dst', dst);
     if (start !== 0 || end !== dst.length) checkWindow('dst', dst.length, start, end);
-    const v = this.views,
+    const v = this.fresh(),
       cb = this.address,
       core = this.core;
-    v.sync();
     this.live(false);
     const n = end - start;
-    if (dst !== this.lastDst) {
-      this.lastDst = dst;
-      this.lastDstInMemory = dst.buffer === v.u8.buffer;
-    }
-    if (this.lastDstInMemory) {
-      const at = dst.byteOffset + start;
-      return peek ? core.rb_peek(cb, at, n) : core.rb_get(cb, at, n);
-    }
+    const p = this.dstPlace;
+    const at = dst === p.array && v.u8 === p.memView ? p.address : p.of(dst, v.u8);
+    if (at >= 0) return peek ? core.rb_peek(cb, at + start, n) : core.rb_get(cb, at + start, n);
     let done = 0;
     while (done < n) {
       const g = core.rb_get_claim(cb, n - done);
       if (g === 0) break;
-      copyOut(dst, start + done, v.u8, this.storageAddress + v.u32[this.getClaimWord], g, this.loopCopyMax);
+      copyBytes(dst, start + done, v.u8, this.storageAddress + v.u32[this.getClaimWord], g, this.loopMax);
       done += g;
     }
     core.rb_get_finish(cb, peek ? 0 : done);
@@ -392,7 +334,7 @@ export class RingBuf {
    * ```
    */
   discard(n: number): number {
-    checkInt('n', n, 0, 2 ** 32 - 1);
+    checkInt('n', n, 0, U32_MAX);
     this.live(false);
     return this.core.rb_get(this.address, 0, n);
   }
@@ -411,16 +353,20 @@ export class RingBuf {
    * ```
    */
   putClaim(n: number): number {
-    checkInt('n', n, 0, 2 ** 32 - 1);
-    this.views.sync();
+    checkInt('n', n, 0, U32_MAX);
     this.live(true);
     return this.core.rb_put_claim(this.address, n);
   }
 
-  /** Storage offset where the bytes granted by the last {@link RingBuf.putClaim} start. */
+  /**
+   * Storage offset where the bytes granted by the last {@link RingBuf.putClaim} start.
+   * @example
+   * ```ts
+   * rb.storage[rb.putOffset] = 0x7e;
+   * ```
+   */
   get putOffset(): number {
-    this.views.sync();
-    return this.views.u32[this.putClaimWord];
+    return this.fresh().u32[this.putClaimWord];
   }
 
   /**
@@ -438,7 +384,7 @@ export class RingBuf {
    * ```
    */
   putFinish(n: number): void {
-    checkInt('n', n, 0, 2 ** 32 - 1);
+    checkInt('n', n, 0, U32_MAX);
     this.live(true);
     // The written bytes sit in front of the claims: finish them with these.
     // Checked before the stage is spilled, so that a bad n changes nothing.
@@ -463,16 +409,20 @@ export class RingBuf {
    * ```
    */
   getClaim(n: number): number {
-    checkInt('n', n, 0, 2 ** 32 - 1);
-    this.views.sync();
+    checkInt('n', n, 0, U32_MAX);
     this.live(false);
     return this.core.rb_get_claim(this.address, n);
   }
 
-  /** Storage offset where the bytes granted by the last {@link RingBuf.getClaim} start. */
+  /**
+   * Storage offset where the bytes granted by the last {@link RingBuf.getClaim} start.
+   * @example
+   * ```ts
+   * const first = rb.storage[rb.getOffset];
+   * ```
+   */
   get getOffset(): number {
-    this.views.sync();
-    return this.views.u32[this.getClaimWord];
+    return this.fresh().u32[this.getClaimWord];
   }
 
   /**
@@ -486,7 +436,7 @@ export class RingBuf {
    * ```
    */
   getFinish(n: number): void {
-    checkInt('n', n, 0, 2 ** 32 - 1);
+    checkInt('n', n, 0, U32_MAX);
     this.live(false);
     if (this.core.rb_get_finish(this.address, n) !== 0) {
       throw finishError('get', n, this.core.rb_get_claimed(this.address));
@@ -502,10 +452,7 @@ export class RingBuf {
    * ```
    */
   reset(): void {
-    // The staged bytes go to storage first, where put would have left them.
-    this.spillStage();
-    this.unflushed = 0;
-    this.core.rb_internal_reset(this.address, 0);
+    this.resetTo(0);
   }
 
   /**
@@ -517,7 +464,11 @@ export class RingBuf {
    * ```
    */
   internalReset(value: number): void {
-    checkInt('value', value, 0, 2 ** 32 - 1);
+    checkInt('value', value, 0, U32_MAX);
+    this.resetTo(value);
+  }
+
+  private resetTo(value: number): void {
     // The staged bytes go to storage first, where put would have left them.
     this.spillStage();
     this.unflushed = 0;
@@ -531,17 +482,16 @@ export class RingBuf {
    * is closed (fewer bytes may be left: read them, then check
    * {@link RingBuf.ended}). On an unshared memory it only looks,
    * since nothing else can fill the buffer while this thread blocks.
-   * @throws BufferAbortedError if the ring is or gets aborted (it wakes at once).
    * @throws Error on a thread that may not block (a browser's main thread):
-   * use {@link RingBuf.waitForDataAsync} there.
+   * use {@link RingBuf.waitForDataAsync} there; BufferAbortedError if the
+   * ring is or gets aborted (it wakes at once).
    * @example
    * ```ts
    * while (rb.waitForData(1000)) rb.get(out);   // a worker's consumer loop
    * ```
    */
   waitForData(ms = Infinity, bytes = 1): boolean {
-    checkInt('bytes', bytes, 1, this.capacity);
-    return this.waiter.wait('waitForData', false, bytes, ms);
+    return this.waits.data('waitForData', ms, this.waits.need(bytes));
   }
 
   /**
@@ -557,10 +507,9 @@ export class RingBuf {
    * ```
    */
   waitForSpace(ms = Infinity, bytes = 1): boolean {
-    checkInt('bytes', bytes, 1, this.capacity);
-    // Pending writes may be what fills the ring: the consumer must see them.
+    const need = this.waits.need(bytes);
     if (this.unflushed !== 0) this.flush();
-    return this.waiter.wait('waitForSpace', true, bytes, ms);
+    return this.waits.space('waitForSpace', ms, need);
   }
 
   /**
@@ -573,8 +522,7 @@ export class RingBuf {
    * ```
    */
   waitForDataAsync(ms = Infinity, bytes = 1): Promise<boolean> {
-    checkInt('bytes', bytes, 1, this.capacity);
-    return this.waiter.waitAsync(false, bytes, ms);
+    return this.waits.dataAsync(ms, this.waits.need(bytes));
   }
 
   /**
@@ -585,19 +533,19 @@ export class RingBuf {
    * ```
    */
   waitForSpaceAsync(ms = Infinity, bytes = 1): Promise<boolean> {
-    checkInt('bytes', bytes, 1, this.capacity);
+    const need = this.waits.need(bytes);
     if (this.unflushed !== 0) this.flush();
-    return this.waiter.waitAsync(true, bytes, ms);
+    return this.waits.spaceAsync(ms, need);
   }
 
   /**
    * Producer side: ends the stream. Bytes {@link RingBuf.write} left pending
    * are published first (a {@link RingBuf.putClaim} not yet finished is
    * cancelled); the consumer reads everything committed, then sees
-   * {@link RingBuf.ended}. Every wait wakes: the consumer's to see the end,
-   * and from then on producer operations throw {@link BufferClosedError}.
-   * Idempotent. Call it from the producer's thread: a close from another
-   * thread could land between the producer's check and its publication.
+   * {@link RingBuf.ended}. Every wait wakes: the consumer's to see the end;
+   * from then on producer operations throw `BufferClosedError`. Idempotent.
+   * Call it from the producer's thread: a close from another thread could
+   * land between the producer's state check and its publication.
    * @throws BufferAbortedError if the ring was aborted.
    * @example
    * ```ts
@@ -606,9 +554,8 @@ export class RingBuf {
    * ```
    */
   close(): void {
-    this.views.sync();
     if (this.lc.load() === ST_OPEN) {
-      // Publish before the state: the tail store precedes the CLOSED store,
+      // Publish before the state: this tail store precedes the CLOSED store,
       // so a consumer that sees CLOSED and then reads the tail sees these bytes.
       this.spillStage();
       this.core.rb_put_finish(this.address, this.unflushed);
@@ -618,59 +565,21 @@ export class RingBuf {
   }
 
   /**
-   * Either side: gives up. Every later operation of both sides throws
-   * {@link BufferAbortedError} with `code`, and every blocked or async wait
-   * on either side wakes at once and throws it. The first abort's code
-   * stays; aborting again does nothing.
-   * @throws RangeError if `code` is not an integer from 1 to 2^31-1.
-   * @example
-   * ```ts
-   * rb.abort(7);                         // the other thread: "RingBuf was aborted (code 7)"
-   * ```
-   */
-  abort(code: number): void {
-    this.lc.abort(code);
-  }
-
-  /**
-   * `'open'`, `'closed'` (the producer closed; data may remain) or
-   * `'aborted'`, as stored in the control block: current for every thread.
-   * @example
-   * ```ts
-   * if (rb.state !== 'open') stopProducing();
-   * ```
-   */
-  get state(): BufferState {
-    return this.lc.name;
-  }
-
-  /**
-   * The code given to {@link RingBuf.abort}, 0 unless aborted.
-   * @example
-   * ```ts
-   * if (rb.state === 'aborted') exitCode = rb.abortCode;
-   * ```
-   */
-  get abortCode(): number {
-    return this.lc.code;
-  }
-
-  /**
    * The consumer's end-of-stream: true once the ring is closed and every
-   * byte committed before the close has been read or claimed. Distinct
-   * from {@link RingBuf.isEmpty}, which an open ring also is between chunks.
+   * byte committed before the close has been read or claimed. Not the same
+   * as {@link RingBuf.isEmpty}, which an open ring also is between chunks.
    * @example
    * ```ts
    * for (;;) {
    *   const n = rb.get(out);
    *   if (n > 0) consume(out, n);
    *   else if (rb.ended) break;
-   *   else rb.waitForData();                // wakes on data, on close, and on abort
+   *   else rb.waitForData();              // wakes on data, on close, and on abort
    * }
    * ```
    */
   get ended(): boolean {
-    // The state before the tail: CLOSED seen here was stored after the
+    // The state before the tail: a CLOSED seen here was stored after the
     // producer's last tail store, so the size read next counts every byte.
     return this.lc.load() === ST_CLOSED && this.core.rb_size(this.address) === 0;
   }
@@ -686,46 +595,4 @@ export class RingBuf {
   [DISPOSE](): void {
     if (this.lc.load() !== ST_ABORTED) this.close();
   }
-}
-
-/** @internal Throws a TypeError unless `engine` came from createEngine; run before anything uses it. */
-export function checkEngine(engine: unknown): void {
-  if (!(engine instanceof Engine)) {
-    const got =
-      engine === null
-        ? 'null'
-        : typeof engine === 'object'
-          ? `a ${engine.constructor?.name ?? 'object'}`
-          : typeof engine;
-    throw new TypeError(`engine must be an Engine made by createEngine, got ${got}`);
-  }
-}
-
-/** @internal Validates a descriptor for `engine` and returns its control block address. */
-export function attachAddress(engine: Engine, d: BufferDescriptor, type: string, kind: number): number {
-  checkEngine(engine);
-  if (d === null || typeof d !== 'object') throw new TypeError(`descriptor must be a ${type} descriptor object`);
-  if (d.type !== type) throw new TypeError(`descriptor.type must be '${type}', got ${String(d.type)}`);
-  if (d.memory !== engine.memory) {
-    throw new TypeError(
-      "descriptor.memory must be the engine's memory: create the engine with { memory: descriptor.memory }",
-    );
-  }
-  checkInt('descriptor.address', d.address, 64, 2 ** 32 - 64);
-  // Every control block starts on a line (heap.ts) and lies inside the
-  // memory: anything else cannot be one, and must not be read as one.
-  if (d.address % LINE !== 0)
-    throw new RangeError(`descriptor.address must be a multiple of ${LINE}, got ${d.address}`);
-  const end = engine.memory.buffer.byteLength;
-  if (d.address + LINE > end) {
-    throw new RangeError(
-      `descriptor.address must be at most ${end - LINE} (the memory has ${end} bytes), got ${d.address}`,
-    );
-  }
-  engine.views.cover(d.address + LINE);
-  const found = engine.views.u32[(d.address + RB_KIND) >>> 2];
-  if (found !== kind) {
-    throw new TypeError(`descriptor.address ${d.address} does not hold a ${type} (kind word 0x${found.toString(16)})`);
-  }
-  return d.address;
 }

@@ -3,7 +3,7 @@
 // when the memory has grown: a shared memory's old views stay valid for the
 // old length (buffers never move), an unshared memory's old views detach.
 
-/** Views of one memory; `sync()` is the only per-operation cost. */
+/** Views of one memory; checking that they are attached is the only per-operation cost. */
 export class Views {
   readonly memory: WebAssembly.Memory;
   u8!: Uint8Array;
@@ -28,13 +28,24 @@ export class Views {
    * the caller, another module) detaches them, which shows as length 0.
    */
   sync(): void {
-    if (this.u8.length === 0) this.refresh();
+    if (this.u32.length === 0) this.refresh();
   }
 
   /** Makes sure the views cover `end` bytes (a block placed by another thread after it grew the memory). */
   cover(end: number): void {
     if (this.u8.length < end) this.refresh();
   }
+}
+
+/**
+ * Returns `v`, reattached if the memory grew under it. Every entry point of
+ * the JS twin (bindings/js/) starts with it, so callers never sync for the
+ * twin. A length load, not a compare with `memory.buffer`, whose getter
+ * costs tens of nanoseconds (bench/README.md).
+ */
+export function attached(v: Views): Views {
+  if (v.u32.length === 0) v.refresh();
+  return v;
 }
 
 const registry = new WeakMap<WebAssembly.Memory, Views>();

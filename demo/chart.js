@@ -16,9 +16,10 @@ export class Chart {
     this.length = length;
     this.tickMs = tickMs;
     // Per series: throughput (MB/s), utilization and peak (0..1).
-    this.rate = series.map(() => []);
-    this.util = series.map(() => []);
+    this.rate = series.map(() => /** @type {number[]} */ ([]));
+    this.util = series.map(() => /** @type {number[]} */ ([]));
     this.peak = series.map(() => 0);
+    /** @type {number[]} */
     this.drops = []; // frames dropped during each tick, all series together
   }
 
@@ -46,7 +47,7 @@ export class Chart {
       c.width = Math.round(w * dpr);
       c.height = Math.round(h * dpr);
     }
-    const g = c.getContext('2d');
+    const g = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d')); // a canvas that only ever gets '2d'
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
     const half = (h - 10) / 2;
@@ -75,7 +76,9 @@ export class Chart {
       step = (right - left) / (this.length - 1);
     const off = this.length - this.drops.length;
     g.fillStyle = 'rgba(239, 83, 80, 0.28)';
-    this.drops.forEach((d, j) => d > 0 && g.fillRect(left + (off + j - 0.5) * step, 16, step, h - 32));
+    this.drops.forEach((d, j) => {
+      if (d > 0) g.fillRect(left + (off + j - 0.5) * step, 16, step, h - 32);
+    });
     if (this.drops.some((d) => d > 0)) {
       g.font = FONT;
       g.fillStyle = '#ef5350';
@@ -119,7 +122,10 @@ export class Chart {
       g.lineWidth = 2;
       g.beginPath();
       const off = this.length - d.length;
-      d.forEach((v, j) => (j ? g.lineTo(x(off + j), y(v)) : g.moveTo(x(off + j), y(v))));
+      d.forEach((v, j) => {
+        if (j) g.lineTo(x(off + j), y(v));
+        else g.moveTo(x(off + j), y(v));
+      });
       g.stroke();
       if (peaks) {
         g.setLineDash([5, 4]);
@@ -137,5 +143,5 @@ export class Chart {
 /** 1, 2 or 5 times a power of ten, at least `v`. */
 function niceCeil(v) {
   const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 5, 10].map((m) => m * p).find((m) => m >= v);
+  return [1, 2, 5].map((m) => m * p).find((m) => m >= v) ?? 10 * p;
 }

@@ -16,7 +16,7 @@ async function main() {
     wasm = await createEngine('wasm', { shared: true, initialPages: 32 });
   } catch (e) {
     // Not cross-origin isolated: the library says which headers are missing.
-    $('#error').textContent = String(e.message ?? e);
+    $('#error').textContent = e instanceof Error ? e.message : String(e);
     $('#error').hidden = false;
     return;
   }
@@ -88,10 +88,13 @@ async function main() {
     const end = performance.now() + 500;
     while (performance.now() < end); // deliberately block the consumer; the workers keep capturing
   };
-  window.demo = {
-    settings,
-    stats: () => Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats, capacity: s.capacity }])),
-  };
+  Object.assign(window, {
+    demo: {
+      settings,
+      stats: () =>
+        Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats, capacity: s.capacity }])),
+    },
+  });
   document.body.dataset.ready = 'true';
 }
 
@@ -125,7 +128,7 @@ function segmented(sel, onChange) {
   root.addEventListener('click', (e) => {
     const b = e.target.closest('button');
     if (!b || b.classList.contains('on')) return;
-    root.querySelectorAll('button').forEach((x) => x.classList.toggle('on', x === b));
+    for (const x of root.querySelectorAll('button')) x.classList.toggle('on', x === b);
     onChange(b.dataset.value);
   });
 }

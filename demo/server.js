@@ -35,7 +35,7 @@ export function startServer({ port = 8080, host = '127.0.0.1', isolated = true }
       res.end();
       return;
     }
-    const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
+    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     const top = file.slice(root.length).split(sep)[0];
     if (!file.startsWith(root) || !served.includes(top) || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404).end('not found');
@@ -59,8 +59,8 @@ export function startServer({ port = 8080, host = '127.0.0.1', isolated = true }
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
-      const { port: bound } = server.address();
-      resolve({ url: `http://${host}:${bound}`, close: () => new Promise((r) => server.close(() => r())) });
+      const { port: bound } = /** @type {import('node:net').AddressInfo} */ (server.address()); // TCP: an AddressInfo
+      resolve({ url: `http://${host}:${bound}`, close: () => new Promise((r) => server.close(() => r(undefined))) });
     });
   });
 }

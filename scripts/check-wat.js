@@ -3,7 +3,7 @@
 // function. Several instances in several threads share one memory: an active
 // data segment would be re-applied by every instantiation, and a global would
 // be private to each instance, so the core must keep all state at addresses
-// the host passes in (DEVELOPERS.md, architecture rule 1).
+// the host passes in (CONTRIBUTING.md, architecture rule 1; docs/design.md §1).
 import { readFileSync } from 'node:fs';
 
 const forbidden = [

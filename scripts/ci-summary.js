@@ -4,15 +4,19 @@
 // build or vitest itself failed), a run that vitest marked unsuccessful with
 // no failing test (a global setup error, an unhandled error), and every
 // `--expect <dir>` that holds no test file of the reports (so that the
-// browser tests cannot silently not run). A run with no test at all fails.
+// browser tests cannot silently not run), and every `--failed-step <name>`
+// (a CI step such as lint or typecheck that failed). A run with no test at
+// all fails.
 //
-//   node scripts/ci-summary.js [--expect test/browser/] report.json [more.json …]
+//   node scripts/ci-summary.js [--expect test/browser/] [--failed-step lint] report.json [more.json …]
 import { existsSync, readFileSync } from 'node:fs';
 
 const reports = [];
 const expected = [];
+const failedSteps = [];
 for (let i = 2; i < process.argv.length; i++) {
   if (process.argv[i] === '--expect') expected.push(process.argv[++i]);
+  else if (process.argv[i] === '--failed-step') failedSteps.push(process.argv[++i]);
   else reports.push(process.argv[i]);
 }
 
@@ -20,7 +24,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const files = [];
-const problems = [];
+const problems = failedSteps.map((step) => `step ${step} failed`);
 if (reports.length === 0) problems.push('no report given');
 for (const file of reports) {
   if (!existsSync(file)) {
@@ -40,7 +44,7 @@ for (const file of reports) {
 }
 for (const dir of expected) {
   // Directly in that directory: test/browser/ is not satisfied by test/browser/pages/.
-  const want = '/' + dir.replace(/^\.?\/+|\/+$/g, '');
+  const want = `/${dir.replace(/^\.?\/+|\/+$/g, '')}`;
   if (!files.some((f) => f.slice(0, f.lastIndexOf('/')).endsWith(want))) problems.push(`no test ran in ${dir}`);
 }
 for (const p of problems) console.error(`ci-summary: ${p}`);

@@ -13,7 +13,7 @@ import { lockstep } from './util/lockstep.js';
 const seed = testSeed();
 
 /**
- * Zephyr's item mode from zephyr-semantics.md §1.3, written independently of
+ * Zephyr's item mode from docs/zephyr-semantics.md §1.3, written independently of
  * the implementation: a queue of records in a word array, with plain
  * integer read and write positions (storage offset = position mod capacity;
  * the 32-bit counters are invisible by design).

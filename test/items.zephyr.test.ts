@@ -1,5 +1,5 @@
-// Zephyr's item-mode tests (zephyr-tests.md part A: A1-A10, A18, A23, A26
-// single-threaded) and the item edge cases of zephyr-semantics.md §1.6, on
+// Zephyr's item-mode tests (docs/zephyr-tests.md part A: A1-A10, A18, A23,
+// A26 single-threaded) and the item edge cases of docs/zephyr-semantics.md §1.6, on
 // both engines. [ISR] variants are sequential calls here.
 
 import { describe, expect, it } from 'vitest';

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createEngine, MpscPbuf, RingBuf } from '../dist/bindings/index.js';
+import { present } from './util/present.js';
 
 /** A custom header: length in the top byte, an id in bits 2..23. */
 const custom = (valid: number, len: number, id: number): number => (valid | (id << 2) | (len << 24)) >>> 0;
@@ -24,7 +25,7 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf API on the %s engine', (kind) =
     });
     expect(pb.lengthBits).toBe(0);
     for (let id = 1; id <= 3; id++) {
-      const p = pb.alloc(3)!;
+      const p = present(pb.alloc(3));
       pb.words[p] = custom(0, 3, id);
       pb.commit(p);
     }
@@ -45,7 +46,7 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf API on the %s engine', (kind) =
   it('a getWlen result out of range is a RangeError, nothing changes', async () => {
     const engine = await createEngine(kind);
     const pb = new MpscPbuf(engine, 8, { getWlen: () => 9 });
-    const p = pb.alloc(2)!;
+    const p = present(pb.alloc(2));
     expect(() => pb.commit(p)).toThrow(/getWlen\(\) result must be an integer from 1 to 8, got 9/);
     expect(pb.claim()).toBeNull();
   });
@@ -54,11 +55,11 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf API on the %s engine', (kind) =
     const engine = await createEngine(kind);
     const pb = new MpscPbuf(engine, 16, { lengthBits: 4 });
     expect(pb.lengthBits).toBe(4);
-    const p = pb.alloc(5)!;
+    const p = present(pb.alloc(5));
     pb.words[p] = (5 << 2) | (0xabcde << 6); // tag bits above the 4-bit length
     pb.commit(p);
     expect(pb.alloc(11)).toBe(5); // exactly 5 words were taken
-    const c = pb.claim()!;
+    const c = present(pb.claim());
     expect(pb.words[c] >>> 6).toBe(0xabcde);
   });
 });
@@ -76,7 +77,7 @@ describe('one MpscPbuf through both engines', () => {
       expect(b.overwrite).toBe(true);
       expect(b.lengthBits).toBe(9);
       for (let i = 0; i < 5; i++) b.putWordExt(1 | (2 << 2) | (i << 11), i);
-      const p = a.alloc(3)!; // pads the end, drops packets 0 and 1 through a handle without a callback
+      const p = present(a.alloc(3)); // pads the end, drops packets 0 and 1 through a handle without a callback
       a.words[p] = (3 << 2) | (9 << 11);
       b.commit(p);
       expect(drops).toEqual([]);
@@ -107,11 +108,11 @@ describe.each(['wasm', 'js'] as const)('memory growth on the %s engine', (kind) 
     expect(pb.alloc(60, 5)).toBe(1); // a timed alloc is the first to touch the memory again
     pb.words[1] = 60 << 2;
     pb.commit(1);
-    const c = pb.claim()!;
+    const c = present(pb.claim());
     expect(pb.words[c] >>> 11).toBe(5);
     pb.free(c);
-    pb.free(pb.claim()!);
-    const p = pb.alloc(4)!;
+    pb.free(present(pb.claim()));
+    const p = present(pb.alloc(4));
     pb.words[p] = 4 << 2;
     pb.commit(p);
     expect(p).toBe(0);
@@ -144,8 +145,8 @@ describe('counters and utilization', () => {
     expect(pb.lost).toBe(3);
     expect(pb.dropped).toBe(0);
     expect(pb.utilization).toBe(16);
-    pb.free(pb.claim()!);
-    pb.free(pb.claim()!);
+    pb.free(present(pb.claim()));
+    pb.free(present(pb.claim()));
     expect(pb.utilization).toBe(8);
     expect(pb.maxUtilization).toBe(16);
     expect(pb.isPending).toBe(true);

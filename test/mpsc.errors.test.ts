@@ -5,6 +5,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, MpscPbuf, type Engine } from '../dist/bindings/index.js';
+import { present } from './util/present.js';
 
 const hdr = (valid: number, len: number, tag: number): number => (valid | (len << 2) | (tag << 11)) >>> 0;
 const CB_BYTES = 192;
@@ -39,8 +40,8 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf bad input on the %s engine', (k
     // Some state to keep: a claimed packet, a committed one and an allocated one.
     pb.putWordExt(hdr(1, 2, 1), 11);
     pb.putWord(hdr(1, 1, 2));
-    claimed = pb.claim()!;
-    pending = pb.alloc(3, 0)!;
+    claimed = present(pb.claim());
+    pending = present(pb.alloc(3, 0));
     pb.words[pending] = hdr(0, 3, 3);
   });
 
@@ -179,9 +180,10 @@ describe.each(['wasm', 'js'] as const)('a throwing drop callback on the %s engin
     expect(pa).toBe(pbb);
     expect(a.seen).toEqual([0]); // no second drop was needed
     expect(a.pb.inspect()).toEqual(b.pb.inspect());
+    const at = present(pa);
     for (const x of [a.pb, b.pb]) {
-      x.words[pa!] = hdr(0, 2, 9);
-      x.commit(pa!);
+      x.words[at] = hdr(0, 2, 9);
+      x.commit(at);
     }
     const order = (pb: MpscPbuf): number[] => {
       const out: number[] = [];

@@ -9,6 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, MpscPbuf, type Engine } from '../dist/bindings/index.js';
 import { Prng, testSeed } from './util/prng.js';
+import { present } from './util/present.js';
 
 /** How a configuration lays out its header: the length and a packet id. */
 interface Codec {
@@ -150,7 +151,7 @@ class Runner {
   }
 
   free(): void {
-    this.pb.free(this.held!);
+    this.pb.free(present(this.held));
     this.held = null;
   }
 

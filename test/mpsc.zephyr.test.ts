@@ -1,11 +1,12 @@
 // Zephyr's single-threaded mpsc_pbuf tests (tests/lib/mpsc_pbuf, suite
-// log_buffer; zephyr-tests.md part B, B1-B22) on both engines. The packet
+// log_buffer; docs/zephyr-tests.md part B, B1-B22) on both engines. The packet
 // header is the suite's `valid:1 busy:1 len:9 data:21`; most tests run with a
 // power-of-two size and with size - 1, as Zephyr's do.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, MpscPbuf, type Engine } from '../dist/bindings/index.js';
 import { Prng, testSeed } from './util/prng.js';
+import { present } from './util/present.js';
 
 const LEN_BITS = 9;
 const hdr = (valid: number, len: number, data: number): number => (valid | (len << 2) | (data << 11)) >>> 0;
@@ -33,29 +34,23 @@ function init(engine: Engine, size: number, overwrite: boolean, extra: { maxUtil
 /** Zephyr's saturate_buffer_uneven: wraps the indices, then fills with `len`-word packets; returns how many. */
 function saturateUneven(pb: MpscPbuf, len: number): number {
   for (let i = 0; i < 3; i++) {
-    const p = pb.alloc(len, 0);
-    expect(p).not.toBeNull();
-    pb.words[p!] = hdr(0, len, 0);
-    pb.commit(p!);
-    const c = pb.claim();
-    expect(c).not.toBeNull();
-    pb.free(c!);
+    const p = present(pb.alloc(len, 0));
+    pb.words[p] = hdr(0, len, 0);
+    pb.commit(p);
+    pb.free(present(pb.claim()));
   }
   const repeat = 3 + Math.floor((pb.size - 3 * len) / len);
   for (let i = 0; i < repeat; i++) {
-    const p = pb.alloc(len, 0);
-    expect(p).not.toBeNull();
-    pb.words[p!] = hdr(0, len, i);
-    for (let j = 0; j < len - 1; j++) pb.words[p! + 1 + j] = i + j;
-    pb.commit(p!);
+    const p = present(pb.alloc(len, 0));
+    pb.words[p] = hdr(0, len, i);
+    for (let j = 0; j < len - 1; j++) pb.words[p + 1 + j] = i + j;
+    pb.commit(p);
   }
   return repeat;
 }
 
 function claimOk(pb: MpscPbuf): number {
-  const p = pb.claim();
-  expect(p).not.toBeNull();
-  return p!;
+  return present(pb.claim());
 }
 
 describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine', (kind) => {
@@ -199,11 +194,10 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
     it('B11 item_alloc_commit: 1024 rounds of 5-word packets, with skip padding at the end', () => {
       const { pb } = init(engine, s(16), false);
       for (let i = 0; i < 1024; i++) {
-        const p = pb.alloc(5, 0);
-        expect(p).not.toBeNull();
-        pb.words[p!] = hdr(0, 5, 0);
-        for (let j = 0; j < 4; j++) pb.words[p! + 1 + j] = i + j;
-        pb.commit(p!);
+        const p = present(pb.alloc(5, 0));
+        pb.words[p] = hdr(0, 5, 0);
+        for (let j = 0; j < 4; j++) pb.words[p + 1 + j] = i + j;
+        pb.commit(p);
         const c = claimOk(pb);
         expect(lenOf(pb.words[c])).toBe(5);
         for (let j = 0; j < 4; j++) expect(pb.words[c + 1 + j]).toBe(i + j);
@@ -221,10 +215,10 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
 
     it('B14 item_alloc_preemption: delivery in allocation order, not commit order', () => {
       const { pb } = init(engine, s(512), false);
-      const p0 = pb.alloc(10, 0)!;
+      const p0 = present(pb.alloc(10, 0));
       pb.words[p0] = hdr(0, 10, 0);
       expect(pb.claim()).toBeNull();
-      const p1 = pb.alloc(20, 0)!;
+      const p1 = present(pb.alloc(20, 0));
       pb.words[p1] = hdr(0, 20, 0);
       pb.commit(p1);
       expect(pb.claim()).toBeNull();
@@ -243,14 +237,14 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
       const n = saturateUneven(pb, 5);
       expect(n).toBe(6);
       expect(drops).toEqual([]);
-      let p = pb.alloc(6, 0)!;
+      let p = present(pb.alloc(6, 0));
       pb.words[p] = hdr(0, 6, 0);
       pb.commit(p);
       expect(drops).toEqual([
         [5, 0],
         [5, 1],
       ]);
-      p = pb.alloc(9, 0)!;
+      p = present(pb.alloc(9, 0));
       pb.words[p] = hdr(0, 9, 0);
       pb.commit(p);
       expect(drops).toEqual([
@@ -285,11 +279,10 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
         const p0 = claimOk(pb);
         const d0 = dataOf(pb.words[p0]);
         expect(lenOf(pb.words[p0])).toBe(fill);
-        const p = pb.alloc(want, 0);
-        expect(p).not.toBeNull();
+        const p = present(pb.alloc(want, 0));
         expect(drops).toEqual(Array.from({ length: expDrops }, (_, k) => [fill, d0 + 1 + k]));
-        pb.words[p!] = hdr(0, want, 0);
-        pb.commit(p!);
+        pb.words[p] = hdr(0, want, 0);
+        pb.commit(p);
         pb.free(p0); // a producer jumped over it: it becomes a skip packet
         for (let i = 0; i < n - expDrops - 1; i++) {
           const c = claimOk(pb);
@@ -312,10 +305,10 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
     (overwrite) => {
       const { pb } = init(engine, 8, overwrite);
       for (let round = 0; round < 2; round++) {
-        const p = pb.alloc(8, 0);
+        const p = present(pb.alloc(8, 0));
         expect(p).toBe(0);
-        pb.words[p!] = hdr(0, 8, round);
-        pb.commit(p!);
+        pb.words[p] = hdr(0, 8, round);
+        pb.commit(p);
         pb.free(claimOk(pb));
       }
       // Zephyr returns NULL; here a request larger than the buffer is a RangeError.
@@ -396,13 +389,11 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
       const b = pb.allocAsync(EXT, 1000);
       for (let i = 0; i < n; i++) pb.free(claimOk(pb));
       const [pa, pbb] = await Promise.all([a, b]);
-      expect(pa).not.toBeNull();
-      expect(pbb).not.toBeNull();
       expect(pa).not.toBe(pbb);
-      pb.words[pa!] = hdr(0, EXT, 1);
-      pb.words[pbb!] = hdr(0, EXT, 2);
-      pb.commit(pbb!);
-      pb.commit(pa!);
+      pb.words[present(pa)] = hdr(0, EXT, 1);
+      pb.words[present(pbb)] = hdr(0, EXT, 2);
+      pb.commit(present(pbb));
+      pb.commit(present(pa));
       const got: number[] = [];
       for (let c = pb.claim(); c !== null; c = pb.claim()) {
         got.push(dataOf(pb.words[c]));
@@ -473,7 +464,7 @@ describe.each(['wasm', 'js'] as const)('Zephyr mpsc_pbuf tests on the %s engine'
     check(0, 1 + EXT);
     ({ pb } = init(engine, 512, false, { maxUtilization: true }));
     for (let i = 0; i < Math.floor(511 / 5); i++) {
-      const p = pb.alloc(5, 0)!;
+      const p = present(pb.alloc(5, 0));
       pb.words[p] = hdr(0, 5, 0);
       pb.commit(p);
       check(5 * (i + 1), 5 * (i + 1));

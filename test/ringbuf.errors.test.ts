@@ -212,7 +212,7 @@ describe.each(['wasm', 'js'] as const)('bad input on the %s engine', (kind) => {
       ['a plain object', { memory: null }],
       ['a Memory', new WebAssembly.Memory({ initial: 1 })],
     ])('engine %s throws a TypeError naming engine', (_, v) => {
-      rejects(() => new RingBuf(v as Engine, 8), TypeError, 'engine');
+      rejects(() => new RingBuf(v as unknown as Engine, 8), TypeError, 'engine');
     });
 
     it("a capacity beyond the memory's maximum throws a RangeError naming capacity, and nothing is placed", async () => {

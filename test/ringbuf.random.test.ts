@@ -12,7 +12,7 @@ const UINT32_MAX = 2 ** 32 - 1;
 const seed = testSeed();
 
 /**
- * Zephyr's ring_buf from the rules of zephyr-semantics.md §1, written
+ * Zephyr's ring_buf from the rules of docs/zephyr-semantics.md §1, written
  * independently of the implementation: positions are plain integers that
  * count bytes since the last reset and never wrap (the 32-bit counters, the
  * `base` fields and `internalReset`'s value are invisible by design, so the
@@ -85,8 +85,11 @@ class Model {
   /** Claims and fills until done or full; the bytes stay claimed. */
   private fillClaims(src: Uint8Array, n: number): number {
     let done = 0;
-    for (let g; done < n && (g = this.putClaim(n - done)) > 0; done += g) {
+    while (done < n) {
+      const g = this.putClaim(n - done);
+      if (g === 0) break;
       this.mem.set(src.subarray(done, done + g), this.putOffset);
+      done += g;
     }
     return done;
   }
@@ -120,8 +123,11 @@ class Model {
   /** ring_buf_get (dst null: discard) and ring_buf_peek (finish 0). */
   read(dst: Uint8Array | null, at: number, n: number, peek: boolean): number {
     let done = 0;
-    for (let g; done < n && (g = this.getClaim(n - done)) > 0; done += g) {
+    while (done < n) {
+      const g = this.getClaim(n - done);
+      if (g === 0) break;
       dst?.set(this.mem.subarray(this.getOffset, this.getOffset + g), at + done);
+      done += g;
     }
     this.getFinish(peek ? 0 : done);
     return done;

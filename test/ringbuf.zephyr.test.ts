@@ -1,7 +1,7 @@
 // Zephyr's own ring buffer tests (tests/lib/ringbuffer), byte mode, ported
 // to the TypeScript API and run on both engines. Each test carries the name
-// of the Zephyr test it ports; /work/shared/spec/zephyr-tests.md part A and
-// part C describe them, and zephyr-semantics.md §1.6 lists the edge cases.
+// of the Zephyr test it ports; docs/zephyr-tests.md parts A and C describe
+// them, and docs/zephyr-semantics.md §1.6 lists the edge cases.
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, RingBuf, type Engine } from '../dist/bindings/index.js';
@@ -302,7 +302,7 @@ describe.each(['wasm', 'js'] as const)('Zephyr ringbuffer_api tests, byte mode, 
     expect(rb.getClaim(UINT32_MAX)).toBe(0);
   });
 
-  // zephyr-semantics.md §1.6, the byte-mode edge cases.
+  // docs/zephyr-semantics.md §1.6, the byte-mode edge cases.
 
   it('edge 1: put_claim(capacity) on an empty buffer at a non-zero offset stops at the end of storage', () => {
     const rb = new RingBuf(engine, 7);

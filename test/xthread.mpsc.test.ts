@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, MpscPbuf, type EngineKind } from '../dist/bindings/index.js';
 import { startRoles } from './util/threads.js';
+import { present } from './util/present.js';
 
 const BOUND_MS = 90_000;
 /** A thread that makes no progress this long is stuck: it fails. */
@@ -95,7 +96,7 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads (%s engine
     const engine = await createEngine(kind, { shared: true });
     const pb = new MpscPbuf(engine, 64, { lengthBits: 9 });
     for (let i = 0; i < 4; i++) {
-      const p = pb.alloc(16)!;
+      const p = present(pb.alloc(16));
       pb.words[p] = 16 << 2;
       pb.commit(p);
     }
@@ -114,7 +115,7 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads (%s engine
     // the next free for the other.
     for (let i = 0; i < 2; i++) {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
-      const q = pb.claim()!;
+      const q = present(pb.claim());
       pb.free(q);
     }
     const results = await done;
@@ -137,8 +138,8 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads (%s engine
     const p = pb.claim(10_000);
     expect(performance.now() - t0).toBeLessThan(5_000);
     expect(p).not.toBe(null);
-    expect(pb.words[p!] >>> 11).toBe(77);
-    pb.free(p!);
+    expect(pb.words[present(p)] >>> 11).toBe(77);
+    pb.free(present(p));
     await done;
   });
 

@@ -1,6 +1,6 @@
 // Byte-mode cases: a 64 KiB ring kept half full (32 KiB pre-filled), so the
 // offsets keep wrapping and every size crosses the end of storage now and
-// then, as in zephyr-native-bench.md (a) and (b). One operation is one chunk
+// then, as in Zephyr's native bench (a) and (b), bench/README.md. One operation is one chunk
 // in and the same chunk out.
 //
 // Memory: WRB_BENCH_MEMORY=shared|unshared (run.js sets it; default shared,

@@ -8,7 +8,7 @@ const loaded = await Promise.all(
     try {
       return (await import(`./${name}.js`)).default;
     } catch (e) {
-      process.stderr.write(`bench: family ${name} skipped, it failed to load: ${e.message}\n`);
+      process.stderr.write(`bench: family ${name} skipped, it failed to load: ${e instanceof Error ? e.message : e}\n`);
       return [];
     }
   }),

@@ -1,4 +1,4 @@
-// ItemRingBuf cases, shaped like zephyr-native-bench.md (c): a 16384-word
+// ItemRingBuf cases, shaped like Zephyr's native bench (c) (bench/README.md): a 16384-word
 // item buffer kept half full, so offsets keep wrapping and payloads cross
 // the end of storage; one operation is one item_put plus one item_get, the
 // get with room for 255 words. Batched cases move the same items 64 at a

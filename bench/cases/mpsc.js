@@ -1,4 +1,4 @@
-// MpscPbuf cases, shaped like zephyr-native-bench.md (d): a 16384-word
+// MpscPbuf cases, shaped like Zephyr's native bench (d) (bench/README.md): a 16384-word
 // buffer (power of two, masked wrap) in no-overwrite mode kept half full of
 // committed packets, so the indices wrap and skip packets are made at the end
 // of storage. Headers follow the Zephyr suite's `valid:1 busy:1 len:9 ...`
@@ -39,11 +39,12 @@ async function roundTrip(kind, wlen) {
   return (n) => {
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      const p = pb.alloc(wlen);
+      // Half full, and each packet is freed before the next: alloc and claim always succeed.
+      const p = /** @type {number} */ (pb.alloc(wlen));
       w[p] = hdr(wlen, i & 0xfffff);
       for (let j = 1; j < wlen; j++) w[p + j] = i + j;
       pb.commit(p);
-      const c = pb.claim();
+      const c = /** @type {number} */ (pb.claim());
       for (let j = 1; j < wlen; j++) sum = (sum + w[c + j]) | 0;
       sum = (sum + (w[c] >>> 11)) | 0;
       pb.free(c);
@@ -61,7 +62,7 @@ async function putWord(kind) {
     let sum = 0;
     for (let i = 0; i < n; i++) {
       pb.putWord((1 | hdr(1, i & 0xfffff)) >>> 0);
-      const c = pb.claim();
+      const c = /** @type {number} */ (pb.claim()); // the word just put
       sum = (sum + (w[c] >>> 11)) | 0;
       pb.free(c);
     }
@@ -82,7 +83,7 @@ async function overwrite(kind, wlen) {
   const w = pb.words;
   return (n) => {
     for (let i = 0; i < n; i++) {
-      const p = pb.alloc(wlen);
+      const p = /** @type {number} */ (pb.alloc(wlen)); // overwrite mode: drops to make room, never fails
       w[p] = hdr(wlen, i & 0xfffff);
       pb.commit(p);
     }

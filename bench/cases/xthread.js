@@ -10,7 +10,7 @@
 // defer publication, stage 16 chunks in a 4 KiB array and send that (one
 // more copy, the price of batching for them).
 //
-// The transports, as in peers.md §4(c):
+// The transports, as in the peers' two-thread test (bench/README.md):
 //   wasm, js     our RingBuf (64 KiB), both sides waiting when they must
 //                (waitForSpace / waitForData: a spin of about 2.5 us, then
 //                a sleep);
@@ -228,7 +228,7 @@ async function mpsc2p(kind) {
     let sum = 0;
     for (let i = 0; i < n; i++) {
       let p = pb.claim();
-      if (p === null) p = pb.claim(Infinity);
+      if (p === null) p = /** @type {number} */ (pb.claim(Infinity)); // no deadline: returns a packet
       for (let j = 1; j < WLEN; j++) sum = (sum + w[p + j]) | 0;
       pb.free(p);
     }

@@ -8,6 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
 import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 
+// A worker_threads Worker has a parent port; anywhere else this script is misused.
+if (!parentPort) throw new Error('bench/cases/xthread.worker.js runs only in a worker_threads Worker');
+const port = parentPort;
+
 const { impl, ctl: ctlBuffer, role } = workerData;
 const ctl = new Int32Array(ctlBuffer); // [0] bytes consumed (mod 2^32), [1] checksum
 const out = new Uint8Array(65536);
@@ -21,7 +25,7 @@ function publish(got, sum) {
 if (role === 'handoff') {
   // The floor under every cross-thread case: answer each number this thread
   // is handed, as soon as it sees it (both sides spin; nothing else runs).
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
   for (let i = 1; ; i = (i + 1) | 0) {
     while (Atomics.load(ctl, 0) !== i);
     Atomics.store(ctl, 1, i);
@@ -32,9 +36,9 @@ if (role === 'handoff') {
   const { descriptor, module, wlen } = workerData;
   const pb = MpscPbuf.attach(await createEngine(impl, { memory: descriptor.memory, module }), descriptor);
   const w = pb.words;
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
   for (let i = 0; ; i++) {
-    const p = pb.alloc(wlen, Infinity);
+    const p = /** @type {number} */ (pb.alloc(wlen, Infinity)); // no deadline: returns room
     w[p] = (wlen << 2) | ((i & 0xfffff) << 11);
     for (let j = 1; j < wlen; j++) w[p + j] = i + j;
     pb.commit(p);
@@ -42,7 +46,7 @@ if (role === 'handoff') {
 } else if (impl === 'wasm' || impl === 'js') {
   const { descriptor, module } = workerData;
   const rb = RingBuf.attach(await createEngine(impl, { memory: descriptor.memory, module }), descriptor);
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
   let got = 0,
     sum = 0;
   for (;;) {
@@ -58,7 +62,7 @@ if (role === 'handoff') {
 } else if (impl === 'ringbuf.js') {
   // ringbuf.js has no wait: its consumer polls, as its README shows.
   const rb = new RingBuffer(workerData.sab, Uint8Array);
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
   let got = 0,
     sum = 0;
   for (;;) {
@@ -71,12 +75,12 @@ if (role === 'handoff') {
 } else if (impl === 'postMessage') {
   let got = 0,
     sum = 0;
-  parentPort.on('message', (chunk) => {
+  port.on('message', (chunk) => {
     sum = (sum + chunk[0] + chunk[chunk.length - 1]) | 0;
     got = (got + chunk.length) | 0;
     publish(got, sum);
     // The producer sleeps on the count only at the end of a step.
     Atomics.notify(ctl, 0);
   });
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
 }

@@ -3,6 +3,7 @@
 
 import { OURS } from './stats.js';
 
+/** @type {[string, number, 'l' | 'r'][]} */
 const COLS = [
   ['case', 20, 'l'],
   ['impl', 15, 'l'],
@@ -14,6 +15,7 @@ const COLS = [
   ['ratio (>1: ours faster)', 0, 'l'],
 ];
 
+/** @param {string | number} text @param {[string, number, 'l' | 'r']} col */
 function cell(text, [, width, align]) {
   const t = String(text);
   return align === 'r' ? t.padStart(width) : t.padEnd(width);

@@ -1,36 +1,43 @@
-// The TypeScript twin of assembly/mpsc.ts: the same algorithm, step functions
-// and results on the same control block, so either engine can pick up a
-// buffer the other created. The algorithm and the memory ordering are
-// explained in the AS file; the orderings here are the same: the lock is taken
-// with Atomics.compareExchange and released with Atomics.store (both
-// sequentially consistent), everything inside a critical section uses plain
-// typed-array accesses, and the semaphore words use Atomics.
+// The TypeScript twin of assembly/mpsc.ts: the same step functions, names,
+// units (byte addresses for control and scratch blocks, word offsets in
+// storage) and results on the same control block, so either engine can pick
+// up a buffer the other created. Why the algorithm and its memory ordering
+// are right is said in the AS file; the orderings here are the same: the
+// lock is taken with Atomics.compareExchange and released with Atomics.store
+// (both sequentially consistent), everything inside a critical section uses
+// plain typed-array accesses, and the wake-up counters use Atomics.
+// Every function takes the memory's views first; each exported one (an entry
+// point, bound to the views in index.ts) starts by checking they are attached.
 
-import {
-  MP_KIND,
-  MP_SIZE,
-  MP_STORAGE,
-  MP_LEN_MASK,
-  MP_LENS,
-  MP_LOCKING,
-  MP_LOCK,
-  MP_TMP_WR,
-  MP_WR,
-  MP_TMP_RD,
-  MP_RD,
-  MP_FLAGS,
-  MP_MAX_USAGE,
-  MP_CLAIMED,
-  MP_DROPPED,
-  MP_LOST,
-  MP_SEM,
-  MP_WAITERS,
-  MP_COMMITS,
-  MP_CONS_WAITERS,
+import * as layout from '../../assembly/layout.js';
+import { attached, type Views } from '../views.js';
+
+// Module-level copies of the imports: V8 11.3 does not fold imported constants (bench/README.md).
+const {
+  MP_KIND_OFF,
+  MP_SIZE_OFF,
+  MP_STORAGE_OFF,
+  MP_LEN_MASK_OFF,
+  MP_LENS_OFF,
+  MP_LOCKING_OFF,
+  MP_LOCK_OFF,
+  MP_TMP_WR_OFF,
+  MP_WR_OFF,
+  MP_TMP_RD_OFF,
+  MP_RD_OFF,
+  MP_FLAGS_OFF,
+  MP_MAX_USAGE_OFF,
+  MP_CLAIMED_OFF,
+  MP_DROPPED_OFF,
+  MP_LOST_OFF,
+  MP_SEM_OFF,
+  MP_WAITERS_OFF,
+  MP_COMMITS_OFF,
+  MP_CONS_WAITERS_OFF,
   MP_CB_BYTES,
-  MP_SCR_PREV,
-  MP_SCR_SHIFT,
-  MP_SCR_DROP,
+  MP_SCR_PREV_OFF,
+  MP_SCR_SHIFT_OFF,
+  MP_SCR_DROP_OFF,
   MP_KIND_VALUE,
   MP_FLAG_POW2,
   MP_FLAG_OVERWRITE,
@@ -38,440 +45,476 @@ import {
   MP_FLAG_FULL,
   MP_VALID,
   MP_BUSY,
+  MP_HDR_USER_SHIFT,
   MP_MODE_WAIT,
   MP_MODE_PUT,
-  MP_DROPPED_R,
-  MP_WAIT,
-  MP_FAIL,
-  MP_NONE,
-  MP_ERR_CLAIMED,
-  MP_ERR_BAD,
+  MP_R_DROPPED,
+  MP_R_WAIT,
+  MP_R_FAIL,
+  MP_R_NONE,
+  MP_R_CLAIMED,
+  MP_R_BAD,
+  MP_R_CLOSED,
   MP_STATE_OFF,
   ST_OPEN,
-  MP_R_CLOSED,
-} from '../../assembly/layout.js';
-import type { MpscCore } from '../core.js';
-import type { Views } from '../views.js';
+} = layout;
 
-const DROP_NONE = 0;
-const DROP_AGAIN = 1;
-const DROP_USER = 2;
+// assembly/mpsc.ts: drop_item_locked's outcomes.
+const DROP_NONE = 0; // nothing could be dropped (Zephyr returns false)
+const DROP_AGAIN = 1; // space was freed without a user packet: try again
+const DROP_USER = 2; // a user packet was dropped: notify, then try again
 
-// Word indices of the control block fields, relative to cb >>> 2.
-const SIZE = MP_SIZE >> 2,
-  STORAGE = MP_STORAGE >> 2,
-  LEN_MASK = MP_LEN_MASK >> 2,
-  LENS = MP_LENS >> 2,
-  LOCKING = MP_LOCKING >> 2;
-const LOCK = MP_LOCK >> 2,
-  TMP_WR = MP_TMP_WR >> 2,
-  WR = MP_WR >> 2,
-  TMP_RD = MP_TMP_RD >> 2,
-  RD = MP_RD >> 2;
-const FLAGS = MP_FLAGS >> 2,
-  MAX_USAGE = MP_MAX_USAGE >> 2,
-  CLAIMED = MP_CLAIMED >> 2;
-const DROPPED = MP_DROPPED >> 2,
-  LOST = MP_LOST >> 2,
-  SEM = MP_SEM >> 2,
-  WAITERS = MP_WAITERS >> 2;
-const COMMITS = MP_COMMITS >> 2,
-  CONS_WAITERS = MP_CONS_WAITERS >> 2,
-  STATE = MP_STATE_OFF >> 2;
-const PREV = MP_SCR_PREV >> 2,
-  SHIFT = MP_SCR_SHIFT >> 2,
-  DROP = MP_SCR_DROP >> 2;
+// assembly/mpsc.ts: mp_init
+export function mp_init(
+  v: Views,
+  cb: number,
+  storage: number,
+  size: number,
+  flags: number,
+  lenMask: number,
+  lens: number,
+  locking: number,
+): void {
+  attached(v);
+  v.u8.fill(0, cb, cb + MP_CB_BYTES);
+  const u32 = v.u32;
+  u32[(cb + MP_KIND_OFF) >>> 2] = MP_KIND_VALUE;
+  u32[(cb + MP_SIZE_OFF) >>> 2] = size;
+  u32[(cb + MP_STORAGE_OFF) >>> 2] = storage;
+  u32[(cb + MP_LEN_MASK_OFF) >>> 2] = lenMask;
+  u32[(cb + MP_LENS_OFF) >>> 2] = lens;
+  u32[(cb + MP_LOCKING_OFF) >>> 2] = locking;
+  if ((size & (size - 1)) === 0) flags |= MP_FLAG_POW2;
+  u32[(cb + MP_FLAGS_OFF) >>> 2] = flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2);
+}
 
-export function mpscJs(v: Views): MpscCore {
-  // Every helper takes `c`, the control block's word index, and reads the
-  // current view (v.u32) itself, so a refreshed view is picked up at once.
+// ── the lock ──────────────────────────────────────────────────────────────
 
-  function lock(c: number): void {
-    const i32 = v.i32;
-    if (i32[c + LOCKING] === 0) return;
-    while (Atomics.compareExchange(i32, c + LOCK, 0, 1) !== 0) {
-      while (Atomics.load(i32, c + LOCK) !== 0) {
-        /* spin: see assembly/mpsc.ts */
-      }
+// assembly/mpsc.ts: lock
+function lock(v: Views, cb: number): void {
+  const i32 = v.i32;
+  if (i32[(cb + MP_LOCKING_OFF) >>> 2] === 0) return;
+  while (Atomics.compareExchange(i32, (cb + MP_LOCK_OFF) >>> 2, 0, 1) !== 0) {
+    while (Atomics.load(i32, (cb + MP_LOCK_OFF) >>> 2) !== 0) {
+      /* spin on a load until it looks free, as the AS file does */
     }
   }
+}
 
-  function unlock(c: number): void {
-    const i32 = v.i32;
-    if (i32[c + LOCKING] !== 0) Atomics.store(i32, c + LOCK, 0);
+// assembly/mpsc.ts: unlock
+function unlock(v: Views, cb: number): void {
+  const i32 = v.i32;
+  if (i32[(cb + MP_LOCKING_OFF) >>> 2] !== 0) Atomics.store(i32, (cb + MP_LOCK_OFF) >>> 2, 0);
+}
+
+// assembly/mpsc.ts: bump
+function bump(v: Views, cb: number, field: number): void {
+  const i32 = v.i32;
+  const at = (cb + field) >>> 2;
+  if (i32[(cb + MP_LOCKING_OFF) >>> 2] !== 0) Atomics.add(i32, at, 1);
+  else i32[at]++;
+}
+
+// assembly/mpsc.ts: unlockPublished
+function unlockPublished(v: Views, cb: number): void {
+  bump(v, cb, MP_COMMITS_OFF);
+  unlock(v, cb);
+  const i32 = v.i32;
+  if (Atomics.load(i32, (cb + MP_CONS_WAITERS_OFF) >>> 2) !== 0) Atomics.notify(i32, (cb + MP_COMMITS_OFF) >>> 2);
+}
+
+// ── Zephyr's helpers (all called with the lock held) ──────────────────────
+
+// assembly/mpsc.ts: idxInc (Zephyr's idx_inc)
+function idxInc(v: Views, cb: number, i: number, n: number): number {
+  const u32 = v.u32;
+  const size = u32[(cb + MP_SIZE_OFF) >>> 2];
+  const j = i + n;
+  if (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_POW2) return j & (size - 1);
+  return j >= size ? j - size : j;
+}
+
+// assembly/mpsc.ts: hdrAt (a byte address, as in AS)
+function hdrAt(v: Views, cb: number, off: number): number {
+  return v.u32[(cb + MP_STORAGE_OFF) >>> 2] + off * 4;
+}
+
+// assembly/mpsc.ts: wlenAt (Zephyr's get_wlen)
+function wlenAt(v: Views, cb: number, off: number): number {
+  const u32 = v.u32;
+  const mask = u32[(cb + MP_LEN_MASK_OFF) >>> 2];
+  if (mask !== 0) return (u32[hdrAt(v, cb, off) >>> 2] >>> MP_HDR_USER_SHIFT) & mask;
+  return u32[(u32[(cb + MP_LENS_OFF) >>> 2] + off * 4) >>> 2];
+}
+
+// assembly/mpsc.ts: setLen
+function setLen(v: Views, cb: number, off: number, wlen: number): void {
+  const u32 = v.u32;
+  if (u32[(cb + MP_LEN_MASK_OFF) >>> 2] === 0) u32[(u32[(cb + MP_LENS_OFF) >>> 2] + off * 4) >>> 2] = wlen;
+}
+
+// assembly/mpsc.ts: freeSpace (Zephyr's free_space). Bit 31 marks `wrap`, as in
+// AS; here the result is an int32, so a wrapped one reads as negative.
+function freeSpace(v: Views, cb: number): number {
+  const u32 = v.u32;
+  if (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_FULL) return 0;
+  const rd = u32[(cb + MP_RD_OFF) >>> 2];
+  const tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  if (rd > tmpWr) return rd - tmpWr;
+  return (u32[(cb + MP_SIZE_OFF) >>> 2] - tmpWr) | 0x80000000;
+}
+
+// assembly/mpsc.ts: available (Zephyr's available)
+function available(v: Views, cb: number): number {
+  const u32 = v.u32;
+  const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
+  const wr = u32[(cb + MP_WR_OFF) >>> 2];
+  if (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_FULL || tmpRd > wr) return u32[(cb + MP_SIZE_OFF) >>> 2] - tmpRd;
+  return wr - tmpRd;
+}
+
+// assembly/mpsc.ts: usage
+function usage(v: Views, cb: number): number {
+  const u32 = v.u32;
+  const size = u32[(cb + MP_SIZE_OFF) >>> 2];
+  if (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_FULL) return size;
+  const rd = u32[(cb + MP_RD_OFF) >>> 2];
+  const tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  return tmpWr >= rd ? tmpWr - rd : size - rd + tmpWr;
+}
+
+// assembly/mpsc.ts: maxUsageUpdate
+function maxUsageUpdate(v: Views, cb: number): void {
+  const u32 = v.u32;
+  if (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_MAXUTIL) {
+    const u = usage(v, cb);
+    if (u > u32[(cb + MP_MAX_USAGE_OFF) >>> 2]) u32[(cb + MP_MAX_USAGE_OFF) >>> 2] = u;
   }
+}
 
-  /** Adds 1 to a wake-up counter in the lock: an atomic add on a shared memory only (see bump() in assembly/mpsc.ts). */
-  function bump(c: number, field: number): void {
-    const i32 = v.i32;
-    if (i32[c + LOCKING] !== 0) Atomics.add(i32, c + field, 1);
-    else i32[c + field]++;
+// assembly/mpsc.ts: tmpWrInc
+function tmpWrInc(v: Views, cb: number, n: number): void {
+  const u32 = v.u32;
+  const t = idxInc(v, cb, u32[(cb + MP_TMP_WR_OFF) >>> 2], n);
+  u32[(cb + MP_TMP_WR_OFF) >>> 2] = t;
+  if (t === u32[(cb + MP_RD_OFF) >>> 2]) u32[(cb + MP_FLAGS_OFF) >>> 2] |= MP_FLAG_FULL;
+}
+
+// assembly/mpsc.ts: rdInc
+function rdInc(v: Views, cb: number, n: number): void {
+  const u32 = v.u32;
+  u32[(cb + MP_RD_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_RD_OFF) >>> 2], n);
+  u32[(cb + MP_FLAGS_OFF) >>> 2] &= ~MP_FLAG_FULL;
+}
+
+// assembly/mpsc.ts: skipHeader
+function skipHeader(n: number): number {
+  return ((n << MP_HDR_USER_SHIFT) | MP_BUSY) >>> 0;
+}
+
+// assembly/mpsc.ts: addSkip (Zephyr's add_skip_item)
+function addSkip(v: Views, cb: number, n: number): void {
+  const u32 = v.u32;
+  u32[hdrAt(v, cb, u32[(cb + MP_TMP_WR_OFF) >>> 2]) >>> 2] = skipHeader(n);
+  tmpWrInc(v, cb, n);
+  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], n);
+}
+
+// assembly/mpsc.ts: dropItemLocked (Zephyr's drop_item_locked): makes room at
+// rd for a producer that found `freeW` free words, too few. A skip packet goes
+// silently; in overwrite mode a claimed packet is jumped over and a committed
+// one dropped, its space reserved for this producer until postDrop
+// (docs/zephyr-semantics.md §2.5).
+function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): number {
+  const u32 = v.u32;
+  const rd = u32[(cb + MP_RD_OFF) >>> 2];
+  const item = hdrAt(v, cb, rd);
+  const h = u32[item >>> 2];
+  const skip = (h & (MP_VALID | MP_BUSY)) === MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
+  if (skip !== 0) {
+    // A skip packet goes silently, in both modes.
+    rdInc(v, cb, skip);
+    u32[(cb + MP_TMP_RD_OFF) >>> 2] = u32[(cb + MP_RD_OFF) >>> 2];
+    return DROP_AGAIN;
   }
-
-  /** Counts a published packet and wakes sleeping consumers: see assembly/mpsc.ts. */
-  function unlockPublished(c: number): void {
-    const i32 = v.i32;
-    bump(c, COMMITS);
-    unlock(c);
-    if (Atomics.load(i32, c + CONS_WAITERS) !== 0) Atomics.notify(i32, c + COMMITS);
-  }
-
-  function idxInc(c: number, i: number, n: number): number {
-    const u32 = v.u32,
-      size = u32[c + SIZE];
-    const j = i + n;
-    if (u32[c + FLAGS] & MP_FLAG_POW2) return j & (size - 1);
-    return j >= size ? j - size : j;
-  }
-
-  const hdr = (c: number, off: number): number => (v.u32[c + STORAGE] >>> 2) + off;
-
-  function wlenAt(c: number, off: number): number {
-    const u32 = v.u32,
-      mask = u32[c + LEN_MASK];
-    if (mask !== 0) return (u32[hdr(c, off)] >>> 2) & mask;
-    return u32[(u32[c + LENS] >>> 2) + off];
-  }
-
-  function setLen(c: number, off: number, wlen: number): void {
-    const u32 = v.u32;
-    if (u32[c + LEN_MASK] === 0) u32[(u32[c + LENS] >>> 2) + off] = wlen;
-  }
-
-  /** free words; `wrap` is reported through the sign (-f - 1) to avoid a tuple. */
-  function freeSpace(c: number): number {
-    const u32 = v.u32;
-    if (u32[c + FLAGS] & MP_FLAG_FULL) return 0;
-    const rd = u32[c + RD],
-      tmpWr = u32[c + TMP_WR];
-    if (rd > tmpWr) return rd - tmpWr;
-    return -(u32[c + SIZE] - tmpWr) - 1;
-  }
-
-  function available(c: number): number {
-    const u32 = v.u32,
-      tmpRd = u32[c + TMP_RD],
-      wr = u32[c + WR];
-    if (u32[c + FLAGS] & MP_FLAG_FULL || tmpRd > wr) return u32[c + SIZE] - tmpRd;
-    return wr - tmpRd;
-  }
-
-  function usage(c: number): number {
-    const u32 = v.u32;
-    if (u32[c + FLAGS] & MP_FLAG_FULL) return u32[c + SIZE];
-    const rd = u32[c + RD],
-      tmpWr = u32[c + TMP_WR];
-    return tmpWr >= rd ? tmpWr - rd : u32[c + SIZE] - rd + tmpWr;
-  }
-
-  function maxUsageUpdate(c: number): void {
-    const u32 = v.u32;
-    if (u32[c + FLAGS] & MP_FLAG_MAXUTIL) {
-      const u = usage(c);
-      if (u > u32[c + MAX_USAGE]) u32[c + MAX_USAGE] = u;
+  if (!(u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_OVERWRITE)) return DROP_NONE;
+  const rdW = wlenAt(v, cb, rd);
+  // Uncommitted: it can neither be dropped nor jumped over.
+  if (!(h & MP_VALID)) return DROP_NONE;
+  if (h & MP_BUSY) {
+    // Claimed: jump over it, as if it had just been written.
+    let ret = DROP_AGAIN;
+    if (freeW !== 0) addSkip(v, cb, freeW);
+    u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], rdW);
+    // Met the same claimed packet again after going round (#84595): give up.
+    if (u32[(cb + MP_RD_OFF) >>> 2] === u32[(cb + MP_TMP_RD_OFF) >>> 2]) {
+      u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_TMP_RD_OFF) >>> 2], rdW);
+      ret = DROP_NONE;
     }
+    const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
+    u32[(cb + MP_TMP_WR_OFF) >>> 2] = tmpRd;
+    u32[(cb + MP_RD_OFF) >>> 2] = tmpRd;
+    u32[(cb + MP_FLAGS_OFF) >>> 2] |= MP_FLAG_FULL;
+    return ret;
   }
+  // Committed and idle: drop it, and reserve its space and the free gap
+  // before it (tmp_wr moves over both) while the host notifies unlocked.
+  rdInc(v, cb, rdW);
+  u32[(cb + MP_TMP_RD_OFF) >>> 2] = u32[(cb + MP_RD_OFF) >>> 2];
+  const tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  if (freeW !== 0) u32[hdrAt(v, cb, tmpWr) >>> 2] = 0; // an "invalid" header: no reader mistakes the gap for data
+  const shift = rdW + freeW;
+  u32[(scr + MP_SCR_PREV_OFF) >>> 2] = tmpWr;
+  u32[(scr + MP_SCR_SHIFT_OFF) >>> 2] = shift;
+  u32[(scr + MP_SCR_DROP_OFF) >>> 2] = rd;
+  u32[(cb + MP_TMP_WR_OFF) >>> 2] = idxInc(v, cb, tmpWr, shift);
+  u32[(cb + MP_FLAGS_OFF) >>> 2] |= MP_FLAG_FULL;
+  u32[item >>> 2] = h & ~MP_VALID; // the callback sees valid == 0
+  u32[(cb + MP_DROPPED_OFF) >>> 2]++;
+  return DROP_USER;
+}
 
-  function tmpWrInc(c: number, n: number): void {
-    const u32 = v.u32;
-    const t = idxInc(c, u32[c + TMP_WR], n);
-    u32[c + TMP_WR] = t;
-    if (t === u32[c + RD]) u32[c + FLAGS] |= MP_FLAG_FULL;
+// assembly/mpsc.ts: postDrop (Zephyr's post_drop_action)
+function postDrop(v: Views, cb: number, scr: number): void {
+  const u32 = v.u32;
+  const shift = u32[(scr + MP_SCR_SHIFT_OFF) >>> 2];
+  if (shift === 0) return;
+  u32[(scr + MP_SCR_SHIFT_OFF) >>> 2] = 0;
+  const prev = u32[(scr + MP_SCR_PREV_OFF) >>> 2];
+  if (idxInc(v, cb, prev, shift) === u32[(cb + MP_TMP_WR_OFF) >>> 2]) {
+    // Nobody allocated meanwhile: undo the reservation.
+    u32[(cb + MP_TMP_WR_OFF) >>> 2] = prev;
+    u32[(cb + MP_FLAGS_OFF) >>> 2] &= ~MP_FLAG_FULL;
+    return;
   }
+  // Another producer allocated after the reservation: skip the reserved area.
+  u32[hdrAt(v, cb, prev) >>> 2] = skipHeader(shift);
+  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], shift);
+}
 
-  function rdInc(c: number, n: number): void {
-    const u32 = v.u32;
-    u32[c + RD] = idxInc(c, u32[c + RD], n);
-    u32[c + FLAGS] &= ~MP_FLAG_FULL;
+// assembly/mpsc.ts: mp_post_drop
+export function mp_post_drop(v: Views, cb: number, scr: number): void {
+  attached(v);
+  lock(v, cb);
+  postDrop(v, cb, scr);
+  unlock(v, cb);
+}
+
+// assembly/mpsc.ts: noRoom
+function noRoom(v: Views, cb: number, scr: number, freeW: number, mode: number): number {
+  if (mode === MP_MODE_WAIT) {
+    unlock(v, cb);
+    return MP_R_WAIT;
   }
+  const r = dropItemLocked(v, cb, scr, freeW);
+  if (r === DROP_NONE && mode === MP_MODE_PUT) v.u32[(cb + MP_LOST_OFF) >>> 2]++;
+  unlock(v, cb);
+  if (r === DROP_USER) return MP_R_DROPPED;
+  return r === DROP_AGAIN ? 0 : MP_R_FAIL;
+}
 
-  const skipHeader = (n: number): number => ((n << 2) | MP_BUSY) >>> 0;
-
-  function addSkip(c: number, n: number): void {
-    const u32 = v.u32;
-    u32[hdr(c, u32[c + TMP_WR])] = skipHeader(n);
-    tmpWrInc(c, n);
-    u32[c + WR] = idxInc(c, u32[c + WR], n);
-  }
-
-  function dropItemLocked(c: number, s: number, freeW: number): number {
-    const u32 = v.u32;
-    const rd = u32[c + RD];
-    const item = hdr(c, rd);
-    const h = u32[item];
-    const skip = (h & (MP_VALID | MP_BUSY)) === MP_BUSY ? h >>> 2 : 0;
-    if (skip !== 0) {
-      rdInc(c, skip);
-      u32[c + TMP_RD] = u32[c + RD];
-      return DROP_AGAIN;
+// assembly/mpsc.ts: reserve: an offset with the lock HELD, or a negative result with it released.
+function reserve(v: Views, cb: number, scr: number, wlen: number, mode: number): number {
+  for (;;) {
+    lock(v, cb);
+    postDrop(v, cb, scr);
+    if (Atomics.load(v.i32, (cb + MP_STATE_OFF) >>> 2) !== ST_OPEN) {
+      unlock(v, cb);
+      return MP_R_CLOSED;
     }
-    if (!(u32[c + FLAGS] & MP_FLAG_OVERWRITE)) return DROP_NONE;
-    const rdW = wlenAt(c, rd);
-    if (!(h & MP_VALID)) return DROP_NONE;
-    if (h & MP_BUSY) {
-      let ret = DROP_AGAIN;
-      if (freeW !== 0) addSkip(c, freeW);
-      u32[c + WR] = idxInc(c, u32[c + WR], rdW);
-      if (u32[c + RD] === u32[c + TMP_RD]) {
-        u32[c + TMP_RD] = idxInc(c, u32[c + TMP_RD], rdW);
-        ret = DROP_NONE;
-      }
-      const tmpRd = u32[c + TMP_RD];
-      u32[c + TMP_WR] = tmpRd;
-      u32[c + RD] = tmpRd;
-      u32[c + FLAGS] |= MP_FLAG_FULL;
-      return ret;
+    const fs = freeSpace(v, cb);
+    const f = fs & 0x7fffffff;
+    if (f >= wlen) return v.u32[(cb + MP_TMP_WR_OFF) >>> 2];
+    if (fs & 0x80000000) {
+      addSkip(v, cb, f);
+      unlock(v, cb);
+      continue;
     }
-    rdInc(c, rdW);
-    u32[c + TMP_RD] = u32[c + RD];
-    const tmpWr = u32[c + TMP_WR];
-    if (freeW !== 0) u32[hdr(c, tmpWr)] = 0;
-    const shift = rdW + freeW;
-    u32[s + PREV] = tmpWr;
-    u32[s + SHIFT] = shift;
-    u32[s + DROP] = rd;
-    u32[c + TMP_WR] = idxInc(c, tmpWr, shift);
-    u32[c + FLAGS] |= MP_FLAG_FULL;
-    u32[item] = h & ~MP_VALID;
-    u32[c + DROPPED]++;
-    return DROP_USER;
+    const r = noRoom(v, cb, scr, f, mode);
+    if (r !== 0) return r;
   }
+}
 
-  function postDrop(c: number, s: number): void {
-    const u32 = v.u32;
-    const shift = u32[s + SHIFT];
-    if (shift === 0) return;
-    u32[s + SHIFT] = 0;
-    const prev = u32[s + PREV];
-    if (idxInc(c, prev, shift) === u32[c + TMP_WR]) {
-      u32[c + TMP_WR] = prev;
-      u32[c + FLAGS] &= ~MP_FLAG_FULL;
-      return;
+// assembly/mpsc.ts: mp_alloc
+export function mp_alloc(v: Views, cb: number, scr: number, wlen: number, mode: number): number {
+  attached(v);
+  const off = reserve(v, cb, scr, wlen, mode);
+  if (off < 0) return off;
+  v.u32[hdrAt(v, cb, off) >>> 2] &= ~(MP_VALID | MP_BUSY);
+  tmpWrInc(v, cb, wlen);
+  unlock(v, cb);
+  return off;
+}
+
+// assembly/mpsc.ts: mp_commit
+export function mp_commit(v: Views, cb: number, off: number, wlen: number): number {
+  attached(v);
+  lock(v, cb);
+  const u32 = v.u32;
+  const size = u32[(cb + MP_SIZE_OFF) >>> 2];
+  if (wlen === 0 && off < size) wlen = wlenAt(v, cb, off);
+  const item = hdrAt(v, cb, off);
+  const h = u32[item >>> 2];
+  const rd = u32[(cb + MP_RD_OFF) >>> 2];
+  const d = off >= rd ? off - rd : size - rd + off;
+  if (off >= size || wlen === 0 || wlen > size - off || (h & (MP_VALID | MP_BUSY)) !== 0 || d + wlen > usage(v, cb)) {
+    unlock(v, cb);
+    return MP_R_BAD;
+  }
+  setLen(v, cb, off, wlen);
+  u32[item >>> 2] = h | MP_VALID;
+  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
+  maxUsageUpdate(v, cb);
+  unlockPublished(v, cb);
+  return 0;
+}
+
+// assembly/mpsc.ts: mp_put_finish
+export function mp_put_finish(v: Views, cb: number, off: number, wlen: number, header: number): void {
+  attached(v);
+  lock(v, cb);
+  const u32 = v.u32;
+  setLen(v, cb, off, wlen);
+  u32[hdrAt(v, cb, off) >>> 2] = header;
+  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
+  maxUsageUpdate(v, cb);
+  unlockPublished(v, cb);
+}
+
+// assembly/mpsc.ts: putDone
+function putDone(v: Views, cb: number, off: number, wlen: number): number {
+  const u32 = v.u32;
+  setLen(v, cb, off, wlen);
+  tmpWrInc(v, cb, wlen);
+  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
+  maxUsageUpdate(v, cb);
+  unlockPublished(v, cb);
+  return 0;
+}
+
+// assembly/mpsc.ts: mp_put_word
+export function mp_put_word(v: Views, cb: number, scr: number, word: number): number {
+  attached(v);
+  const off = reserve(v, cb, scr, 1, MP_MODE_PUT);
+  if (off < 0) return off;
+  v.u32[hdrAt(v, cb, off) >>> 2] = word;
+  return putDone(v, cb, off, 1);
+}
+
+// assembly/mpsc.ts: mp_put_word_ext
+export function mp_put_word_ext(v: Views, cb: number, scr: number, word: number, ext: number): number {
+  attached(v);
+  const off = reserve(v, cb, scr, 2, MP_MODE_PUT);
+  if (off < 0) return off;
+  const u32 = v.u32;
+  const item = hdrAt(v, cb, off);
+  u32[item >>> 2] = word;
+  u32[(item + 4) >>> 2] = ext;
+  return putDone(v, cb, off, 2);
+}
+
+// assembly/mpsc.ts: mp_claim
+export function mp_claim(v: Views, cb: number): number {
+  attached(v);
+  lock(v, cb);
+  const u32 = v.u32;
+  if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0) {
+    unlock(v, cb);
+    return MP_R_CLAIMED;
+  }
+  for (;;) {
+    const a = available(v, cb);
+    const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
+    const item = hdrAt(v, cb, tmpRd);
+    const h = u32[item >>> 2];
+    if (a === 0 || (h & (MP_VALID | MP_BUSY)) === 0) {
+      unlock(v, cb);
+      return MP_R_NONE;
     }
-    u32[hdr(c, prev)] = skipHeader(shift);
-    u32[c + WR] = idxInc(c, u32[c + WR], shift);
-  }
-
-  function noRoom(c: number, s: number, freeW: number, mode: number): number {
-    if (mode === MP_MODE_WAIT) {
-      unlock(c);
-      return MP_WAIT;
+    const skip = (h & (MP_VALID | MP_BUSY)) === MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
+    if (skip !== 0 || !(h & MP_VALID)) {
+      // Zephyr drops and retakes the lock here; we keep it (the AS file says why).
+      const inc = skip !== 0 ? skip : wlenAt(v, cb, tmpRd);
+      u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, inc);
+      rdInc(v, cb, inc);
+      continue;
     }
-    const r = dropItemLocked(c, s, freeW);
-    if (r === DROP_NONE && mode === MP_MODE_PUT) v.u32[c + LOST]++;
-    unlock(c);
-    if (r === DROP_USER) return MP_DROPPED_R;
-    return r === DROP_AGAIN ? 0 : MP_FAIL;
+    u32[item >>> 2] = h | MP_BUSY;
+    u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, wlenAt(v, cb, tmpRd));
+    u32[(cb + MP_CLAIMED_OFF) >>> 2] = tmpRd + 1;
+    unlock(v, cb);
+    return tmpRd;
   }
+}
 
-  /** See reserve() in assembly/mpsc.ts: an offset with the lock held, or a negative result. */
-  function reserve(c: number, s: number, wlen: number, mode: number): number {
-    for (;;) {
-      lock(c);
-      postDrop(c, s);
-      if (Atomics.load(v.i32, c + STATE) !== ST_OPEN) {
-        unlock(c);
-        return MP_R_CLOSED;
-      }
-      const fs = freeSpace(c);
-      const f = fs < 0 ? -fs - 1 : fs;
-      if (f >= wlen) return v.u32[c + TMP_WR];
-      if (fs < 0) {
-        addSkip(c, f);
-        unlock(c);
-        continue;
-      }
-      const r = noRoom(c, s, f, mode);
-      if (r !== 0) return r;
+// assembly/mpsc.ts: mp_free
+export function mp_free(v: Views, cb: number, off: number): number {
+  attached(v);
+  lock(v, cb);
+  const u32 = v.u32;
+  if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== off + 1) {
+    unlock(v, cb);
+    return MP_R_BAD;
+  }
+  const wlen = wlenAt(v, cb, off);
+  const item = hdrAt(v, cb, off);
+  const h = u32[item >>> 2] & ~MP_VALID;
+  if (!(u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_OVERWRITE) || off === u32[(cb + MP_RD_OFF) >>> 2]) {
+    u32[item >>> 2] = h & ~MP_BUSY;
+    // The writers went round right up to the claimed packet: it is now the only free space.
+    if (u32[(cb + MP_RD_OFF) >>> 2] === u32[(cb + MP_TMP_RD_OFF) >>> 2]) {
+      u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_TMP_RD_OFF) >>> 2], wlen);
     }
+    rdInc(v, cb, wlen);
+  } else {
+    // A producer jumped over this packet while it was claimed: it becomes a skip packet.
+    u32[item >>> 2] = skipHeader(wlen);
   }
+  u32[(cb + MP_CLAIMED_OFF) >>> 2] = 0;
+  bump(v, cb, MP_SEM_OFF);
+  unlock(v, cb);
+  const i32 = v.i32;
+  if (Atomics.load(i32, (cb + MP_WAITERS_OFF) >>> 2) !== 0) Atomics.notify(i32, (cb + MP_SEM_OFF) >>> 2);
+  return 0;
+}
 
-  function putDone(c: number, off: number, wlen: number): number {
-    const u32 = v.u32;
-    setLen(c, off, wlen);
-    tmpWrInc(c, wlen);
-    u32[c + WR] = idxInc(c, u32[c + WR], wlen);
-    maxUsageUpdate(c);
-    unlockPublished(c);
-    return 0;
-  }
+// assembly/mpsc.ts: mp_is_pending
+export function mp_is_pending(v: Views, cb: number): number {
+  attached(v);
+  lock(v, cb);
+  const a = available(v, cb);
+  unlock(v, cb);
+  return a !== 0 ? 1 : 0;
+}
 
-  return {
-    mp_init(cb, storage, size, flags, lenMask, lens, locking) {
-      v.u8.fill(0, cb, cb + MP_CB_BYTES);
-      const u32 = v.u32,
-        c = cb >>> 2;
-      u32[c + (MP_KIND >> 2)] = MP_KIND_VALUE;
-      u32[c + SIZE] = size;
-      u32[c + STORAGE] = storage;
-      u32[c + LEN_MASK] = lenMask;
-      u32[c + LENS] = lens;
-      u32[c + LOCKING] = locking;
-      if ((size & (size - 1)) === 0) flags |= MP_FLAG_POW2;
-      u32[c + FLAGS] = flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2);
-    },
+// assembly/mpsc.ts: mp_usage
+export function mp_usage(v: Views, cb: number): number {
+  attached(v);
+  lock(v, cb);
+  const u = usage(v, cb);
+  unlock(v, cb);
+  return u;
+}
 
-    mp_post_drop(cb, scr) {
-      const c = cb >>> 2;
-      lock(c);
-      postDrop(c, scr >>> 2);
-      unlock(c);
-    },
+// assembly/mpsc.ts: mp_max_usage
+export function mp_max_usage(v: Views, cb: number): number {
+  attached(v);
+  lock(v, cb);
+  const u = v.u32[(cb + MP_MAX_USAGE_OFF) >>> 2];
+  unlock(v, cb);
+  return u;
+}
 
-    mp_alloc(cb, scr, wlen, mode) {
-      const c = cb >>> 2;
-      const off = reserve(c, scr >>> 2, wlen, mode);
-      if (off < 0) return off;
-      v.u32[hdr(c, off)] &= ~(MP_VALID | MP_BUSY);
-      tmpWrInc(c, wlen);
-      unlock(c);
-      return off;
-    },
-
-    mp_commit(cb, off, wlen) {
-      const c = cb >>> 2;
-      lock(c);
-      if (wlen === 0 && off < v.u32[c + SIZE]) wlen = wlenAt(c, off);
-      const u32 = v.u32,
-        size = u32[c + SIZE];
-      const item = hdr(c, off),
-        h = u32[item],
-        rd = u32[c + RD];
-      const d = off >= rd ? off - rd : size - rd + off;
-      if (off >= size || wlen === 0 || wlen > size - off || (h & (MP_VALID | MP_BUSY)) !== 0 || d + wlen > usage(c)) {
-        unlock(c);
-        return MP_ERR_BAD;
-      }
-      setLen(c, off, wlen);
-      u32[item] = h | MP_VALID;
-      u32[c + WR] = idxInc(c, u32[c + WR], wlen);
-      maxUsageUpdate(c);
-      unlockPublished(c);
-      return 0;
-    },
-
-    mp_put_finish(cb, off, wlen, header) {
-      const c = cb >>> 2;
-      lock(c);
-      const u32 = v.u32;
-      setLen(c, off, wlen);
-      u32[hdr(c, off)] = header;
-      u32[c + WR] = idxInc(c, u32[c + WR], wlen);
-      maxUsageUpdate(c);
-      unlockPublished(c);
-    },
-
-    mp_put_word(cb, scr, word) {
-      const c = cb >>> 2;
-      const off = reserve(c, scr >>> 2, 1, MP_MODE_PUT);
-      if (off < 0) return off;
-      v.u32[hdr(c, off)] = word;
-      return putDone(c, off, 1);
-    },
-
-    mp_put_word_ext(cb, scr, word, ext) {
-      const c = cb >>> 2;
-      const off = reserve(c, scr >>> 2, 2, MP_MODE_PUT);
-      if (off < 0) return off;
-      const u32 = v.u32,
-        item = hdr(c, off);
-      u32[item] = word;
-      u32[item + 1] = ext;
-      return putDone(c, off, 2);
-    },
-
-    mp_claim(cb) {
-      const c = cb >>> 2;
-      lock(c);
-      const u32 = v.u32;
-      if (u32[c + CLAIMED] !== 0) {
-        unlock(c);
-        return MP_ERR_CLAIMED;
-      }
-      for (;;) {
-        const a = available(c);
-        const tmpRd = u32[c + TMP_RD];
-        const item = hdr(c, tmpRd);
-        const h = u32[item];
-        if (a === 0 || (h & (MP_VALID | MP_BUSY)) === 0) {
-          unlock(c);
-          return MP_NONE;
-        }
-        const skip = (h & (MP_VALID | MP_BUSY)) === MP_BUSY ? h >>> 2 : 0;
-        if (skip !== 0 || !(h & MP_VALID)) {
-          const inc = skip !== 0 ? skip : wlenAt(c, tmpRd);
-          u32[c + TMP_RD] = idxInc(c, tmpRd, inc);
-          rdInc(c, inc);
-          continue;
-        }
-        u32[item] = h | MP_BUSY;
-        u32[c + TMP_RD] = idxInc(c, tmpRd, wlenAt(c, tmpRd));
-        u32[c + CLAIMED] = tmpRd + 1;
-        unlock(c);
-        return tmpRd;
-      }
-    },
-
-    mp_free(cb, off) {
-      const c = cb >>> 2;
-      lock(c);
-      const u32 = v.u32;
-      if (u32[c + CLAIMED] !== off + 1) {
-        unlock(c);
-        return MP_ERR_BAD;
-      }
-      const wlen = wlenAt(c, off);
-      const item = hdr(c, off);
-      const h = u32[item] & ~MP_VALID;
-      if (!(u32[c + FLAGS] & MP_FLAG_OVERWRITE) || off === u32[c + RD]) {
-        u32[item] = h & ~MP_BUSY;
-        if (u32[c + RD] === u32[c + TMP_RD]) u32[c + TMP_RD] = idxInc(c, u32[c + TMP_RD], wlen);
-        rdInc(c, wlen);
-      } else {
-        u32[item] = skipHeader(wlen);
-      }
-      u32[c + CLAIMED] = 0;
-      const i32 = v.i32;
-      bump(c, SEM);
-      unlock(c);
-      if (Atomics.load(i32, c + WAITERS) !== 0) Atomics.notify(i32, c + SEM);
-      return 0;
-    },
-
-    mp_is_pending(cb) {
-      const c = cb >>> 2;
-      lock(c);
-      const a = available(c);
-      unlock(c);
-      return a !== 0 ? 1 : 0;
-    },
-
-    mp_usage(cb) {
-      const c = cb >>> 2;
-      lock(c);
-      const u = usage(c);
-      unlock(c);
-      return u;
-    },
-
-    mp_unclaimed(cb) {
-      const c = cb >>> 2;
-      lock(c);
-      const u32 = v.u32,
-        tmpRd = u32[c + TMP_RD],
-        tmpWr = u32[c + TMP_WR];
-      let u = tmpWr >= tmpRd ? tmpWr - tmpRd : u32[c + SIZE] - tmpRd + tmpWr;
-      if (u === 0 && u32[c + FLAGS] & MP_FLAG_FULL) u = u32[c + SIZE];
-      unlock(c);
-      return u;
-    },
-
-    mp_max_usage(cb) {
-      const c = cb >>> 2;
-      lock(c);
-      const u = v.u32[c + MAX_USAGE];
-      unlock(c);
-      return u;
-    },
-  };
+// assembly/mpsc.ts: mp_unclaimed
+export function mp_unclaimed(v: Views, cb: number): number {
+  attached(v);
+  lock(v, cb);
+  const u32 = v.u32,
+    size = u32[(cb + MP_SIZE_OFF) >>> 2],
+    tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2],
+    tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  let u = tmpWr >= tmpRd ? tmpWr - tmpRd : size - tmpRd + tmpWr;
+  if (u === 0 && u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_FULL) u = size;
+  unlock(v, cb);
+  return u;
 }

@@ -1,177 +1,214 @@
-// The TypeScript twin of assembly/ringbuf.ts: the same algorithm on the same
-// control block, so either engine can pick up a buffer the other created.
-// Comments on the algorithm and on memory ordering live in the AS file; the
-// orderings here are the same: Atomics.load/store (sequentially consistent)
-// on the two published tails, plain accesses to each side's private fields.
-// `>>> 0` keeps every counter a u32, as AssemblyScript's u32 arithmetic does.
+// The TypeScript twin of assembly/ringbuf.ts: the same functions, names and
+// units (byte addresses) on the same control block, so either engine can
+// pick up a buffer the other created. Why the algorithm and its memory
+// ordering are right is said in the AS file; the orderings here are the
+// same: Atomics.load/store (sequentially consistent) on the two published
+// tails, plain typed-array accesses to each side's private fields.
+// `>>> 0` keeps a counter a u32, as AssemblyScript's u32 arithmetic does.
+// Every function takes the memory's views first; each exported one (an entry
+// point, bound to the views in index.ts) starts by checking they are attached.
 
-import {
-  RB_KIND,
-  RB_SIZE,
-  RB_STORAGE,
-  RB_PUT,
-  RB_GET,
+import * as layout from '../../assembly/layout.js';
+import { attached, type Views } from '../views.js';
+
+// Module-level copies of the imports: V8 11.3 does not fold imported constants (bench/README.md).
+const {
+  RB_KIND_OFF,
+  RB_SIZE_OFF,
+  RB_STORAGE_OFF,
+  RB_PUT_OFF,
+  RB_GET_OFF,
   RB_CB_BYTES,
-  RB_DATA_WAITERS,
-  RB_SPACE_WAITERS,
+  RB_DATA_WAITERS_OFF,
+  RB_SPACE_WAITERS_OFF,
   RB_DATA_WAKE_OFF,
   RB_SPACE_WAKE_OFF,
-  IDX_HEAD,
-  IDX_TAIL,
-  IDX_BASE,
-  IDX_LIMIT,
-  IDX_CLAIM,
+  IDX_HEAD_OFF,
+  IDX_TAIL_OFF,
+  IDX_BASE_OFF,
+  IDX_LIMIT_OFF,
+  IDX_CLAIM_OFF,
   EINVAL,
-} from '../../assembly/layout.js';
-import type { RingCore } from '../core.js';
-import type { Views } from '../views.js';
+} = layout;
 
-// The layout constants the hot functions use, re-bound as module-level
-// consts: V8 11.3 does not constant-fold imported bindings in optimised code,
-// and with these three claims through the engine take 20 ns instead of 35.
-const HEAD = IDX_HEAD >> 2,
-  TAIL = IDX_TAIL >> 2,
-  BASE = IDX_BASE >> 2,
-  LIMIT = IDX_LIMIT >> 2,
-  CLAIM = IDX_CLAIM >> 2;
-const SIZE = RB_SIZE,
-  PUT = RB_PUT,
-  GET = RB_GET,
-  DATA_WAITERS = RB_DATA_WAITERS,
-  SPACE_WAITERS = RB_SPACE_WAITERS,
-  DATA_WAKE = RB_DATA_WAKE_OFF,
-  SPACE_WAKE = RB_SPACE_WAKE_OFF;
+// assembly/ringbuf.ts: rb_init
+export function rb_init(v: Views, cb: number, kind: number, storage: number, size: number): void {
+  attached(v);
+  v.u8.fill(0, cb, cb + RB_CB_BYTES);
+  const u32 = v.u32;
+  u32[(cb + RB_KIND_OFF) >>> 2] = kind;
+  u32[(cb + RB_SIZE_OFF) >>> 2] = size;
+  u32[(cb + RB_STORAGE_OFF) >>> 2] = storage;
+  u32[(cb + RB_PUT_OFF + IDX_LIMIT_OFF) >>> 2] = size;
+}
 
-export function ringJs(v: Views): RingCore {
-  function setSide(side: number, value: number, limit: number): void {
-    const u32 = v.u32,
-      w = side >>> 2;
-    u32[w + HEAD] = value;
-    u32[w + BASE] = value;
-    u32[w + LIMIT] = limit;
-    u32[w + CLAIM] = 0;
-    Atomics.store(u32, w + TAIL, value);
+// assembly/ringbuf.ts: rb_internal_reset
+export function rb_internal_reset(v: Views, cb: number, value: number): void {
+  attached(v);
+  const size = v.u32[(cb + RB_SIZE_OFF) >>> 2];
+  setSide(v, cb + RB_PUT_OFF, value >>> 0, (value + size) >>> 0);
+  setSide(v, cb + RB_GET_OFF, value >>> 0, value >>> 0);
+}
+
+// assembly/ringbuf.ts: setSide
+function setSide(v: Views, side: number, value: number, limit: number): void {
+  const u32 = v.u32;
+  u32[(side + IDX_HEAD_OFF) >>> 2] = value;
+  u32[(side + IDX_BASE_OFF) >>> 2] = value;
+  u32[(side + IDX_LIMIT_OFF) >>> 2] = limit;
+  u32[(side + IDX_CLAIM_OFF) >>> 2] = 0;
+  Atomics.store(u32, (side + IDX_TAIL_OFF) >>> 2, value);
+}
+
+// assembly/ringbuf.ts: areaClaim
+function areaClaim(v: Views, cb: number, side: number, other: number, extra: number, want: number): number {
+  const u32 = v.u32;
+  const size = u32[(cb + RB_SIZE_OFF) >>> 2];
+  const head = u32[(side + IDX_HEAD_OFF) >>> 2];
+  let off = (head - u32[(side + IDX_BASE_OFF) >>> 2]) >>> 0;
+  if (off >= size) off -= size;
+  let n = Math.min(want, size - off);
+  if ((u32[(side + IDX_LIMIT_OFF) >>> 2] - head) >>> 0 < n) {
+    // Short: refresh the cached limit from the other side's tail (acquire).
+    const limit = (Atomics.load(u32, (other + IDX_TAIL_OFF) >>> 2) + extra) >>> 0;
+    u32[(side + IDX_LIMIT_OFF) >>> 2] = limit;
+    n = Math.min(n, (limit - head) >>> 0);
   }
+  u32[(side + IDX_HEAD_OFF) >>> 2] = head + n;
+  u32[(side + IDX_CLAIM_OFF) >>> 2] = off;
+  return n;
+}
 
-  function areaClaim(cb: number, side: number, other: number, extra: number, want: number): number {
-    const u32 = v.u32,
-      w = side >>> 2;
-    const size = u32[(cb + SIZE) >>> 2];
-    const head = u32[w + HEAD];
-    let off = (head - u32[w + BASE]) >>> 0;
-    if (off >= size) off -= size;
-    let n = Math.min(want, size - off);
-    if ((u32[w + LIMIT] - head) >>> 0 < n) {
-      const limit = (Atomics.load(u32, (other >>> 2) + TAIL) + extra) >>> 0;
-      u32[w + LIMIT] = limit;
-      n = Math.min(n, (limit - head) >>> 0);
+// assembly/ringbuf.ts: areaFinish
+function areaFinish(v: Views, cb: number, side: number, waiters: number, wake: number, n: number): number {
+  const u32 = v.u32;
+  const tail = u32[(side + IDX_TAIL_OFF) >>> 2];
+  if (n > (u32[(side + IDX_HEAD_OFF) >>> 2] - tail) >>> 0) return -EINVAL;
+  const newTail = (tail + n) >>> 0;
+  const base = u32[(side + IDX_BASE_OFF) >>> 2];
+  const size = u32[(cb + RB_SIZE_OFF) >>> 2];
+  if ((newTail - base) >>> 0 >= size) u32[(side + IDX_BASE_OFF) >>> 2] = base + size;
+  u32[(side + IDX_HEAD_OFF) >>> 2] = newTail;
+  Atomics.store(u32, (side + IDX_TAIL_OFF) >>> 2, newTail);
+  // On an unshared memory nobody can sleep, the count stays 0.
+  if (Atomics.load(u32, (cb + waiters) >>> 2) !== 0) {
+    Atomics.add(u32, (cb + wake) >>> 2, 1);
+    Atomics.notify(v.i32, (cb + wake) >>> 2);
+  }
+  return 0;
+}
+
+// assembly/ringbuf.ts: rb_put_claim
+export function rb_put_claim(v: Views, cb: number, want: number): number {
+  attached(v);
+  return areaClaim(v, cb, cb + RB_PUT_OFF, cb + RB_GET_OFF, v.u32[(cb + RB_SIZE_OFF) >>> 2], want);
+}
+
+// assembly/ringbuf.ts: rb_get_claim
+export function rb_get_claim(v: Views, cb: number, want: number): number {
+  attached(v);
+  return areaClaim(v, cb, cb + RB_GET_OFF, cb + RB_PUT_OFF, 0, want);
+}
+
+// assembly/ringbuf.ts: rb_put_finish
+export function rb_put_finish(v: Views, cb: number, n: number): number {
+  attached(v);
+  return areaFinish(v, cb, cb + RB_PUT_OFF, RB_DATA_WAITERS_OFF, RB_DATA_WAKE_OFF, n);
+}
+
+// assembly/ringbuf.ts: rb_get_finish
+export function rb_get_finish(v: Views, cb: number, n: number): number {
+  attached(v);
+  return areaFinish(v, cb, cb + RB_GET_OFF, RB_SPACE_WAITERS_OFF, RB_SPACE_WAKE_OFF, n);
+}
+
+// assembly/ringbuf.ts: rb_size
+export function rb_size(v: Views, cb: number): number {
+  attached(v);
+  const u32 = v.u32;
+  return (
+    (Atomics.load(u32, (cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2) - u32[(cb + RB_GET_OFF + IDX_HEAD_OFF) >>> 2]) >>> 0
+  );
+}
+
+// assembly/ringbuf.ts: rb_space
+export function rb_space(v: Views, cb: number): number {
+  attached(v);
+  const u32 = v.u32;
+  const used = u32[(cb + RB_PUT_OFF + IDX_HEAD_OFF) >>> 2] - Atomics.load(u32, (cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2);
+  return (u32[(cb + RB_SIZE_OFF) >>> 2] - used) >>> 0;
+}
+
+// assembly/ringbuf.ts: rb_put_claimed
+export function rb_put_claimed(v: Views, cb: number): number {
+  attached(v);
+  const u32 = v.u32;
+  return (u32[(cb + RB_PUT_OFF + IDX_HEAD_OFF) >>> 2] - u32[(cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2]) >>> 0;
+}
+
+// assembly/ringbuf.ts: rb_get_claimed
+export function rb_get_claimed(v: Views, cb: number): number {
+  attached(v);
+  const u32 = v.u32;
+  return (u32[(cb + RB_GET_OFF + IDX_HEAD_OFF) >>> 2] - u32[(cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2]) >>> 0;
+}
+
+// assembly/ringbuf.ts: rb_write (memory.copy is copyWithin over the memory's bytes)
+export function rb_write(v: Views, cb: number, src: number, n: number): number {
+  attached(v);
+  const storage = v.u32[(cb + RB_STORAGE_OFF) >>> 2];
+  let done = 0;
+  while (done < n) {
+    const g = rb_put_claim(v, cb, n - done);
+    if (g === 0) break;
+    const at = storage + v.u32[(cb + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2];
+    v.u8.copyWithin(at, src + done, src + done + g);
+    done += g;
+  }
+  return done;
+}
+
+// assembly/ringbuf.ts: rb_put
+export function rb_put(v: Views, cb: number, src: number, n: number): number {
+  attached(v);
+  const done = rb_write(v, cb, src, n);
+  rb_put_finish(v, cb, done);
+  return done;
+}
+
+// assembly/ringbuf.ts: rb_put_flush
+export function rb_put_flush(v: Views, cb: number): number {
+  attached(v);
+  const n = rb_put_claimed(v, cb);
+  if (n !== 0) rb_put_finish(v, cb, n);
+  return n;
+}
+
+// assembly/ringbuf.ts: getOrPeek
+function getOrPeek(v: Views, cb: number, dst: number, n: number, peek: boolean): number {
+  const storage = v.u32[(cb + RB_STORAGE_OFF) >>> 2];
+  let done = 0;
+  while (done < n) {
+    const g = rb_get_claim(v, cb, n - done);
+    if (g === 0) break;
+    if (dst !== 0) {
+      const at = storage + v.u32[(cb + RB_GET_OFF + IDX_CLAIM_OFF) >>> 2];
+      v.u8.copyWithin(dst + done, at, at + g);
     }
-    u32[w + HEAD] = head + n;
-    u32[w + CLAIM] = off;
-    return n;
+    done += g;
   }
+  rb_get_finish(v, cb, peek ? 0 : done);
+  return done;
+}
 
-  function areaFinish(cb: number, side: number, waiters: number, wake: number, n: number): number {
-    const u32 = v.u32,
-      w = side >>> 2;
-    const tail = u32[w + TAIL];
-    if (n > (u32[w + HEAD] - tail) >>> 0) return -EINVAL;
-    const newTail = (tail + n) >>> 0;
-    const base = u32[w + BASE];
-    const size = u32[(cb + SIZE) >>> 2];
-    if ((newTail - base) >>> 0 >= size) u32[w + BASE] = base + size;
-    u32[w + HEAD] = newTail;
-    Atomics.store(u32, w + TAIL, newTail);
-    // Wake the other side's sleepers (the order is layout.ts's argument); on
-    // an unshared memory nobody can sleep and Atomics.notify returns 0.
-    if (Atomics.load(u32, (cb + waiters) >>> 2) !== 0) {
-      Atomics.add(u32, (cb + wake) >>> 2, 1);
-      Atomics.notify(v.i32, (cb + wake) >>> 2);
-    }
-    return 0;
-  }
+// assembly/ringbuf.ts: rb_get
+export function rb_get(v: Views, cb: number, dst: number, n: number): number {
+  attached(v);
+  return getOrPeek(v, cb, dst, n, false);
+}
 
-  const putClaim = (cb: number, want: number): number =>
-    areaClaim(cb, cb + PUT, cb + GET, v.u32[(cb + SIZE) >>> 2], want);
-  const getClaim = (cb: number, want: number): number => areaClaim(cb, cb + GET, cb + PUT, 0, want);
-  const putFinish = (cb: number, n: number): number => areaFinish(cb, cb + PUT, DATA_WAITERS, DATA_WAKE, n);
-  const getFinish = (cb: number, n: number): number => areaFinish(cb, cb + GET, SPACE_WAITERS, SPACE_WAKE, n);
-
-  const putClaimed = (cb: number): number =>
-    (v.u32[(cb + PUT + IDX_HEAD) >>> 2] - v.u32[(cb + PUT + IDX_TAIL) >>> 2]) >>> 0;
-
-  function putFlush(cb: number): number {
-    const n = putClaimed(cb);
-    if (n !== 0) putFinish(cb, n);
-    return n;
-  }
-
-  function putWrite(cb: number, src: number, n: number): number {
-    const storage = v.u32[(cb + RB_STORAGE) >>> 2];
-    let done = 0;
-    while (done < n) {
-      const g = putClaim(cb, n - done);
-      if (g === 0) break;
-      v.u8.copyWithin(storage + v.u32[(cb + RB_PUT + IDX_CLAIM) >>> 2], src + done, src + done + g);
-      done += g;
-    }
-    return done;
-  }
-
-  function getOrPeek(cb: number, dst: number, n: number, peek: boolean): number {
-    const storage = v.u32[(cb + RB_STORAGE) >>> 2];
-    let done = 0;
-    while (done < n) {
-      const g = getClaim(cb, n - done);
-      if (g === 0) break;
-      if (dst !== 0) {
-        const at = storage + v.u32[(cb + RB_GET + IDX_CLAIM) >>> 2];
-        v.u8.copyWithin(dst + done, at, at + g);
-      }
-      done += g;
-    }
-    getFinish(cb, peek ? 0 : done);
-    return done;
-  }
-
-  return {
-    rb_init(cb, kind, storage, size) {
-      v.u8.fill(0, cb, cb + RB_CB_BYTES);
-      const u32 = v.u32;
-      u32[(cb + RB_KIND) >>> 2] = kind;
-      u32[(cb + RB_SIZE) >>> 2] = size;
-      u32[(cb + RB_STORAGE) >>> 2] = storage;
-      u32[(cb + RB_PUT + IDX_LIMIT) >>> 2] = size;
-    },
-    rb_internal_reset(cb, value) {
-      const size = v.u32[(cb + RB_SIZE) >>> 2];
-      setSide(cb + RB_PUT, value >>> 0, (value + size) >>> 0);
-      setSide(cb + RB_GET, value >>> 0, value >>> 0);
-    },
-    rb_put_claim: putClaim,
-    rb_get_claim: getClaim,
-    rb_put_finish: putFinish,
-    rb_get_finish: getFinish,
-    rb_size: (cb) =>
-      (Atomics.load(v.u32, (cb + RB_PUT + IDX_TAIL) >>> 2) - v.u32[(cb + RB_GET + IDX_HEAD) >>> 2]) >>> 0,
-    rb_space: (cb) => {
-      const u32 = v.u32;
-      return (
-        (u32[(cb + RB_SIZE) >>> 2] -
-          (u32[(cb + RB_PUT + IDX_HEAD) >>> 2] - Atomics.load(u32, (cb + RB_GET + IDX_TAIL) >>> 2))) >>>
-        0
-      );
-    },
-    rb_put_claimed: putClaimed,
-    rb_get_claimed: (cb) => (v.u32[(cb + RB_GET + IDX_HEAD) >>> 2] - v.u32[(cb + RB_GET + IDX_TAIL) >>> 2]) >>> 0,
-    rb_put(cb, src, n) {
-      const done = putWrite(cb, src, n);
-      putFinish(cb, done);
-      return done;
-    },
-    rb_write: putWrite,
-    rb_put_flush: putFlush,
-    rb_get: (cb, dst, n) => getOrPeek(cb, dst, n, false),
-    rb_peek: (cb, dst, n) => getOrPeek(cb, dst, n, true),
-  };
+// assembly/ringbuf.ts: rb_peek
+export function rb_peek(v: Views, cb: number, dst: number, n: number): number {
+  attached(v);
+  return getOrPeek(v, cb, dst, n, true);
 }

@@ -4,7 +4,7 @@
 // rb_internal_reset) come from ring-ops.ts through `ctx.ring`.
 
 import { EAGAIN, ITEM_MAX_WORDS, ItemRingBuf } from '../../bindings/index.js';
-import { hex32, num, optNum } from './tokens.js';
+import { arity, hex32, num, optNum, u32 } from './tokens.js';
 import { TraceError, type OpFamily, type RingLike } from './types.js';
 
 /** The first default payload word; the k-th word drawn since rb_item_init is this + k. */
@@ -29,17 +29,6 @@ function ringLike(rb: ItemRingBuf): RingLike {
     reset: () => rb.reset(),
     internalReset: (value) => rb.internalReset(value),
   };
-}
-
-/** A payload word: a number that fits in 32 bits. */
-function word(tok: string, name: string): number {
-  const v = num(tok, name);
-  if (v > 0xffffffff) throw new TraceError(`${name} must be at most 0xffffffff, got ${tok}`);
-  return v;
-}
-
-function arity(args: string[], max: number): void {
-  if (args.length > max) throw new TraceError(`unexpected argument ${args[max]}`);
 }
 
 /** The item-mode ops; see test/fixtures/trace-format.md. */
@@ -78,7 +67,7 @@ export const itemOps: OpFamily = (ctx) => {
       // and a rejected call draws no pattern words.
       const data = new Uint32Array(Math.min(n, ITEM_MAX_WORDS + 1));
       for (let i = 0; i < data.length; i++) {
-        data[i] = i < given ? word(args[3 + i], `word ${i}`) : n <= ITEM_MAX_WORDS ? PATTERN_BASE + drawn++ : 0;
+        data[i] = i < given ? u32(args[3 + i], `word ${i}`) : n <= ITEM_MAX_WORDS ? PATTERN_BASE + drawn++ : 0;
       }
       ctx.print(`item_put ${r.put(type, value, data)}`);
     },

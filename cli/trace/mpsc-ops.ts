@@ -7,8 +7,8 @@
 // and printed after its line, as the format asks.
 
 import { MpscPbuf } from '../../bindings/index.js';
-import { num, optNum, hex32 } from './tokens.js';
-import { TraceError, type OpFamily, type OpHandler, type TraceContext } from './types.js';
+import { arity, hex32, num, optNum } from './tokens.js';
+import { TraceError, type OpFamily } from './types.js';
 
 /** put_word_ext's length on wasm32: one header word plus one 32-bit pointer. */
 const EXT_LEN = 2;
@@ -18,47 +18,17 @@ const LEN_MASK = (1 << LEN_BITS) - 1;
 
 const header = (valid: number, len: number, tag: number): number => (valid | (len << 2) | (tag << TAG_SHIFT)) >>> 0;
 
-/** How many arguments each op takes at most; a line with more is an error. */
-const MAX_ARGS: Record<string, number> = {
-  mp_init: 4,
-  alloc: 3,
-  set_len: 2,
-  commit: 1,
-  claim: 0,
-  free: 1,
-  put_word: 1,
-  put_word_raw: 1,
-  put_word_ext: 2,
-  put_data: 2,
-  pending: 0,
-  util: 0,
-  maxutil: 0,
-  mp_state: 0,
-  mp_mem: 2,
-};
-
+/** The packet-buffer ops; see test/fixtures/trace-format.md. */
 export const mpscOps: OpFamily = (ctx) => {
-  const ops = handlers(ctx);
-  const checked: Record<string, OpHandler> = {};
-  for (const [name, handler] of Object.entries(ops)) {
-    const max = MAX_ARGS[name];
-    checked[name] = (args) => {
-      if (args.length > max) throw new TraceError(`unexpected argument ${args[max]}`);
-      return handler(args);
-    };
-  }
-  return checked;
-};
-
-function handlers(ctx: TraceContext): Record<string, OpHandler> {
   let pb: MpscPbuf | undefined;
   let lastClaim: number | undefined;
   const drops: string[] = [];
 
-  const buf = (): MpscPbuf => {
+  /** The packet buffer made by the last mp_init. */
+  function buf(): MpscPbuf {
     if (pb === undefined) throw new TraceError('no packet buffer: mp_init first');
     return pb;
-  };
+  }
 
   function onDrop(off: number): void {
     const h = buf().words[off];
@@ -94,6 +64,7 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
 
   return {
     async mp_init(args) {
+      arity(args, 4);
       const size = num(args[0], 'words');
       const flags = new Set(args.slice(1));
       for (const f of flags) {
@@ -112,6 +83,7 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
     },
 
     alloc(args) {
+      arity(args, 3);
       const p = buf();
       const wlen = num(args[0], 'wlen');
       const timeout = timeoutOf(args[1]);
@@ -127,6 +99,7 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
     },
 
     set_len(args) {
+      arity(args, 2);
       const p = buf();
       const off = num(args[0], 'off');
       const len = num(args[1], 'len');
@@ -138,6 +111,7 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
     },
 
     commit(args) {
+      arity(args, 1);
       const p = buf();
       const off = num(args[0], 'off');
       op(() => {
@@ -146,7 +120,8 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
       });
     },
 
-    claim() {
+    claim(args) {
+      arity(args, 0);
       const p = buf();
       const off = p.claim();
       if (off === null) {
@@ -165,6 +140,7 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
     },
 
     free(args) {
+      arity(args, 1);
       const p = buf();
       const off = args[0] !== undefined ? num(args[0], 'off') : lastClaim;
       if (off === undefined) throw new TraceError('free: no packet claimed');
@@ -174,6 +150,7 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
     },
 
     put_word(args) {
+      arity(args, 1);
       const p = buf();
       const tag = num(args[0], 'tag');
       op(() => {
@@ -183,6 +160,7 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
     },
 
     put_word_raw(args) {
+      arity(args, 1);
       const p = buf();
       const word = num(args[0], 'u32');
       op(() => {
@@ -192,6 +170,7 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
     },
 
     put_word_ext(args) {
+      arity(args, 2);
       const p = buf();
       const tag = num(args[0], 'tag');
       const ext = num(args[1], 'u32');
@@ -202,6 +181,7 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
     },
 
     put_data(args) {
+      arity(args, 2);
       const p = buf();
       const wlen = num(args[0], 'wlen');
       const tag = num(args[1], 'tag');
@@ -214,26 +194,31 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
       });
     },
 
-    pending() {
+    pending(args) {
+      arity(args, 0);
       out(`pending ${buf().isPending ? 1 : 0}`);
     },
 
-    util() {
+    util(args) {
+      arity(args, 0);
       const p = buf();
       out(`util size=${p.capacityBytes} now=${p.utilization}`);
     },
 
-    maxutil() {
+    maxutil(args) {
+      arity(args, 0);
       const max = buf().maxUtilization;
       out(max === undefined ? 'maxutil -95' : `maxutil 0 max=${max}`);
     },
 
-    mp_state() {
+    mp_state(args) {
+      arity(args, 0);
       const s = buf().inspect();
       out(`mp_state wr=${s.wr} tmp_wr=${s.tmpWr} rd=${s.rd} tmp_rd=${s.tmpRd} flags=0x${s.flags.toString(16)}`);
     },
 
     mp_mem(args) {
+      arity(args, 2);
       const p = buf();
       const off = num(args[0], 'off');
       const n = optNum(args[1], 'n', 1);
@@ -244,4 +229,4 @@ function handlers(ctx: TraceContext): Record<string, OpHandler> {
       out(`mp_mem ${parts.join(' ')}`);
     },
   };
-}
+};

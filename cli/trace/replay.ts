@@ -83,5 +83,5 @@ export async function replay(script: string, kind: EngineKind): Promise<string> 
       lines.push(`error ${i + 1} ${e.message}`);
     }
   }
-  return lines.map((l) => l + '\n').join('');
+  return lines.map((l) => `${l}\n`).join('');
 }

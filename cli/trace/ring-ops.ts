@@ -3,11 +3,9 @@
 // the item-mode family reuses them on its own buffer.
 
 import { RingBuf } from '../../bindings/index.js';
-import { RB_PUT, RB_GET, IDX_HEAD, IDX_TAIL, IDX_BASE } from '../../assembly/layout.js';
-import { blob, hex, num } from './tokens.js';
+import { RB_PUT_OFF, RB_GET_OFF, IDX_HEAD_OFF, IDX_TAIL_OFF, IDX_BASE_OFF } from '../../assembly/layout.js';
+import { arity, blob, hex, num, u32 } from './tokens.js';
 import { TraceError, type OpFamily, type RingLike, type TraceContext } from './types.js';
-
-const U32_MAX = 2 ** 32 - 1;
 
 /** A RingBuf seen as a RingLike: the byte counts are its own. */
 function ringLike(rb: RingBuf): RingLike {
@@ -28,18 +26,6 @@ function ringLike(rb: RingBuf): RingLike {
     reset: () => rb.reset(),
     internalReset: (value) => rb.internalReset(value),
   };
-}
-
-/** Throws unless the line has at most `max` arguments. */
-function arity(args: string[], max: number): void {
-  if (args.length > max) throw new TraceError(`unexpected argument ${args[max]}`);
-}
-
-/** A count the C API takes as a uint32_t. */
-function u32(tok: string | undefined, name: string): number {
-  const v = num(tok, name);
-  if (v > U32_MAX) throw new TraceError(`${name} must be at most ${U32_MAX}, got ${tok}`);
-  return v;
 }
 
 /**
@@ -187,12 +173,12 @@ export const ringOps: OpFamily = (ctx) => {
       // Debugging output: the six counters as they sit in memory (layout.ts).
       arity(args, 0);
       const ring = currentRing(ctx);
-      const u32 = new Uint32Array(ring.engine.memory.buffer);
+      const words = new Uint32Array(ring.engine.memory.buffer);
       const side = (at: number): string => {
         const w = (ring.address + at) >>> 2;
-        return `${u32[w + (IDX_HEAD >> 2)]}/${u32[w + (IDX_TAIL >> 2)]}/${u32[w + (IDX_BASE >> 2)]}`;
+        return `${words[w + (IDX_HEAD_OFF >> 2)]}/${words[w + (IDX_TAIL_OFF >> 2)]}/${words[w + (IDX_BASE_OFF >> 2)]}`;
       };
-      ctx.print(`rb_state put=${side(RB_PUT)} get=${side(RB_GET)}`);
+      ctx.print(`rb_state put=${side(RB_PUT_OFF)} get=${side(RB_GET_OFF)}`);
     },
     rb_mem(args) {
       arity(args, 2);

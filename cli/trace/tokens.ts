@@ -1,5 +1,6 @@
 // Token parsing shared by the op families (trace format, "Input").
 
+import { U32_MAX } from '../../assembly/layout.js';
 import { TraceError } from './types.js';
 
 /** A decimal or 0x-hex number that must be present. */
@@ -8,6 +9,25 @@ export function num(tok: string | undefined, name: string): number {
   const v = /^0x[0-9a-f]+$/i.test(tok) ? parseInt(tok.slice(2), 16) : /^\d+$/.test(tok) ? Number(tok) : NaN;
   if (!Number.isSafeInteger(v)) throw new TraceError(`${name} must be a number, got ${tok}`);
   return v;
+}
+
+/**
+ * A number that fits in 32 bits (a count the C API takes as a uint32_t, or a
+ * word). The limit is named in the token's own notation: 0xffffffff after a
+ * hex token, 4294967295 after a decimal one.
+ */
+export function u32(tok: string | undefined, name: string): number {
+  const v = num(tok, name);
+  if (v > U32_MAX) {
+    const limit = tok?.startsWith('0x') ? `0x${U32_MAX.toString(16)}` : String(U32_MAX);
+    throw new TraceError(`${name} must be at most ${limit}, got ${tok}`);
+  }
+  return v;
+}
+
+/** Throws unless the line has at most `max` arguments: every op checks this first. */
+export function arity(args: string[], max: number): void {
+  if (args.length > max) throw new TraceError(`unexpected argument ${args[max]}`);
 }
 
 /** An optional number with a default. */

@@ -19,7 +19,7 @@ let made = 0,
   peak = 0;
 
 let ready;
-onmessage = async ({ data }) => {
+self.onmessage = async ({ data }) => {
   if (data.type === 'init') ready = attach(data);
   await ready; // messages that arrive while attaching wait for it
   if (data.engine) ring = rings[data.engine];

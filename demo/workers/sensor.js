@@ -13,7 +13,7 @@ let made = 0,
   stopped = false;
 
 let ready;
-onmessage = async ({ data }) => {
+self.onmessage = async ({ data }) => {
   if (data.type === 'init') ready = attach(data);
   await ready; // messages that arrive while attaching wait for it
   if (data.engine) pb = bufs[data.engine];

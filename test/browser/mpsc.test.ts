@@ -4,7 +4,7 @@
 // and in order per producer, or (overwrite) counted as dropped.
 import { describe, expect, test } from 'vitest';
 import { createEngine, MpscPbuf } from '../../dist/bindings/index.js';
-import { role } from './roles.js';
+import { type MpscConsumerResult, type MpscProducerResult, role } from './roles.js';
 
 const PRODUCERS = ['wasm', 'js', 'wasm'] as const;
 const COUNT = 4_000;
@@ -78,7 +78,7 @@ async function run(consumer: 'wasm' | 'js', size: number, overwrite: boolean): P
       if (bad.length > 10) break;
     }
   } finally {
-    workers.forEach((w) => w.terminate());
+    for (const w of workers) w.terminate();
   }
   const refused = done.reduce((a, d) => a + d.refused, 0);
   return { received, bad, refused, dropped: pb.dropped, lost: pb.lost, pending: pb.isPending };
@@ -138,18 +138,18 @@ describe('MpscPbuf, 3 Web Worker producers and a Web Worker consumer (the Node s
       done: new SharedArrayBuffer(4),
     };
     const [consumer, ...producers] = await Promise.all([
-      role({ ...common, role: 'mpscConsumer', kind: consumerKind }),
-      ...producerKinds.map((kind, id) => role({ ...common, role: 'mpscProducer', kind, id })),
+      role<MpscConsumerResult>({ ...common, role: 'mpscConsumer', kind: consumerKind }),
+      ...producerKinds.map((kind, id) => role<MpscProducerResult>({ ...common, role: 'mpscProducer', kind, id })),
     ]);
     // Every (producer, sequence number): delivered once or dropped once, never both, never neither.
     const wrong: string[] = [];
     producerKinds.forEach((_, id) => {
       for (let seq = 0; seq < N && wrong.length < 5; seq++) {
-        const n = consumer.delivered[id][seq] + producers.reduce((a: number, p: any) => a + p.drops[id][seq], 0);
+        const n = consumer.delivered[id][seq] + producers.reduce((a, p) => a + p.drops[id][seq], 0);
         if (n !== 1) wrong.push(`producer ${id} packet ${seq}: ${n} times`);
       }
     });
-    return { pb, consumer, dropCalls: producers.reduce((a: number, p: any) => a + p.dropCalls, 0), wrong };
+    return { pb, consumer, dropCalls: producers.reduce((a, p) => a + p.dropCalls, 0), wrong };
   }
 
   test('no overwrite, producers wasm/js/wasm, consumer js: every packet once, in order, intact', async () => {

@@ -7,8 +7,27 @@ export interface Started<T> {
   done: Promise<T>;
 }
 
+/** What bytesProducer and bytesConsumer return: frames and bytes moved. */
+export interface StreamResult {
+  frames: number;
+  bytes: number;
+}
+
+/** What mpscProducer returns: its drop callbacks, and per (producer, sequence number) how often it saw a drop. */
+export interface MpscProducerResult {
+  dropCalls: number;
+  drops: Uint8Array[];
+}
+
+/** What mpscConsumer returns: packets claimed, per (producer, sequence number) how often delivered. */
+export interface MpscConsumerResult {
+  packets: number;
+  delivered: Uint8Array[];
+  dropped: number;
+}
+
 /** Starts one role in a new Web Worker; the worker ends with the role. */
-export function startRole<T = any>(data: Record<string, unknown>): Started<T> {
+export function startRole<T = unknown>(data: Record<string, unknown>): Started<T> {
   const w = new Worker(new URL('./workers/web.js', import.meta.url), { type: 'module' });
   let ready!: () => void;
   const readyP = new Promise<void>((r) => (ready = r));
@@ -26,6 +45,6 @@ export function startRole<T = any>(data: Record<string, unknown>): Started<T> {
 }
 
 /** Runs one role in a Web Worker and resolves to its result. */
-export function role<T = any>(data: Record<string, unknown>): Promise<T> {
+export function role<T = unknown>(data: Record<string, unknown>): Promise<T> {
   return startRole<T>(data).done;
 }

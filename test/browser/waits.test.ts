@@ -5,9 +5,9 @@
 // The roles come from test/workers/roles.js, shared with the Node tests.
 import { describe, expect, test, vi } from 'vitest';
 import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
-import { role } from './roles.js';
-// @ts-expect-error plain JS module without types, shared with the Node tests
+import { role, type StreamResult } from './roles.js';
 import { MAX_PAYLOAD, fnv, writeFrame } from '../workers/roles.js';
+import { present } from '../util/present.js';
 
 const WAIT_MS = 5_000;
 // A lost wake-up shows as a bounded wait failing, well before this.
@@ -23,7 +23,10 @@ function ticker() {
     setTimeout(tick, 0);
   };
   tick();
-  return () => ((on = false), ticks);
+  return () => {
+    on = false;
+    return ticks;
+  };
 }
 
 describe.each(['wasm', 'js'] as const)('waits on the main thread (%s engine)', (kind) => {
@@ -130,8 +133,8 @@ describe('RingBuf streamed between two Web Workers that block in waitForData/wai
     const rb = new RingBuf(engine, 4096);
     const common = { module: engine.module, descriptor: rb.descriptor, total: 2_000_000, seed: 11, waitMs: WAIT_MS };
     const [sent, received] = await Promise.all([
-      role({ ...common, role: 'bytesProducer', kind: p }),
-      role({ ...common, role: 'bytesConsumer', kind: c }),
+      role<StreamResult>({ ...common, role: 'bytesProducer', kind: p }),
+      role<StreamResult>({ ...common, role: 'bytesConsumer', kind: c }),
     ]);
     expect(received.frames).toBe(sent.frames);
     expect(received.bytes).toBe(sent.bytes);
@@ -144,7 +147,7 @@ describe('MpscPbuf.allocAsync on the main thread', () => {
     const engine = await createEngine('wasm', { shared: true });
     const pb = new MpscPbuf(engine, 16);
     for (let i = 0; i < 4; i++) {
-      const p = pb.alloc(4)!;
+      const p = present(pb.alloc(4));
       pb.words[p] = 4 << 2;
       pb.commit(p);
     }

@@ -51,8 +51,8 @@ export function sections(script: string, out: string): Section[] {
   let scriptLines: string[] = [];
   const close = (end: number): void => {
     if (current === undefined) return;
-    current.script = scriptLines.join('\n') + '\n';
-    current.expected = outLines.slice(at, end).join('\n') + '\n';
+    current.script = `${scriptLines.join('\n')}\n`;
+    current.expected = `${outLines.slice(at, end).join('\n')}\n`;
     result.push(current);
     at = end;
   };

@@ -4,7 +4,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { run } from './roles.js';
 
-run({ ...workerData, ready: () => parentPort.postMessage({ ready: true }) }).then(
-  (result) => parentPort.postMessage({ result }),
-  (e) => parentPort.postMessage({ error: e instanceof Error ? e.stack : String(e) }),
+// A worker_threads Worker has a parent port; anywhere else this script is misused.
+if (!parentPort) throw new Error('test/workers/node.js runs only in a worker_threads Worker');
+const port = parentPort;
+
+run({ ...workerData, ready: () => port.postMessage({ ready: true }) }).then(
+  (result) => port.postMessage({ result }),
+  (e) => port.postMessage({ error: e instanceof Error ? e.stack : String(e) }),
 );

@@ -14,7 +14,8 @@ import { BufferAbortedError, createEngine, ItemRingBuf, MpscPbuf, RingBuf } from
 export function prng(seed) {
   let s = seed >>> 0;
   return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
@@ -381,11 +382,12 @@ async function mpscProducer(data) {
       while (!pb.putData(src, 0, wlen)) retry('putData', seq);
     } else {
       const wlen = 1 + (rand() % 48);
-      let p;
-      while ((p = pb.alloc(wlen, overwrite ? 0 : data.waitMs)) === null) {
+      let p = pb.alloc(wlen, overwrite ? 0 : data.waitMs);
+      while (p === null) {
         if (!overwrite)
           throw new Error(`producer ${id}: alloc(${wlen}) of packet ${seq} timed out after ${data.waitMs} ms`);
         retry('alloc', seq); // every packet claimed or uncommitted: nothing to drop yet
+        p = pb.alloc(wlen, overwrite ? 0 : data.waitMs);
       }
       words = pb.words;
       for (let i = 1; i < wlen; i++) words[p + i] = packetWord(id, seq, wlen, i);

@@ -8,12 +8,12 @@
 // sequence number, then (seq * 31 + id * 7 + j) for j = 2 .. length-1.
 import { createEngine, MpscPbuf } from '../../../dist/bindings/index.js';
 
-onmessage = async ({ data }) => {
+self.onmessage = async ({ data }) => {
   try {
     postMessage(await produce(data));
   } catch (e) {
     // An exception in an async handler would not reach the page's onerror: report it.
-    postMessage({ error: `${e?.stack ?? e}` });
+    postMessage({ error: `${e instanceof Error ? e.stack : e}` });
   }
 };
 
@@ -32,8 +32,8 @@ async function produce({ kind, module, descriptor, id, count, overwrite }) {
     } else {
       // Even with overwrite a no-wait alloc can fail: the oldest packet may be
       // claimed, or allocated and not yet committed by another producer.
-      let p;
-      while ((p = pb.alloc(len, overwrite ? 0 : Infinity)) === null);
+      let p = pb.alloc(len, overwrite ? 0 : Infinity);
+      while (p === null) p = pb.alloc(len, overwrite ? 0 : Infinity);
       const w = pb.words;
       w[p] = (id << 10) | (len << 2);
       w[p + 1] = seq;

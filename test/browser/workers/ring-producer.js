@@ -3,7 +3,7 @@
 // Plain JS module: the page starts it with { type: 'module' }.
 import { createEngine, RingBuf } from '../../../dist/bindings/index.js';
 
-onmessage = async ({ data }) => {
+self.onmessage = async ({ data }) => {
   const { kind, module, descriptor, total } = data;
   const engine = await createEngine(kind, { memory: descriptor.memory, module });
   const rb = RingBuf.attach(engine, descriptor);

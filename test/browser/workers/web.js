@@ -4,7 +4,7 @@
 // then { result } or { error }. Start it with { type: 'module' }.
 import { run } from '../../workers/roles.js';
 
-onmessage = ({ data }) =>
+self.onmessage = ({ data }) =>
   run({ ...data, ready: () => postMessage({ ready: true }) }).then(
     (result) => postMessage({ result }),
     (e) => postMessage({ error: e instanceof Error ? e.stack : String(e) }),

@@ -1,0 +1,224 @@
+// What every buffer class is made of: an engine, a control block address in
+// its memory, the storage beside it, and a descriptor another thread attaches
+// from. RingBuf, ItemRingBuf and MpscPbuf extend Handle and add only their
+// own operations. The lifecycle's common part (state, abort) lives here too.
+
+import {
+  LINE_BYTES,
+  MP_ABORT_CODE_OFF,
+  MP_COMMITS_OFF,
+  MP_SEM_OFF,
+  MP_STATE_OFF,
+  RB_ABORT_CODE_OFF,
+  RB_CB_BYTES,
+  RB_DATA_WAKE_OFF,
+  RB_KIND_OFF,
+  RB_SPACE_WAKE_OFF,
+  RB_STATE_OFF,
+  ST_OPEN,
+  U32_MAX,
+} from '../assembly/layout.js';
+import type { Core } from './core.js';
+import { checkEngine, type Engine } from './engine.js';
+import { checkInt } from './errors.js';
+import { type BufferState, Lifecycle } from './lifecycle.js';
+import type { Views } from './views.js';
+
+/**
+ * The class a descriptor belongs to.
+ * @example
+ * ```ts
+ * const attachers = { RingBuf, ItemRingBuf } satisfies Partial<Record<BufferType, unknown>>;
+ * ```
+ */
+export type BufferType = 'RingBuf' | 'ItemRingBuf' | 'MpscPbuf';
+
+/**
+ * What another thread needs to attach to a buffer; `postMessage` can carry
+ * it when the memory is shared.
+ * @example
+ * ```ts
+ * worker.postMessage(rb.descriptor);                 // main thread
+ * const rb = RingBuf.attach(engine, event.data);     // worker
+ * ```
+ */
+export interface BufferDescriptor {
+  /** `'RingBuf'`, `'ItemRingBuf'` or `'MpscPbuf'`. */
+  type: string;
+  /** The memory that holds the buffer. */
+  memory: WebAssembly.Memory;
+  /** Address of the buffer's control block in that memory. */
+  address: number;
+}
+
+/**
+ * The part every buffer class shares: the engine it runs on, where its
+ * control block and storage lie, and its descriptor.
+ * @example
+ * ```ts
+ * function describe(h: Handle): string {
+ *   return `${h.descriptor.type} at ${h.address}, storage at ${h.storageAddress}`;
+ * }
+ * ```
+ */
+export abstract class Handle {
+  /** The engine (memory and core) this handle runs on. */
+  readonly engine: Engine;
+  /** Address of the control block; with the memory it identifies the buffer. */
+  readonly address: number;
+  /** Absolute byte address of the storage in the memory, for code that works in place (your own wasm). */
+  readonly storageAddress: number;
+  /** @internal */
+  protected readonly core: Core;
+  /** @internal Read only through {@link Handle.fresh}: the core keeps them current for itself, not for us. */
+  protected readonly views: Views;
+  /** @internal The state and abort code in the control block (lifecycle.ts). */
+  protected readonly lc: Lifecycle;
+  /** A one-word view of the state, for the one-load check of every operation. */
+  private stateGate: Int32Array;
+  private readonly type: BufferType;
+
+  /**
+   * @internal Takes the buffer at `address`, whose storage address is the
+   * word at `storageOff` of its control block and spans `storageBytes`.
+   */
+  constructor(engine: Engine, type: BufferType, address: number, storageOff: number, storageBytes: number) {
+    checkEngine(engine);
+    this.engine = engine;
+    this.type = type;
+    this.core = engine.core;
+    this.views = engine.views;
+    this.address = address;
+    this.storageAddress = this.views.u32[(address + storageOff) >>> 2];
+    // Another thread may have placed the buffer beyond what our views cover.
+    this.views.cover(this.storageAddress + storageBytes);
+    // Close and abort wake both kinds of sleepers through these words: the
+    // rings' wake words, MpscPbuf's commit and free counters.
+    this.lc =
+      type === 'MpscPbuf'
+        ? new Lifecycle(this.views, type, address, MP_STATE_OFF, MP_ABORT_CODE_OFF, MP_COMMITS_OFF, MP_SEM_OFF)
+        : new Lifecycle(this.views, type, address, RB_STATE_OFF, RB_ABORT_CODE_OFF, RB_DATA_WAKE_OFF, RB_SPACE_WAKE_OFF);
+    this.stateGate = this.lc.gate();
+  }
+
+  /**
+   * @internal Lets an operation go on, or throws: on an aborted buffer
+   * always, on a closed one for a producer's operation. One load while open.
+   */
+  protected live(producer: boolean): void {
+    if (this.stateGate[0] !== ST_OPEN) this.stateGate = this.lc.check(producer);
+  }
+
+  /**
+   * Either side: gives up. Every later operation on every handle of the
+   * buffer, in every thread, throws `BufferAbortedError` with `code`,
+   * and every blocked or async wait on either side wakes at once and throws
+   * it. The first abort's code stays; aborting again does nothing.
+   * @throws RangeError if `code` is not an integer from 1 to 2^31-1.
+   * @example
+   * ```ts
+   * rb.abort(7);                 // the other thread: "RingBuf was aborted (code 7)"
+   * ```
+   */
+  abort(code: number): void {
+    this.lc.abort(code);
+  }
+
+  /**
+   * `'open'`, `'closed'` (closed: data committed before stays readable) or
+   * `'aborted'`, as stored in the control block: the same for every thread.
+   * @example
+   * ```ts
+   * if (rb.state !== 'open') stopProducing();
+   * ```
+   */
+  get state(): BufferState {
+    return this.lc.name;
+  }
+
+  /**
+   * The code given to `abort`, 0 unless aborted.
+   * @example
+   * ```ts
+   * if (rb.state === 'aborted') process.exitCode = rb.abortCode;
+   * ```
+   */
+  get abortCode(): number {
+    return this.lc.code;
+  }
+
+  /**
+   * What `attach` needs, ready for `postMessage`.
+   * @example
+   * ```ts
+   * worker.postMessage(rb.descriptor);
+   * ```
+   */
+  get descriptor(): BufferDescriptor {
+    return { type: this.type, memory: this.engine.memory, address: this.address };
+  }
+
+  /**
+   * @internal The memory's views, current: an unshared memory that grew
+   * since they were built has detached them. Every read or write of the
+   * memory by the class itself goes through this, once per operation.
+   */
+  protected fresh(): Views {
+    const v = this.views;
+    // attached() (views.ts) by hand: one call less on the hot paths, which V8 inlines within a budget.
+    if (v.u32.length === 0) v.refresh();
+    return v;
+  }
+}
+
+/** @internal Validates a descriptor for `engine` and returns its control block address. */
+export function attachAddress(engine: Engine, d: BufferDescriptor, type: BufferType, kind: number): number {
+  checkEngine(engine);
+  if (d === null || typeof d !== 'object') throw new TypeError(`descriptor must be a ${type} descriptor object`);
+  if (d.type !== type) throw new TypeError(`descriptor.type must be '${type}', got ${String(d.type)}`);
+  if (d.memory !== engine.memory) {
+    throw new TypeError(
+      "descriptor.memory must be the engine's memory: create the engine with { memory: descriptor.memory }",
+    );
+  }
+  checkInt('descriptor.address', d.address, LINE_BYTES, U32_MAX + 1 - LINE_BYTES);
+  // Every control block starts on a line (heap.ts) and lies inside the
+  // memory: anything else cannot be one, and must not be read as one.
+  if (d.address % LINE_BYTES !== 0) {
+    throw new RangeError(`descriptor.address must be a multiple of ${LINE_BYTES}, got ${d.address}`);
+  }
+  const end = engine.memory.buffer.byteLength;
+  if (d.address + LINE_BYTES > end) {
+    throw new RangeError(
+      `descriptor.address must be at most ${end - LINE_BYTES} (the memory has ${end} bytes), got ${d.address}`,
+    );
+  }
+  engine.views.cover(d.address + LINE_BYTES);
+  // Every control block starts with its kind word (RB_KIND_OFF = MP_KIND_OFF = 0).
+  const found = engine.views.u32[(d.address + RB_KIND_OFF) >>> 2];
+  if (found !== kind) {
+    throw new TypeError(`descriptor.address ${d.address} does not hold a ${type} (kind word 0x${found.toString(16)})`);
+  }
+  return d.address;
+}
+
+/**
+ * @internal Places a new, empty ring (either kind) of `capacity` units of
+ * `unitBytes` bytes and returns its control block address. `what` names the
+ * request in the error thrown when the memory cannot hold it.
+ */
+export function placeRing(
+  engine: Engine,
+  kind: number,
+  capacity: number,
+  maxCapacity: number,
+  unitBytes: number,
+  what: string,
+): number {
+  checkEngine(engine);
+  checkInt('capacity', capacity, 1, maxCapacity);
+  const bytes = unitBytes * capacity;
+  const address = engine.alloc(RB_CB_BYTES + bytes, what);
+  engine.core.rb_init(address, kind, address + RB_CB_BYTES, bytes);
+  return address;
+}

@@ -8,6 +8,13 @@
 //   OPEN ──close()──> CLOSED ──abort(code)──> ABORTED
 //     └────────────────abort(code)──────────────┘
 //
+// No byte committed before a close is missed: the producer publishes its
+// tail (seq-cst store) before it stores CLOSED (seq-cst); a consumer that
+// finds nothing reads the state and, if CLOSED, reads the tail again before
+// it concludes end-of-stream. That read comes after the CLOSED store, hence
+// after the last tail store. (MpscPbuf: allocations read the state in the
+// core's lock, and the consumer counts what is left under it.)
+//
 // The state only moves forward. Close and abort store it, then add 1 to
 // both of the buffer's wake words and notify them: the words a sleeper of
 // either side waits on (RingBuf/ItemRingBuf: RB_DATA_WAKE_OFF and
@@ -15,7 +22,7 @@
 // wake word before it reads the state and sleeps only while the word still
 // holds what it read, so a close or abort that it did not see in the state
 // has changed the word it sleeps on: no wake-up is lost (the full argument
-// is in layout.ts). Operations check the state with one load of line 0,
+// is in docs/design.md §10). Operations check the state with one load of line 0,
 // which every operation reads anyway and which stays clean in every cache
 // while the buffer is open.
 
@@ -170,7 +177,7 @@ export class Lifecycle {
    * buffer; throws the abort error on an aborted one. The caller has
    * published everything the producer committed: that tail store (seq-cst)
    * comes before this compare-exchange (seq-cst), which is what lets a
-   * consumer that sees CLOSED trust the tail it reads next (layout.ts).
+   * consumer that sees CLOSED trust the tail it reads next (docs/design.md §10).
    */
   close(): void {
     const v = this.views;
@@ -199,7 +206,7 @@ export class Lifecycle {
    * After the state store: change both wake words, then notify them. A
    * sleeper that read the state before the store read its wake word before
    * this add, so its Atomics.wait either finds the word changed or is asleep
-   * already and gets the notify (layout.ts has the whole argument).
+   * already and gets the notify (docs/design.md §3 and §10).
    */
   private wake(i32: Int32Array): void {
     Atomics.add(i32, this.wakeA, 1);

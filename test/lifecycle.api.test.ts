@@ -314,14 +314,14 @@ describe.each(kinds)('MpscPbuf lifecycle, %s engine', (kind) => {
     const p = pb.claim();
     expect(p).not.toBeNull();
     expect(pb.ended).toBe(true); // nothing left to claim (the consumer holds the last packet)
-    pb.free(p!);
+    pb.free(p as number);
     expect(pb.claim()).toBeNull();
     expect(pb.ended).toBe(true);
   });
 
   it('a packet allocated before the close can still be committed, and comes before the end', async () => {
     const { pb } = await buffer(true);
-    const a = pb.alloc(2)!;
+    const a = pb.alloc(2) as number;
     put(pb, 7);
     pb.close();
     // The committed putWord packet sits behind the uncommitted one: nothing to claim yet, not ended.
@@ -331,10 +331,10 @@ describe.each(kinds)('MpscPbuf lifecycle, %s engine', (kind) => {
     pb.words[a] = 2 << 2;
     pb.words[a + 1] = 99;
     pb.commit(a);
-    const first = pb.claim(10_000)!;
+    const first = pb.claim(10_000) as number;
     expect(pb.words[first + 1]).toBe(99);
     pb.free(first);
-    const second = pb.claim()!;
+    const second = pb.claim() as number;
     expect(pb.words[second] >>> 8).toBe(7);
     pb.free(second);
     const t0 = performance.now();
@@ -357,8 +357,8 @@ describe.each(kinds)('MpscPbuf lifecycle, %s engine', (kind) => {
     const { engine, pb } = await buffer(true);
     const producer = MpscPbuf.attach(await createEngine(other(kind), { memory: engine.memory }), pb.descriptor);
     put(producer, 1);
-    const a = producer.alloc(2)!;
-    const c = pb.claim()!;
+    const a = producer.alloc(2) as number;
+    const c = pb.claim() as number;
     expect(c).toBe(0);
     producer.abort(13);
     expect([pb.state, pb.abortCode]).toEqual(['aborted', 13]);

@@ -138,16 +138,28 @@ export async function startAudio(options) {
   };
 }
 
-/** Resolves with the first message of `type` from a worker or port; rejects on an 'error' message. */
+/**
+ * Resolves with the first message of `type` from a worker or port; rejects
+ * on an 'error' message or, for a worker, an uncaught error in it.
+ */
 function reply(target, type) {
   return new Promise((resolve, reject) => {
+    const done = () => {
+      target.removeEventListener('message', listener);
+      target.removeEventListener('error', failed);
+    };
     const listener = ({ data }) => {
       if (data.type !== type && data.type !== 'error') return;
-      target.removeEventListener('message', listener);
+      done();
       if (data.type === 'error') reject(new Error(data.message));
       else resolve(data);
     };
+    const failed = (e) => {
+      done();
+      reject(new Error(e.message ?? 'the worker failed'));
+    };
     target.addEventListener('message', listener);
+    target.addEventListener('error', failed);
     target.start?.(); // a MessagePort delivers to listeners only once started
   });
 }

@@ -10,7 +10,7 @@
 // samples exactly. Overruns and
 // underruns are provoked by stalling a worker on purpose, with a 'ramp'
 // signal (frame k carries k + 1) that shows exactly which frames a gap lost.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
@@ -178,6 +178,47 @@ function firstSound(l: Float32Array): number {
   return i;
 }
 
+/**
+ * Splits a recording of the fake microphone into runs of frames that are the
+ * file's, exactly and in order. Under CPU load Chromium's fake device drops
+ * or inserts (as silence) 10 ms buffers before the worklet sees them, so a
+ * run may end there; the ring itself loses nothing (the counters, and the
+ * ramp test, prove that). Returns the frames in runs and after the first sound.
+ */
+function fileRuns(wav: Wav): { exact: number; sound: number; runs: number } {
+  const [l, r] = channels(wav);
+  const start = firstSound(l);
+  const expected = (f: number, ch: number) => {
+    const v = input[2 * (f % INPUT_FRAMES) + ch];
+    return v < 0 ? v / 32768 : Math.fround(v * POSITIVE_SCALE);
+  };
+  const same = (k: number, f: number) => l[k] === expected(f, 0) && r[k] === expected(f, 1);
+  /** The file frame that recording frame `k` and the 7 after it continue from, or -1. */
+  const locate = (k: number) => {
+    for (let f = 0; f < INPUT_FRAMES; f++) {
+      let j = 0;
+      while (j < 8 && k + j < l.length && same(k + j, f + j)) j++;
+      if (j === 8) return f;
+    }
+    return -1;
+  };
+  let exact = 0;
+  let runs = 0;
+  for (let k = start; k < l.length; ) {
+    const f = l[k] === 0 ? -1 : locate(k);
+    if (f < 0) {
+      k++;
+      continue;
+    }
+    let j = k;
+    while (j < l.length && same(j, f + (j - k))) j++;
+    exact += j - k;
+    runs++;
+    k = j;
+  }
+  return { exact, sound: l.length - start, runs };
+}
+
 describe.each(['wasm', 'js'] as const)('the %s engine inside the worklets and workers', (engine) => {
   test('the microphone reaches the recorder sample for sample: the WAV holds the fake device file unchanged', async () => {
     const { stats, wav, sampleRate } = await run({ engine, source: 'mic', captureMs: 1000 }, 1500);
@@ -187,44 +228,11 @@ describe.each(['wasm', 'js'] as const)('the %s engine inside the worklets and wo
     // Every quantum the worklet wrote was drained and kept.
     expect(stats.drainedFrames).toBe(stats.captureQuanta * QUANTUM);
     expect(wav.samples.length / 2).toBe(stats.drainedFrames);
-    const [l, r] = channels(wav);
-    const start = firstSound(l);
-    const expected = (f: number, ch: number) => {
-      const v = input[2 * (f % INPUT_FRAMES) + ch];
-      return v < 0 ? v / 32768 : Math.fround(v * POSITIVE_SCALE);
-    };
-    const same = (k: number, f: number) => l[k] === expected(f, 0) && r[k] === expected(f, 1);
-    /** The file frame that recording frame `k` and the 7 after it continue from, or -1. */
-    const locate = (k: number) => {
-      for (let f = 0; f < INPUT_FRAMES; f++) {
-        let j = 0;
-        while (j < 8 && k + j < l.length && same(k + j, f + j)) j++;
-        if (j === 8) return f;
-      }
-      return -1;
-    };
-    // Runs of frames that are the file, exactly and in order. Under CPU load
-    // Chromium's fake device drops or inserts (as silence) 10 ms buffers
-    // before the worklet sees them, so a run may end there; the ring itself
-    // loses nothing (the counters above, and the ramp test below, prove that).
-    let exact = 0;
-    let runs = 0;
-    for (let k = start; k < l.length; ) {
-      const f = l[k] === 0 ? -1 : locate(k);
-      if (f < 0) {
-        k++;
-        continue;
-      }
-      let j = k;
-      while (j < l.length && same(j, f + (j - k))) j++;
-      exact += j - k;
-      runs++;
-      k = j;
-    }
-    expect(l.length - start, 'more than a second of sound').toBeGreaterThan(RATE);
+    const { exact, sound, runs } = fileRuns(wav);
+    expect(sound, 'more than a second of sound').toBeGreaterThan(RATE);
     expect(runs).toBeGreaterThanOrEqual(1);
     // Every frame but those around a device glitch is the file's, bit for bit.
-    expect(exact / (l.length - start), `share of frames exactly the file's (${runs} runs)`).toBeGreaterThan(0.75);
+    expect(exact / sound, `share of frames exactly the file's (${runs} runs)`).toBeGreaterThan(0.75);
   });
 
   test('a stalled drain: the ring fills, every dropped quantum is an overrun, and the gaps add up to exactly them', async () => {
@@ -278,9 +286,59 @@ describe.each(['wasm', 'js'] as const)('the %s engine inside the worklets and wo
         last = block[k];
       }
     }
-    expect(silent).toBe(stats.underruns);
-    expect(stats.playbackQuanta).toBe(stats.underruns + (last - l[start] + 1) / QUANTUM);
+    expect(silent, 'silent quanta in the recording').toBe(stats.underruns);
+    // The ramp starts at 1: every quantum the worklet ran either played the
+    // next 128 frames (up to `last`, some maybe before the capture was
+    // connected) or was an underrun.
+    expect(stats.playbackQuanta, 'quanta the playback worklet ran').toBe(stats.underruns + last / QUANTUM);
   });
+});
+
+test('the demo card: live counters, no loss from main-thread stalls, overruns and underruns on purpose, the WAV', async () => {
+  await page.selectOption('#audio-source', 'mic');
+  await page.selectOption('#audio-ring', '200');
+  await page.selectOption('#audio-playback', 'tone');
+  await page.click('#audio-start');
+  const stats = () =>
+    page.evaluate('window.demo.audio()') as Promise<
+      Stats & { stalls: { count: number; longestMs: number; overruns: number } }
+    >;
+  await page.waitForFunction('window.demo.audio()?.drainedFrames > 0');
+  await page.waitForTimeout(500);
+  const dd = async (k: string) => (await page.textContent(`#card-audio [data-k="${k}"]`)) ?? '';
+  expect(await page.textContent('#audio-sub')).toContain('wasm engine in the worklets · 44100 Hz');
+  expect(Number(await page.getAttribute('#audio-level-l', 'value'))).toBeGreaterThan(0.1); // the file's noise
+  expect(await page.evaluate('document.querySelector("#audio-level-l").value')).toBeGreaterThan(0.1);
+
+  // The page's own stall: the worklet and the worker go on, nothing is lost.
+  await page.click('#stall');
+  await page.waitForTimeout(300);
+  let s = await stats();
+  expect(s.stalls.count).toBeGreaterThanOrEqual(1);
+  expect(s.stalls.longestMs).toBeGreaterThanOrEqual(450);
+  expect(s.stalls.overruns).toBe(0);
+  expect(s.overruns).toBe(0);
+  expect(await dd('lost to them')).toBe('0');
+
+  // The recorder's stall, longer than the ring: overruns, shown on the card.
+  await page.click('#audio-stall-drain');
+  await page.click('#audio-stall-synth');
+  await page.waitForTimeout(900);
+  s = await stats();
+  expect(s.overruns).toBeGreaterThan(0);
+  expect(s.underruns).toBeGreaterThan(0);
+  expect(s.stalls.overruns).toBe(0);
+  expect(Number((await dd('overruns')).replace(/,/g, ''))).toBeGreaterThan(0);
+  expect(Number((await dd('underruns')).replace(/,/g, ''))).toBeGreaterThan(0);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#audio-wav')]);
+  const path = await download.path();
+  const wav = parseWav(readFileSync(path));
+  expect([wav.format, wav.channels, wav.rate]).toEqual([3, 2, RATE]);
+  const { exact, sound } = fileRuns(wav);
+  expect(exact / sound).toBeGreaterThan(0.5); // the recorder's stall cut out a stretch (counted as overruns)
+  await page.click('#audio-start'); // stop
+  expect(await page.evaluate('window.demo.audio()')).toBeNull();
 });
 
 test('no errors in the page, its workers or the worklets', () => {

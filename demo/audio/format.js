@@ -1,18 +1,22 @@
 // What the audio threads (page, worklet processors, workers) agree on: the
 // frame format in the rings and the slots of the shared counters.
 //
-// Rings carry interleaved float32 frames (L R L R …), written and read one
-// render quantum (128 frames) at a time by the worklets. Interleaved, because
-// the ring is then a plain stream of frames: the worker reads any number of
-// whole frames (a byte count that is a multiple of the frame size), the WAV
-// file is interleaved too, and a block is one claim, not one per channel.
-// Every ring's capacity is a whole number of quanta, and the worklet side only
-// ever moves whole quanta, so its claims never straddle the end of storage.
+// Rings carry planar blocks of one render quantum: 128 float32 samples of
+// channel 0, then 128 of channel 1, and so on. Planar, because the worklets
+// then move each channel with one TypedArray.set between the Web Audio
+// channel array and a view of the ring's storage made once: a copy the
+// engine does natively, with no per-sample JavaScript, which allocates
+// nothing even before the JIT has optimised process() (an interpreted
+// per-sample loop boxes every float it loads). The price is paid by the
+// workers, which are not real-time: they interleave for the WAV file, and
+// read and write whole blocks. Every ring's capacity is a whole number of
+// blocks and every access moves whole blocks, so a block never straddles
+// the end of storage.
 
 /** Frames in one render quantum of an AudioWorkletProcessor. */
 export const QUANTUM_FRAMES = 128;
 
-/** Bytes of one interleaved quantum of `channels` float32 samples. */
+/** Bytes of one block: a quantum of `channels` float32 samples. */
 export const quantumBytes = (channels) => QUANTUM_FRAMES * channels * 4;
 
 /**

@@ -127,7 +127,7 @@ export class AudioPanel {
     for (const el of [this.el.source, this.el.ring, this.el.playback]) el.disabled = running;
     if (running) {
       const rate = this.session.sampleRate;
-      this.el.sub.textContent = `${this.session.engine} engine in the worklets · ${rate} Hz · ${this.session.channels} channels, interleaved float32 · ${Math.round((s.captureCapacity / (4 * this.session.channels * rate)) * 1000)} ms capture ring`;
+      this.el.sub.textContent = `${this.session.engine} engine in the worklets · ${rate} Hz · ${this.session.channels} channels in planar blocks of 128 float32 · ${Math.round((s.captureCapacity / (4 * this.session.channels * rate)) * 1000)} ms capture ring`;
     } else if (!this.el.sub.textContent.startsWith('could not')) {
       this.el.sub.textContent = 'stopped: press start (the microphone asks for permission)';
     }

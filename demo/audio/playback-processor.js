@@ -1,14 +1,14 @@
-// Playback: an AudioWorkletProcessor that reads one render quantum per
-// process() from a RingBuf that a Worker fills (synth-worker.js) and writes
-// it to its output, deinterleaved.
+// Playback: an AudioWorkletProcessor that reads one planar block per
+// process() from a RingBuf that a Worker fills (synth-worker.js) and copies
+// it to its output.
 //
-// process() allocates nothing and never waits: it claims one quantum of
-// readable storage and reads it in place through a Float32Array made once.
-// When the ring holds less than a quantum it outputs silence and counts an
-// underrun; what is there stays for the next quantum, so nothing the worker
-// wrote is skipped, only delayed.
-import { attachRing, floatsOf } from './attach.js';
-import { C, QUANTUM_FRAMES, quantumBytes } from './format.js';
+// process() allocates nothing and never waits: it claims one block of
+// readable storage and copies each channel out with TypedArray.set from
+// views made once. When the ring holds less than a block it outputs silence
+// and counts an underrun; what is there stays for the next quantum, so
+// nothing the worker wrote is skipped, only delayed.
+import { attachRing, blockViews } from './attach.js';
+import { C, quantumBytes } from './format.js';
 
 class RingPlayback extends AudioWorkletProcessor {
   /** processorOptions: { engine: 'wasm' | 'js', module, descriptor, counters: SharedArrayBuffer, channels } */
@@ -21,9 +21,7 @@ class RingPlayback extends AudioWorkletProcessor {
     this.ring = null;
     attachRing(engine, module, descriptor).then(
       (ring) => {
-        if (ring.capacity % this.blockBytes !== 0)
-          throw new RangeError('ring capacity must be a whole number of quanta');
-        this.f32 = floatsOf(ring);
+        this.blocks = blockViews(ring, channels);
         this.ring = ring;
         this.port.postMessage({ type: 'ready' });
       },
@@ -42,16 +40,10 @@ class RingPlayback extends AudioWorkletProcessor {
       for (let ch = 0; ch < out.length; ch++) out[ch].fill(0);
       return true;
     }
-    // Whole quanta in, whole quanta out, capacity a multiple of a quantum:
-    // the claim is one contiguous quantum.
+    // Whole blocks out of a ring of whole blocks: the claim is one whole block.
     ring.getClaim(this.blockBytes);
-    const f32 = this.f32;
-    const at = (ring.storageAddress + ring.getOffset) >> 2;
-    const n = this.channels;
-    for (let ch = 0; ch < out.length && ch < n; ch++) {
-      const dst = out[ch];
-      for (let i = 0, j = at + ch; i < QUANTUM_FRAMES; i++, j += n) dst[i] = f32[j];
-    }
+    const block = this.blocks[(ring.getOffset / this.blockBytes) | 0];
+    for (let ch = 0; ch < out.length && ch < this.channels; ch++) out[ch].set(block[ch]);
     ring.getFinish(this.blockBytes);
     return true;
   }

@@ -5,10 +5,10 @@
 // WAV get through.
 import { attachRing, floatsOf } from './attach.js';
 import { encodeWav } from './wav.js';
-import { C } from './format.js';
+import { C, QUANTUM_FRAMES } from './format.js';
 
 const SLICE_MS = 20; // longest the worker stays away from its messages
-const CHUNK_SECONDS = 1; // the recording grows by chunks of this length
+const CHUNK_FRAMES = 256 * QUANTUM_FRAMES; // the recording grows by chunks of this many frames (whole blocks)
 
 let ring, f32, counters, channels, sampleRate, maxFrames;
 let chunks = [];
@@ -51,43 +51,44 @@ function loop() {
   }
 }
 
-/** Takes everything readable, in place, one claim per contiguous piece. */
+/** Takes every block readable, in place, one claim per contiguous run of blocks. */
 function drain() {
   const used = ring.capacity - ring.space;
   if (used > Atomics.load(counters, C.CAPTURE_FILL_PEAK)) Atomics.store(counters, C.CAPTURE_FILL_PEAK, used);
+  const blockSamples = QUANTUM_FRAMES * channels;
   for (;;) {
-    // The worklet writes whole quanta into a ring of whole quanta, so every piece is whole frames.
+    // The worklet writes whole blocks into a ring of whole blocks: every piece is whole blocks.
     const bytes = ring.getClaim(ring.size);
     if (bytes === 0) return;
-    const at = (ring.storageAddress + ring.getOffset) >> 2;
-    const n = bytes >> 2;
-    for (let i = 0; i < n; i += channels) {
-      const l = Math.abs(f32[at + i]);
-      if (l > peakL) peakL = l;
-      const r = Math.abs(f32[at + i + channels - 1]);
-      if (r > peakR) peakR = r;
-    }
-    keep(at, n);
+    const first = (ring.storageAddress + ring.getOffset) >> 2;
+    const blocks = bytes / (blockSamples * 4);
+    for (let b = 0; b < blocks; b++) keep(first + b * blockSamples);
     ring.getFinish(bytes);
-    Atomics.add(counters, C.DRAINED_FRAMES, n / channels);
+    Atomics.add(counters, C.DRAINED_FRAMES, blocks * QUANTUM_FRAMES);
   }
 }
 
-/** Copies `n` samples from the memory at float index `at` into the recording, up to its limit. */
-function keep(at, n) {
-  const room = Math.min(n, (maxFrames - recorded) * channels);
-  for (let done = 0; done < room; ) {
-    if (chunks.length === 0 || fill === CHUNK_SECONDS * sampleRate * channels) {
-      chunks.push(new Float32Array(CHUNK_SECONDS * sampleRate * channels));
-      fill = 0;
-    }
-    const chunk = chunks[chunks.length - 1];
-    const k = Math.min(room - done, chunk.length - fill);
-    chunk.set(f32.subarray(at + done, at + done + k), fill);
-    fill += k;
-    done += k;
-    recorded += k / channels;
+/** Meters the planar block at float index `at` and appends it, interleaved, to the recording (up to its limit). */
+function keep(at) {
+  for (let i = 0; i < QUANTUM_FRAMES; i++) {
+    const l = Math.abs(f32[at + i]);
+    if (l > peakL) peakL = l;
+    const r = Math.abs(f32[at + (channels - 1) * QUANTUM_FRAMES + i]);
+    if (r > peakR) peakR = r;
   }
+  if (recorded >= maxFrames) return;
+  const chunkSamples = CHUNK_FRAMES * channels;
+  if (chunks.length === 0 || fill === chunkSamples) {
+    chunks.push(new Float32Array(chunkSamples));
+    fill = 0;
+  }
+  const chunk = chunks[chunks.length - 1];
+  for (let ch = 0; ch < channels; ch++) {
+    const from = at + ch * QUANTUM_FRAMES;
+    for (let i = 0; i < QUANTUM_FRAMES; i++) chunk[fill + i * channels + ch] = f32[from + i];
+  }
+  fill += QUANTUM_FRAMES * channels;
+  recorded += QUANTUM_FRAMES;
 }
 
 /** Every 50 ms: the peaks since the last publish, in millionths, for the page's meter. */

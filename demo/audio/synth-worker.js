@@ -1,6 +1,6 @@
 // The playback side's producer: a Worker that synthesizes audio into the
 // ring the playback worklet reads, keeping it topped up. It writes whole
-// quanta only (the worklet takes whole quanta), from one Float32Array made
+// planar blocks (format.js), a few at a time, from one Float32Array made
 // once, through a Uint8Array view of the same bytes made once.
 //
 // Signals: 'tone' (440 Hz left, 660 Hz right), or 'ramp' (frame k carries
@@ -9,7 +9,7 @@
 import { attachRing } from './attach.js';
 import { C, QUANTUM_FRAMES } from './format.js';
 
-const CHUNK_FRAMES = 4 * QUANTUM_FRAMES;
+const CHUNK_BLOCKS = 4;
 const SLICE_MS = 20;
 
 let ring, counters, channels, sampleRate, signal, block, bytes;
@@ -20,7 +20,7 @@ self.onmessage = async ({ data }) => {
   ({ channels, sampleRate, signal } = data);
   counters = new Int32Array(data.counters);
   ring = await attachRing(data.engine, data.module, data.descriptor);
-  block = new Float32Array(CHUNK_FRAMES * channels);
+  block = new Float32Array(CHUNK_BLOCKS * QUANTUM_FRAMES * channels);
   bytes = new Uint8Array(block.buffer);
   while (ring.space >= bytes.length) produce(); // start full: the worklet starts with the whole ring of latency
   postMessage({ type: 'ready' });
@@ -42,12 +42,14 @@ function loop() {
 
 /** Writes one chunk; only called with room for all of it (only this thread adds data, so the room stays). */
 function produce() {
-  const n = channels;
-  for (let i = 0; i < CHUNK_FRAMES; i++, frame++) {
-    for (let ch = 0; ch < n; ch++) block[i * n + ch] = sample(frame, ch);
+  let at = 0;
+  for (let b = 0; b < CHUNK_BLOCKS; b++, frame += QUANTUM_FRAMES) {
+    for (let ch = 0; ch < channels; ch++) {
+      for (let i = 0; i < QUANTUM_FRAMES; i++) block[at++] = sample(frame + i, ch);
+    }
   }
   ring.put(bytes);
-  Atomics.add(counters, C.SYNTH_FRAMES, CHUNK_FRAMES);
+  Atomics.add(counters, C.SYNTH_FRAMES, CHUNK_BLOCKS * QUANTUM_FRAMES);
 }
 
 function sample(k, ch) {

@@ -235,7 +235,7 @@ describe.each(['wasm', 'js'] as const)('the %s engine inside the worklets and wo
     expect(exact / sound, `share of frames exactly the file's (${runs} runs)`).toBeGreaterThan(0.75);
   });
 
-  test('a stalled drain: the ring fills, every dropped quantum is an overrun, and the gaps add up to exactly them', async () => {
+  test('a stalled drain: the ring fills, every dropped block is an overrun, and the gaps add up to exactly them', async () => {
     const { stats, wav } = await run({ engine, source: 'ramp', captureMs: 50 }, 400, ['stallDrain', 400], 600);
     expect(stats.captureUsedPeak).toBe(stats.captureCapacity);
     expect(stats.overruns).toBeGreaterThan(50); // 400 ms stall, 50 ms ring: about 120 quanta

@@ -2,16 +2,14 @@
 // frame format in the rings and the slots of the shared counters.
 //
 // Rings carry planar blocks of one render quantum: 128 float32 samples of
-// channel 0, then 128 of channel 1, and so on. Planar, because the worklets
-// then move each channel with one TypedArray.set between the Web Audio
-// channel array and a view of the ring's storage made once: a copy the
-// engine does natively, with no per-sample JavaScript, which allocates
-// nothing even before the JIT has optimised process() (an interpreted
-// per-sample loop boxes every float it loads). The price is paid by the
-// workers, which are not real-time: they interleave for the WAV file, and
-// read and write whole blocks. Every ring's capacity is a whole number of
-// blocks and every access moves whole blocks, so a block never straddles
-// the end of storage.
+// channel 0, then 128 of channel 1, and so on. Planar, because that is how
+// Web Audio hands a worklet its channels: each channel then moves with one
+// TypedArray.set between the channel's array and a view of the ring's
+// storage made once, a native copy with no per-sample JavaScript on the
+// real-time thread. The price is paid by the workers, which are not
+// real-time: they interleave for the WAV file, and read and write whole
+// blocks. Every ring's capacity is a whole number of blocks and every access
+// moves whole blocks, so a block never straddles the end of storage.
 
 /** Frames in one render quantum of an AudioWorkletProcessor. */
 export const QUANTUM_FRAMES = 128;

@@ -142,7 +142,7 @@ export class AudioPanel {
     const n = (v) => v.toLocaleString('en');
     const pct = (used, cap) => (cap ? `${((100 * used) / cap).toFixed(1)} %` : '–');
     if (!running) return;
-    set('recorded', `${(s.drainedFrames / this.session.sampleRate).toFixed(1)} s`);
+    set('drained', `${(s.drainedFrames / this.session.sampleRate).toFixed(1)} s`);
     set('overruns', n(s.overruns), s.overruns ? 'warn' : 'good');
     set('underruns', n(s.underruns), s.underruns ? 'warn' : 'good');
     set('capture ring', `${pct(s.captureUsed, s.captureCapacity)} (peak ${pct(s.captureUsedPeak, s.captureCapacity)})`);
@@ -154,7 +154,7 @@ export class AudioPanel {
 
 /** The counters the card lists, in order. */
 export const AUDIO_COUNTERS = [
-  'recorded',
+  'drained',
   'overruns',
   'underruns',
   'capture ring',

@@ -11,7 +11,7 @@ const SLICE_MS = 20; // longest the worker stays away from its messages
 const CHUNK_FRAMES = 256 * QUANTUM_FRAMES; // the recording grows by chunks of this many frames (whole blocks)
 
 let ring, f32, counters, channels, sampleRate, maxFrames;
-let chunks = [];
+const chunks = [];
 let recorded = 0; // frames kept for the WAV
 let fill = 0; // samples used in the last chunk
 let peakL = 0;
@@ -30,10 +30,6 @@ self.onmessage = async ({ data }) => {
   } else if (data.type === 'wav') {
     const wav = encodeWav(chunks, recorded, channels, sampleRate);
     postMessage({ type: 'wav', wav, frames: recorded }, [wav]);
-  } else if (data.type === 'clear') {
-    chunks = [];
-    recorded = 0;
-    fill = 0;
   }
 };
 

@@ -22,7 +22,7 @@ const here = (path) => new URL(path, import.meta.url);
  * 440 Hz oscillator), 'ramp' (a buffer whose frame k holds k + 1 left and
  * -(k + 1) right) or 'playback' (the playback worklet's output);
  * `playback`: null, 'tone' or 'ramp' (what the synth worker makes);
- * `captureMs` / `playbackMs`: ring sizes, rounded up to whole quanta;
+ * `captureMs` / `playbackMs`: ring sizes, rounded up to whole blocks (at least 2);
  * `channels` (default 2); `maxSeconds` kept for the WAV (default 60);
  * `context`: an AudioContext to use (default: a new one).
  */

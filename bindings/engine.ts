@@ -120,7 +120,9 @@ const NODE_FS = 'node:fs/promises';
 async function compileFrom(url: URL): Promise<WebAssembly.Module> {
   if (url.protocol === 'file:') {
     // Node (and Deno) only: browsers never see file: URLs here.
-    const { readFile } = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs/promises');
+    const { readFile } = (await import(
+      /* @vite-ignore */ /* webpackIgnore: true */ NODE_FS
+    )) as typeof import('node:fs/promises');
     return WebAssembly.compile(await readFile(url));
   }
   const response = await fetch(url);

@@ -11,6 +11,19 @@ import { initHeap, heapAlloc } from './heap.js';
 import { jsCore } from './js/index.js';
 import { viewsOf, type Views } from './views.js';
 
+// The WebAssembly types of the public API, declared here for consumers whose
+// libs have no DOM (Node's es2022 + @types/node); where lib.dom is loaded they
+// merge with its identical declarations.
+declare global {
+  namespace WebAssembly {
+    interface Memory {
+      readonly buffer: ArrayBuffer;
+      grow(delta: number): number;
+    }
+    interface Module {}
+  }
+}
+
 /** Which implementation of the core an engine runs. */
 export type EngineKind = 'wasm' | 'js';
 
@@ -37,7 +50,7 @@ export interface EngineOptions {
    * memory, `build/core.unshared.wasm` otherwise), so bundlers and static
    * servers need no configuration. A Module can be passed to workers with postMessage.
    */
-  module?: WebAssembly.Module | BufferSource | URL | string;
+  module?: WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string;
 }
 
 /**
@@ -61,14 +74,29 @@ export class Engine {
   /** @internal Views of the memory, shared with every engine of it in this thread. */
   readonly views: Views;
 
-  /** @internal Use {@link createEngine}. */
-  constructor(kind: EngineKind, memory: WebAssembly.Memory, core: Core, module: WebAssembly.Module | undefined) {
+  /** Use {@link createEngine}. */
+  private constructor(
+    kind: EngineKind,
+    memory: WebAssembly.Memory,
+    core: Core,
+    module: WebAssembly.Module | undefined,
+  ) {
     this.kind = kind;
     this.memory = memory;
     this.core = core;
     this.module = module;
     this.views = viewsOf(memory);
     initHeap(this.views);
+  }
+
+  /** @internal The constructor, for {@link createEngine} only (private, so no consumer calls it). */
+  static make(
+    kind: EngineKind,
+    memory: WebAssembly.Memory,
+    core: Core,
+    module: WebAssembly.Module | undefined,
+  ): Engine {
+    return new Engine(kind, memory, core, module);
   }
 
   /** Whether the memory is shared (a SharedArrayBuffer underneath), so other threads can attach. */
@@ -106,7 +134,7 @@ async function loadModule(source: EngineOptions['module'], shared: boolean): Pro
       WebAssembly.compile(decodeBase64(shared ? sharedCoreBase64 : unsharedCoreBase64)),
     );
   }
-  if (typeof source !== 'string' && !(source instanceof URL)) return WebAssembly.compile(source);
+  if (typeof source !== 'string' && !(source instanceof URL)) return WebAssembly.compile(source as BufferSource);
   // A page's (or worker's) location first: bundlers rewrite import.meta.url to a build-time file: URL.
   const base = (globalThis as { location?: { href: string } }).location?.href ?? import.meta.url;
   const url = new URL(String(source), base);
@@ -169,10 +197,10 @@ export async function createEngine(kind: EngineKind, options: EngineOptions = {}
   if (!(memory instanceof WebAssembly.Memory)) {
     throw new TypeError('options.memory must be a WebAssembly.Memory');
   }
-  if (kind === 'js') return new Engine('js', memory, jsCore(viewsOf(memory)), undefined);
+  if (kind === 'js') return Engine.make('js', memory, jsCore(viewsOf(memory)), undefined);
   const module = await loadModule(options.module, isShared(memory));
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return new Engine('wasm', memory, instance.exports as unknown as Core, module);
+  return Engine.make('wasm', memory, instance.exports as unknown as Core, module);
 }
 
 function newMemory(options: EngineOptions): WebAssembly.Memory {

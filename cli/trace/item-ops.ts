@@ -42,7 +42,7 @@ function arity(args: string[], max: number): void {
   if (args.length > max) throw new TraceError(`unexpected argument ${args[max]}`);
 }
 
-/** The item-mode ops; see test/fixtures/trace-format.md. */
+/** The item-mode ops; see docs/trace-format.md. */
 export const itemOps: OpFamily = (ctx) => {
   let rb: ItemRingBuf | undefined;
   let adapter: RingLike | undefined;

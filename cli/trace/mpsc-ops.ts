@@ -1,4 +1,4 @@
-// Packet-buffer operations of the trace format (test/fixtures/trace-format.md,
+// Packet-buffer operations of the trace format (docs/trace-format.md,
 // "Packet buffer operations"), through MpscPbuf's public API.
 //
 // The trace's packets: header `valid:1 busy:1 len:9 tag:21`, so the buffer is

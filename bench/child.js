@@ -12,6 +12,7 @@
 // but it also makes allocating code several times slower (every allocation
 // touches fresh memory), so it never runs while timing.
 
+import { existsSync } from 'node:fs';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 
 const [caseId, implName, optionsJson] = process.argv.slice(2);
@@ -19,7 +20,9 @@ const opts = { sampleMs: 40, warmupMs: 200, samples: 5, heapOps: 20000, ...JSON.
 
 // Only the case's own family (its id's first word: cases/bytes.js for
 // bytes.*): loading the others would cost every process time for nothing.
-const family = await import(`./cases/${caseId.split('.')[0]}.js`).catch(() => ({ default: [] }));
+const familyUrl = new URL(`./cases/${caseId.split('.')[0]}.js`, import.meta.url);
+if (!existsSync(familyUrl)) fail(`no case ${caseId}`);
+const family = await import(familyUrl.href).catch((e) => fail(`cases/${caseId.split('.')[0]}.js: ${e.message}`));
 const spec = family.default.find((c) => c.id === caseId);
 if (spec === undefined) fail(`no case ${caseId}`);
 const factory = spec.impls[implName];

@@ -4,20 +4,21 @@
 // @types/node, no DOM) and under DOM-only libs; no @internal member is
 // visible (each use below is a @ts-expect-error, which fails when unused).
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { freshProject, pack, repoRoot, unpackInto } from './util/pack.js';
+import { freshProject, pack, repoRoot, tempDir, unpackInto } from './util/pack.js';
 
 const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-// Inside the repository (build/ is not tracked), so @types/node resolves from its node_modules.
-const base = join(repoRoot, 'build', 'consumers');
+// The projects live outside the repository (vitest would see their tsconfig
+// files change and reload); @types/node comes from the repository's node_modules.
+const typeRoots = [join(repoRoot, 'node_modules', '@types')];
+let base: string;
 let tarball: string;
 
 beforeAll(() => {
-  rmSync(base, { recursive: true, force: true });
-  mkdirSync(base, { recursive: true });
+  base = tempDir('wrb-consumers-');
   tarball = pack(base).tarball;
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -87,6 +88,7 @@ test.each(Object.entries(setups))(
     // skipDefaultLibCheck: TypeScript's own lib files are not ours to check (and take most of the time).
     const compilerOptions = {
       ...options,
+      typeRoots,
       target: 'es2022',
       strict: true,
       skipLibCheck: false,

@@ -22,7 +22,7 @@ import { renderChart } from './report/chart.js';
 
 const usage = `usage: node bench/run.js [--quick | --full] [--filter <substring>]... [--procs N]
                         [--memory shared|unshared] [--out dir | --publish]
-  (default)  1 process per pair, 5 samples of 20 ms: about 75 s of CPU time
+  (default)  1 process per pair, 5 samples of 20 ms: about 65 s of CPU time
   --quick    1 process per pair, 3 samples of 10 ms, for a first look
   --full     3 timing processes per pair, 5 samples of 40 ms, and a heap process: about 7 minutes
   --out      where latest.json and chart.svg go (default build/bench/, not tracked)

@@ -4,12 +4,12 @@
 // the audio card recording an oscillator and playing a tone (a recorder
 // stall shows overruns), and saves the page. Usage: npm run build && node demo/screenshot.js [out.png]
 import { chromium } from 'playwright-core';
-import { chromiumArgs, chromiumPath } from './chromium.js';
+import { chromiumLaunchOptions } from './chromium.js';
 import { startServer } from './server.js';
 
 const out = process.argv[2] ?? new URL('../docs/demo.png', import.meta.url).pathname;
 const server = await startServer({ port: 0 });
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const page = await browser.newPage({ viewport: { width: 1040, height: 900 }, deviceScaleFactor: 1 });
   await page.goto(`${server.url}/demo/`);

@@ -21,9 +21,10 @@
 //   grows (buffers never move, so views and addresses stay valid forever).
 //
 //   HEAP header (bytes 0..63):
-//     +0  HEAP_MAGIC_OFF   "wrb2" once the heap is initialised (the digit is the
+//     +0  HEAP_MAGIC_OFF   "wrb3" once the heap is initialised (the digit is the
 //                      layout version: a memory laid out by another version
-//                      is refused rather than misread)
+//                      is refused rather than misread; 3 added the lifecycle
+//                      words: state, abort code, ring wake words)
 //     +4  HEAP_TOP_OFF     first free byte; bumped with a CAS by any thread
 //
 // ── RingBuf / ItemRingBuf control block (RB_CB_BYTES = 320) ───────────────
@@ -32,12 +33,20 @@
 //   64-byte lines, and its published tail sits apart from its private
 //   fields, which the other side never reads (docs/design.md §2.4).
 //
-//   line 0  (read-only after init, except by a thread about to sleep)
+//   line 0  (read-only after init, except around a sleep and by close and
+//           abort, once each)
 //     +0   RB_KIND_OFF       RB_KIND_BYTES or RB_KIND_ITEMS
 //     +4   RB_SIZE_OFF       capacity in bytes (items: 4 * words)
 //     +8   RB_STORAGE_OFF    absolute address of the storage
-//     +12  RB_DATA_WAITERS_OFF   consumers asleep on put.tail (waiting for data)
-//     +16  RB_SPACE_WAITERS_OFF  producers asleep on get.tail (waiting for space)
+//     +12  RB_DATA_WAITERS_OFF   consumers asleep on RB_DATA_WAKE_OFF (waiting for data)
+//     +16  RB_SPACE_WAITERS_OFF  producers asleep on RB_SPACE_WAKE_OFF (waiting for space)
+//     +20  RB_STATE_OFF      ST_OPEN, ST_CLOSED (the producer closed) or
+//                            ST_ABORTED (either side aborted)         (atomic)
+//     +24  RB_ABORT_CODE_OFF the abort's code, 1..2^31-1; 0 if none   (atomic)
+//     +28  (reserved: the producer's owner word, issue 17)
+//     +32  (reserved: the consumer's owner word, issue 17)
+//     +36  RB_DATA_WAKE_OFF  wake-ups of data sleepers, mod 2^32      (atomic)
+//     +40  RB_SPACE_WAKE_OFF wake-ups of space sleepers, mod 2^32     (atomic)
 //   line 1  producer, private: Zephyr's `put` index, at RB_PUT_OFF
 //     +64  head          end of the space claimed by the producer
 //     +72  base          counter value that maps to storage[0]
@@ -72,15 +81,24 @@
 //     producer: available = (get.tail + size) - put.head   (Zephyr's space)
 //     consumer: available =  put.tail         - get.head   (Zephyr's size)
 //
-//   Waiting (bindings/wait.ts): a sleeper adds itself to a waiter count on
-//   line 0 and waits on the other side's tail; every finish stores its tail,
-//   then notifies only if the count is non-zero. Why no wake-up is lost, and
-//   why the counts sit on line 0: docs/design.md §3.
+//   Waiting (bindings/wait.ts): a sleeper reads its side's wake word, adds
+//   itself to the waiter count, looks at the other side's tail and at the
+//   state, and waits on the wake word; every finish stores its tail, then,
+//   only if the count is non-zero, adds 1 to the wake word and notifies it;
+//   close and abort store the state, then add 1 to both wake words and
+//   notify them. The sleeper waits on a wake word rather than on the tail so
+//   that close and abort can wake it without touching a tail. Why no wake-up
+//   is lost, and why these words sit on line 0: docs/design.md §3.
+//
+//   Close and end-of-stream (docs/design.md §10): the producer publishes
+//   its tail (seq-cst) before it stores ST_CLOSED (seq-cst); a consumer that
+//   finds nothing reads the state and, if closed, reads the tail again
+//   before it concludes end-of-stream, so it sees every committed byte.
 
 export const HEAP_MAGIC_OFF = 0;
 export const HEAP_TOP_OFF = 4;
 export const HEAP_HEADER_BYTES = 64;
-export const HEAP_MAGIC_VALUE = 0x32627277; // "wrb2" little-endian
+export const HEAP_MAGIC_VALUE = 0x33627277; // "wrb3" little-endian
 export const LINE_BYTES = 64;
 
 export const RB_KIND_OFF = 0;
@@ -88,6 +106,10 @@ export const RB_SIZE_OFF = 4;
 export const RB_STORAGE_OFF = 8;
 export const RB_DATA_WAITERS_OFF = 12;
 export const RB_SPACE_WAITERS_OFF = 16;
+export const RB_STATE_OFF = 20;
+export const RB_ABORT_CODE_OFF = 24;
+export const RB_DATA_WAKE_OFF = 36;
+export const RB_SPACE_WAKE_OFF = 40;
 export const RB_PUT_OFF = 64;
 export const RB_GET_OFF = 192;
 export const RB_CB_BYTES = 320;
@@ -104,6 +126,11 @@ export const RB_KIND_ITEMS = 0x52420002;
 
 /** Largest capacity in bytes: half the 32-bit counter range, as in Zephyr. */
 export const RB_MAX_SIZE_BYTES = 0x7fffffff;
+
+// Values of RB_STATE_OFF and MP_STATE_OFF: the buffer's lifecycle (bindings/lifecycle.ts).
+export const ST_OPEN = 0;
+export const ST_CLOSED = 1;
+export const ST_ABORTED = 2;
 
 // Zephyr's error numbers, as the glibc build prints them.
 export const EINVAL = 22;
@@ -132,7 +159,8 @@ export const ENOTSUP = 95;
 //   wr is not a position but a count of committed words (plus skips), kept
 //   modulo size: commits may come in any order.
 //
-//   line 0  (read-only after init, except by a consumer about to sleep)
+//   line 0  (read-only after init, except by a consumer about to sleep and
+//           by close and abort)
 //     +0   MP_KIND_OFF       MP_KIND_VALUE
 //     +4   MP_SIZE_OFF       capacity in words
 //     +8   MP_STORAGE_OFF    absolute byte address of the storage (size words)
@@ -147,6 +175,10 @@ export const ENOTSUP = 95;
 //                        lock would only cost two locked instructions a call
 //     +24  MP_CONS_WAITERS_OFF  consumers asleep on MP_COMMITS_OFF (waitForPacket); on
 //                        line 0 for the reason given for RB_DATA_WAITERS_OFF
+//     +28  MP_STATE_OFF      ST_OPEN, ST_CLOSED (by any handle: the whole buffer)
+//                        or ST_ABORTED                                (atomic)
+//     +32  MP_ABORT_CODE_OFF the abort's code, 0 if none              (atomic)
+//     +36  (reserved: issue 17)
 //   line 1  the locked state: everything Zephyr's spinlock protects
 //     +64  MP_LOCK_OFF       0 free, 1 held (CAS acquire, atomic store release)
 //     +68  MP_TMP_WR_OFF     allocation frontier
@@ -159,9 +191,10 @@ export const ENOTSUP = 95;
 //     +96  MP_DROPPED_OFF    user packets dropped to make room (overwrite mode)
 //     +100 MP_LOST_OFF       put_word/put_word_ext/put_data that found no room
 //     +104 MP_COMMITS_OFF    packets published (commit, put_*), mod 2^32: what a
-//                        waiting consumer sleeps on (atomic store in the lock)
+//                        waiting consumer sleeps on (atomic add; close and
+//                        abort add too)
 //   line 2  wake-ups of allocators (Zephyr's k_sem, as a counter)
-//     +128 MP_SEM_OFF        frees done, mod 2^32 (atomic store in the lock); an
+//     +128 MP_SEM_OFF        frees done, mod 2^32 (atomic add; close and abort add too); an
 //                        allocator reads it before it tries, and sleeps while
 //                        it has not changed
 //     +132 MP_WAITERS_OFF    allocators asleep on MP_SEM_OFF; free notifies only if > 0
@@ -170,6 +203,13 @@ export const ENOTSUP = 95;
 //   taken by a producer that did not need it: docs/design.md §4.3. The
 //   indices share the lock's line because every operation reads both sides'
 //   indices under the lock anyway: docs/design.md §4.2.
+//
+//   Close and abort (docs/design.md §10): every allocation reads MP_STATE_OFF
+//   inside its critical section and fails with MP_R_CLOSED unless open, so
+//   an allocation either came before the close or sees it; a consumer that
+//   saw the close counts what is left under the lock (mp_unclaimed), after
+//   every such allocation. Close and abort then add 1 to MP_COMMITS_OFF and
+//   MP_SEM_OFF and notify both, waking every sleeper.
 //
 //   Per-handle scratch block (MP_SCR_BYTES = 64, one per handle and thread):
 //   the state Zephyr's alloc loop keeps in locals between iterations.
@@ -193,6 +233,8 @@ export const MP_LEN_MASK_OFF = 12;
 export const MP_LENS_OFF = 16;
 export const MP_LOCKING_OFF = 20;
 export const MP_CONS_WAITERS_OFF = 24;
+export const MP_STATE_OFF = 28;
+export const MP_ABORT_CODE_OFF = 32;
 export const MP_LOCK_OFF = 64;
 export const MP_TMP_WR_OFF = 68;
 export const MP_WR_OFF = 72;
@@ -241,6 +283,7 @@ export const MP_R_FAIL = -3;       // no room, nothing (more) can be dropped
 export const MP_R_NONE = -1;       // claim: nothing to claim
 export const MP_R_CLAIMED = -4; // claim: a claim is outstanding
 export const MP_R_BAD = -5;    // commit/free: not an allocated / the claimed packet
+export const MP_R_CLOSED = -6; // alloc/put_*: the buffer is closed or aborted (MP_STATE_OFF)
 
 // Largest u32, for argument checks in the bindings.
 export const U32_MAX = 0xffffffff;

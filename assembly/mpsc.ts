@@ -23,7 +23,7 @@ import {
   MP_SEM_OFF, MP_WAITERS_OFF, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_CB_BYTES, MP_SCR_PREV_OFF, MP_SCR_SHIFT_OFF, MP_SCR_DROP_OFF,
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
   MP_VALID, MP_BUSY, MP_HDR_USER_SHIFT, MP_MODE_WAIT, MP_MODE_PUT, MP_R_DROPPED, MP_R_WAIT, MP_R_FAIL,
-  MP_R_NONE, MP_R_CLAIMED, MP_R_BAD,
+  MP_R_NONE, MP_R_CLAIMED, MP_R_BAD, MP_R_CLOSED, MP_STATE_OFF, ST_OPEN,
 } from './layout';
 
 // drop_item_locked's outcomes.
@@ -74,15 +74,16 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 // never call user code, wait or allocate, so nobody sleeps holding the lock.
 
 /**
- * Adds 1 to a wake-up counter (MP_COMMITS_OFF, MP_SEM_OFF) inside the lock. On a
- * shared memory the store must be sequentially consistent (the lost-wake-up
- * argument in layout.ts); an unshared memory has no other thread to sleep on
- * it, so a plain store saves a locked instruction per commit and per free.
+ * Adds 1 to a wake-up counter (MP_COMMITS_OFF, MP_SEM_OFF) inside the lock.
+ * On a shared memory an atomic add (seq-cst, docs/design.md §4.3), not a
+ * store of load + 1: close and abort add to the same counters without the
+ * lock, and a store could undo their add (a locked instruction either way).
+ * An unshared memory has no other thread to sleep on it, so a plain store
+ * saves a locked instruction per commit and per free.
  */
 @inline function bump(cb: usize, field: usize): void {
-  const n = load<u32>(cb + field) + 1;
-  if (load<u32>(cb, MP_LOCKING_OFF) != 0) atomic.store<u32>(cb + field, n);
-  else store<u32>(cb + field, n);
+  if (load<u32>(cb, MP_LOCKING_OFF) != 0) atomic.add<u32>(cb + field, 1);
+  else store<u32>(cb + field, load<u32>(cb + field) + 1);
 }
 
 /**
@@ -287,6 +288,12 @@ export function mp_post_drop(cb: usize, scr: usize): void {
   while (true) {
     lock(cb);
     postDrop(cb, scr);
+    // Closed or aborted: no new packet, and a pending reservation was just
+    // returned (docs/design.md §10). Line 0 is clean and cached: one load.
+    if (atomic.load<u32>(cb + MP_STATE_OFF) != ST_OPEN) {
+      unlock(cb);
+      return MP_R_CLOSED;
+    }
     const fs = freeSpace(cb);
     const f = fs & 0x7fffffff;
     if (f >= wlen) return <i32>load<u32>(cb, MP_TMP_WR_OFF);
@@ -304,8 +311,9 @@ export function mp_post_drop(cb: usize, scr: usize): void {
  * One call of mpsc_pbuf_alloc's loop, up to the next host action. Returns
  * the word offset of the new packet (its valid and busy bits cleared),
  * MP_R_DROPPED (the packet at scratch MP_SCR_DROP_OFF was dropped: notify and
- * call again), MP_R_WAIT (mode MP_MODE_WAIT only: wait for a free, call again)
- * or MP_R_FAIL. `wlen` is from 1 to size (the host checks).
+ * call again), MP_R_WAIT (mode MP_MODE_WAIT only: wait for a free, call again),
+ * MP_R_FAIL, or MP_R_CLOSED (closed or aborted: nothing changed). `wlen` is
+ * from 1 to size (the host checks).
  */
 export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
   const off = reserve(cb, scr, wlen, mode);
@@ -371,7 +379,8 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void
 
 /**
  * One call of mpsc_pbuf_put_word's loop. Returns 0 (stored), MP_R_DROPPED
- * (notify and call again) or MP_R_FAIL (no room: the word is lost and counted).
+ * (notify and call again), MP_R_FAIL (no room: the word is lost and counted)
+ * or MP_R_CLOSED (closed or aborted: nothing stored, nothing counted).
  */
 export function mp_put_word(cb: usize, scr: usize, word: u32): i32 {
   const off = reserve(cb, scr, 1, MP_MODE_PUT);
@@ -483,6 +492,22 @@ export function mp_usage(cb: usize): u32 {
 export function mp_max_usage(cb: usize): u32 {
   lock(cb);
   const u = load<u32>(cb, MP_MAX_USAGE_OFF);
+  unlock(cb);
+  return u;
+}
+
+/**
+ * Words between the claim frontier and the allocation frontier: packets
+ * allocated (committed or not) and not yet claimed, with any skip packets
+ * among them. On a closed buffer, 0 is end-of-stream (docs/design.md §10).
+ */
+export function mp_unclaimed(cb: usize): u32 {
+  lock(cb);
+  const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
+  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
+  let u: u32 = tmpWr >= tmpRd ? tmpWr - tmpRd : load<u32>(cb, MP_SIZE_OFF) - tmpRd + tmpWr;
+  // Equal frontiers with FULL set: the whole storage is allocated and unclaimed.
+  if (u == 0 && (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL)) u = load<u32>(cb, MP_SIZE_OFF);
   unlock(cb);
   return u;
 }

@@ -14,7 +14,7 @@
 
 import {
   RB_KIND_OFF, RB_SIZE_OFF, RB_STORAGE_OFF, RB_PUT_OFF, RB_GET_OFF, RB_CB_BYTES, RB_DATA_WAITERS_OFF, RB_SPACE_WAITERS_OFF,
-  IDX_HEAD_OFF, IDX_TAIL_OFF, IDX_BASE_OFF, IDX_LIMIT_OFF, IDX_CLAIM_OFF, EINVAL,
+  RB_DATA_WAKE_OFF, RB_SPACE_WAKE_OFF, IDX_HEAD_OFF, IDX_TAIL_OFF, IDX_BASE_OFF, IDX_LIMIT_OFF, IDX_CLAIM_OFF, EINVAL,
 } from './layout';
 
 /** Writes a fresh control block: all six counters 0, storage at `storage`. */
@@ -72,8 +72,9 @@ export function rb_internal_reset(cb: usize, v: u32): void {
 }
 
 // Zephyr's ring_buf_area_finish: final, cancels what was claimed beyond `n`.
-// `waiters` is the line-0 count of threads asleep on this side's tail.
-@inline function areaFinish(cb: usize, side: usize, waiters: usize, n: u32): i32 {
+// `waiters` is the line-0 count of the other side's sleepers, `wake` the
+// line-0 word they sleep on.
+@inline function areaFinish(cb: usize, side: usize, waiters: usize, wake: usize, n: u32): i32 {
   const tail = load<u32>(side, IDX_TAIL_OFF);
   if (n > load<u32>(side, IDX_HEAD_OFF) - tail) return -EINVAL;
   const newTail = tail + n;
@@ -83,10 +84,14 @@ export function rb_internal_reset(cb: usize, v: u32): void {
   // Release: everything this side did to the bytes up to newTail happens
   // before the other side can observe the new tail.
   atomic.store<u32>(side, newTail, IDX_TAIL_OFF);
-  // Sequentially consistent load after the store above: the lost-wake-up
-  // argument in layout.ts needs exactly this order. While nobody sleeps the
-  // count sits in a clean, cached line 0, so this is one cheap load.
-  if (atomic.load<u32>(cb + waiters) != 0) atomic.notify(side + IDX_TAIL_OFF, -1);
+  // Sequentially consistent load after the store above, then the add to the
+  // wake word before its notify: the lost-wake-up argument (docs/design.md
+  // §3) needs exactly this order. While nobody sleeps the count sits in a
+  // clean, cached line 0, so this is one cheap load.
+  if (atomic.load<u32>(cb + waiters) != 0) {
+    atomic.add<u32>(cb + wake, 1);
+    atomic.notify(cb + wake, -1);
+  }
   return 0;
 }
 
@@ -99,11 +104,11 @@ export function rb_get_claim(cb: usize, want: u32): u32 {
 }
 
 export function rb_put_finish(cb: usize, n: u32): i32 {
-  return areaFinish(cb, cb + RB_PUT_OFF, RB_DATA_WAITERS_OFF, n);
+  return areaFinish(cb, cb + RB_PUT_OFF, RB_DATA_WAITERS_OFF, RB_DATA_WAKE_OFF, n);
 }
 
 export function rb_get_finish(cb: usize, n: u32): i32 {
-  return areaFinish(cb, cb + RB_GET_OFF, RB_SPACE_WAITERS_OFF, n);
+  return areaFinish(cb, cb + RB_GET_OFF, RB_SPACE_WAITERS_OFF, RB_SPACE_WAKE_OFF, n);
 }
 
 /** Zephyr's ring_buf_size_get: committed bytes not yet claimed by the consumer. */

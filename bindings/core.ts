@@ -157,6 +157,7 @@ export interface MpscCore {
   mp_usage(cb: number): number;
   /** @returns the peak of {@link MpscCore.mp_usage} since init, in words (meaningful with MP_FLAG_MAXUTIL). */
   mp_max_usage(cb: number): number;
+  mp_unclaimed(cb: number): number;
 }
 
 /**

@@ -1,12 +1,27 @@
 // What every buffer class is made of: an engine, a control block address in
 // its memory, the storage beside it, and a descriptor another thread attaches
 // from. RingBuf, ItemRingBuf and MpscPbuf extend Handle and add only their
-// own operations.
+// own operations. The lifecycle's common part (state, abort) lives here too.
 
-import { LINE_BYTES, RB_CB_BYTES, RB_KIND_OFF, U32_MAX } from '../assembly/layout.js';
+import {
+  LINE_BYTES,
+  MP_ABORT_CODE_OFF,
+  MP_COMMITS_OFF,
+  MP_SEM_OFF,
+  MP_STATE_OFF,
+  RB_ABORT_CODE_OFF,
+  RB_CB_BYTES,
+  RB_DATA_WAKE_OFF,
+  RB_KIND_OFF,
+  RB_SPACE_WAKE_OFF,
+  RB_STATE_OFF,
+  ST_OPEN,
+  U32_MAX,
+} from '../assembly/layout.js';
 import type { Core } from './core.js';
 import { checkEngine, type Engine } from './engine.js';
 import { checkInt } from './errors.js';
+import { type BufferState, Lifecycle } from './lifecycle.js';
 import type { Views } from './views.js';
 
 /**
@@ -57,6 +72,10 @@ export abstract class Handle {
   protected readonly core: Core;
   /** @internal Read only through {@link Handle.fresh}: the core keeps them current for itself, not for us. */
   protected readonly views: Views;
+  /** @internal The state and abort code in the control block (lifecycle.ts). */
+  protected readonly lc: Lifecycle;
+  /** A one-word view of the state, for the one-load check of every operation. */
+  private stateGate: Int32Array;
   private readonly type: BufferType;
 
   /**
@@ -73,6 +92,59 @@ export abstract class Handle {
     this.storageAddress = this.views.u32[(address + storageOff) >>> 2];
     // Another thread may have placed the buffer beyond what our views cover.
     this.views.cover(this.storageAddress + storageBytes);
+    // Close and abort wake both kinds of sleepers through these words: the
+    // rings' wake words, MpscPbuf's commit and free counters.
+    this.lc =
+      type === 'MpscPbuf'
+        ? new Lifecycle(this.views, type, address, MP_STATE_OFF, MP_ABORT_CODE_OFF, MP_COMMITS_OFF, MP_SEM_OFF)
+        : new Lifecycle(this.views, type, address, RB_STATE_OFF, RB_ABORT_CODE_OFF, RB_DATA_WAKE_OFF, RB_SPACE_WAKE_OFF);
+    this.stateGate = this.lc.gate();
+  }
+
+  /**
+   * @internal Lets an operation go on, or throws: on an aborted buffer
+   * always, on a closed one for a producer's operation. One load while open.
+   */
+  protected live(producer: boolean): void {
+    if (this.stateGate[0] !== ST_OPEN) this.stateGate = this.lc.check(producer);
+  }
+
+  /**
+   * Either side: gives up. Every later operation on every handle of the
+   * buffer, in every thread, throws `BufferAbortedError` with `code`,
+   * and every blocked or async wait on either side wakes at once and throws
+   * it. The first abort's code stays; aborting again does nothing.
+   * @throws RangeError if `code` is not an integer from 1 to 2^31-1.
+   * @example
+   * ```ts
+   * rb.abort(7);                 // the other thread: "RingBuf was aborted (code 7)"
+   * ```
+   */
+  abort(code: number): void {
+    this.lc.abort(code);
+  }
+
+  /**
+   * `'open'`, `'closed'` (closed: data committed before stays readable) or
+   * `'aborted'`, as stored in the control block: the same for every thread.
+   * @example
+   * ```ts
+   * if (rb.state !== 'open') stopProducing();
+   * ```
+   */
+  get state(): BufferState {
+    return this.lc.name;
+  }
+
+  /**
+   * The code given to `abort`, 0 unless aborted.
+   * @example
+   * ```ts
+   * if (rb.state === 'aborted') process.exitCode = rb.abortCode;
+   * ```
+   */
+  get abortCode(): number {
+    return this.lc.code;
   }
 
   /**

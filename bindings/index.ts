@@ -8,3 +8,5 @@ export { ItemRingBuf, EAGAIN, EMSGSIZE, ITEM_MAX_WORDS } from './item-ringbuf.js
 export { MpscPbuf } from './mpsc-pbuf.js';
 export type { MpscPbufOptions, MpscHandleOptions, DropCallback, WlenFunction } from './mpsc-pbuf.js';
 export { canBlock } from './wait.js';
+export { BufferClosedError, BufferAbortedError } from './lifecycle.js';
+export type { BufferState } from './lifecycle.js';

@@ -23,11 +23,14 @@ import {
   ITEM_VALUE_SHIFT,
   ITEM_VALUE_MASK,
   U32_MAX,
+  ST_CLOSED,
+  ST_ABORTED,
 } from '../assembly/layout.js';
 import { copyWords } from './copy.js';
 import type { Engine } from './engine.js';
 import { checkInt, checkWindow, checkWords } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
+import { DISPOSE } from './lifecycle.js';
 import { Placement } from './placement.js';
 import { RingWaits } from './wait.js';
 
@@ -184,7 +187,7 @@ export class ItemRingBuf extends Handle {
     this.out = scratch(engine);
     this.stage = this.out + STAGE_OFFSET;
     this.stageWord = this.stage >>> 2;
-    this.waits = new RingWaits(this.views, this.core, this.address, 'words', 4, capacity);
+    this.waits = new RingWaits(this.views, this.core, this.address, this.lc, 'words', 4, capacity);
   }
 
   /**
@@ -350,6 +353,7 @@ export class ItemRingBuf extends Handle {
         throw new RangeError(`data must hold at most ${ITEM_MAX_WORDS} words (end - start), got ${n}`);
       }
     }
+    this.live(true);
     let src = 0;
     if (data !== undefined && n !== 0) {
       const v = this.fresh();
@@ -387,6 +391,7 @@ export class ItemRingBuf extends Handle {
       max = end - start;
     }
     const v = this.fresh();
+    this.live(false);
     let at = 0;
     let staged = false;
     if (dst !== undefined) {
@@ -422,6 +427,7 @@ export class ItemRingBuf extends Handle {
     checkWords('records', records);
     checkWindow('records', records.length, start, end);
     const v = this.fresh();
+    this.live(true);
     const cb = this.address;
     const base = this.putPlace.of(records, v.u32);
     if (base >= 0 && end - start <= MAX_DIRECT_WORDS) {
@@ -472,6 +478,7 @@ export class ItemRingBuf extends Handle {
     checkWords('dst', dst);
     checkWindow('dst', dst.length, start, end);
     const v = this.fresh();
+    this.live(false);
     const cb = this.address,
       core = this.core;
     // No more than the capacity can come out, which also keeps max * 4 in range.
@@ -528,9 +535,11 @@ export class ItemRingBuf extends Handle {
   /**
    * Consumer side: blocks until at least `words` words (an item is 1 + its
    * payload) are readable or `ms` milliseconds have passed; returns whether
-   * they are. Woken by the producer's next put. On an unshared memory it only looks.
+   * they are. Woken by the producer's next put. Also returns true once the
+   * ring is closed (then check {@link ItemRingBuf.ended}). On an unshared memory it only looks.
    * @throws Error on a thread that may not block (a browser's main thread):
-   * use {@link ItemRingBuf.waitForDataAsync} there.
+   * use {@link ItemRingBuf.waitForDataAsync} there; BufferAbortedError if the
+   * ring is or gets aborted (it wakes at once).
    * @example
    * ```ts
    * while (rb.get(out) === ItemRingBuf.EAGAIN) rb.waitForData(1000);
@@ -543,7 +552,8 @@ export class ItemRingBuf extends Handle {
   /**
    * Producer side: blocks until at least `words` words are free or `ms`
    * milliseconds have passed; returns whether they are.
-   * @throws Error on a thread that may not block: use {@link ItemRingBuf.waitForSpaceAsync}.
+   * @throws Error on a thread that may not block: use {@link ItemRingBuf.waitForSpaceAsync};
+   * BufferClosedError on a closed ring; BufferAbortedError if the ring is or gets aborted.
    * @example
    * ```ts
    * while (rb.put(1, 0, data) !== 0) rb.waitForSpace(1000, 1 + data.length);
@@ -573,5 +583,46 @@ export class ItemRingBuf extends Handle {
    */
   waitForSpaceAsync(ms = Infinity, words = 1): Promise<boolean> {
     return this.waits.spaceAsync(ms, this.waits.need(words));
+  }
+
+  /**
+   * Producer side: ends the stream. The consumer gets every item put
+   * before, then sees {@link ItemRingBuf.ended}; every wait wakes, and from
+   * then on producer operations (put, putBatch, waitForSpace) throw
+   * `BufferClosedError`. Idempotent. Call it from the producer's thread.
+   * @throws BufferAbortedError if the ring was aborted.
+   * @example
+   * ```ts
+   * rb.put(END_OF_BATCH, 0);
+   * rb.close();
+   * ```
+   */
+  close(): void {
+    this.lc.close();
+  }
+
+  /**
+   * The consumer's end-of-stream: true once the ring is closed and every
+   * item put before the close has been read. Not the same as `get`
+   * returning {@link EAGAIN}, which an open ring also does between items.
+   * @example
+   * ```ts
+   * while (!rb.ended) if (rb.get(out) === EAGAIN) rb.waitForData();
+   * ```
+   */
+  get ended(): boolean {
+    // The state before the tail, as in RingBuf.ended (docs/design.md §10).
+    return this.lc.load() === ST_CLOSED && this.core.rb_size(this.address) === 0;
+  }
+
+  /**
+   * `using` support: closes the producer side; does nothing on an aborted ring.
+   * @example
+   * ```ts
+   * { using out = ItemRingBuf.attach(engine, desc); out.put(1, 0); }   // closed here
+   * ```
+   */
+  [DISPOSE](): void {
+    if (this.lc.load() !== ST_ABORTED) this.close();
   }
 }

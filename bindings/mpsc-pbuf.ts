@@ -35,11 +35,14 @@ import {
   MP_R_DROPPED,
   MP_R_WAIT,
   MP_R_CLAIMED,
+  MP_R_CLOSED,
   U32_MAX,
+  ST_CLOSED,
 } from '../assembly/layout.js';
 import { checkEngine, type Engine } from './engine.js';
 import { checkInt, checkWindow, checkWords } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle } from './handle.js';
+import { DISPOSE } from './lifecycle.js';
 import { canBlock, sleepOn, sleepOnAsync } from './wait.js';
 
 /**
@@ -245,7 +248,8 @@ export class MpscPbuf extends Handle {
    * `mayBlock`) a timed alloc is a no-wait one, as in a Zephyr ISR. On an
    * unshared memory nothing can free space while this thread waits, so it
    * returns null at once instead of sleeping.
-   * @throws RangeError if `wlen` is not an integer from 1 to `size` or `timeoutMs` is not a number >= 0.
+   * @throws RangeError if `wlen` is not an integer from 1 to `size` or `timeoutMs` is not a number >= 0;
+   * BufferClosedError or BufferAbortedError once the buffer is closed or aborted (a waiting alloc wakes at once).
    * @example
    * ```ts
    * const p = pb.alloc(4);                       // no wait
@@ -268,6 +272,8 @@ export class MpscPbuf extends Handle {
       if (r >= 0) return r;
       if (r === MP_R_DROPPED) {
         this.notifyDrop();
+      } else if (r === MP_R_CLOSED) {
+        throw this.lc.refusal();
       } else if (r === MP_R_WAIT && this.shared) {
         if (deadline < 0) deadline = performance.now() + timeoutMs;
         if (
@@ -307,6 +313,8 @@ export class MpscPbuf extends Handle {
       if (r >= 0) return r;
       if (r === MP_R_DROPPED) {
         this.notifyDrop();
+      } else if (r === MP_R_CLOSED) {
+        throw this.lc.refusal();
       } else if (r === MP_R_WAIT) {
         if (
           !(await sleepOnAsync(
@@ -342,6 +350,7 @@ export class MpscPbuf extends Handle {
     // a length field is read by the core (0), which saves a read per commit.
     const wlen =
       this.getWlen === undefined ? 0 : checkInt('getWlen() result', this.getWlen(packet), 1, this.size - packet);
+    this.live(false);
     if (this.core.mp_commit(this.address, packet, wlen) !== 0) throw this.commitError(packet, wlen);
   }
 
@@ -372,6 +381,7 @@ export class MpscPbuf extends Handle {
     for (;;) {
       const r = this.core.mp_put_word(this.address, this.scratch, word);
       if (r === 0) return true;
+      if (r === MP_R_CLOSED) throw this.lc.refusal();
       if (r !== MP_R_DROPPED) return false;
       this.notifyDrop();
     }
@@ -394,6 +404,7 @@ export class MpscPbuf extends Handle {
     for (;;) {
       const r = this.core.mp_put_word_ext(this.address, this.scratch, word, ext);
       if (r === 0) return true;
+      if (r === MP_R_CLOSED) throw this.lc.refusal();
       if (r !== MP_R_DROPPED) return false;
       this.notifyDrop();
     }
@@ -424,6 +435,7 @@ export class MpscPbuf extends Handle {
         this.core.mp_put_finish(this.address, off, wlen, src[start]);
         return true;
       }
+      if (off === MP_R_CLOSED) throw this.lc.refusal();
       if (off !== MP_R_DROPPED) return false;
       this.notifyDrop();
     }
@@ -449,9 +461,11 @@ export class MpscPbuf extends Handle {
    * With `timeoutMs` (Infinity for ever) an empty buffer makes it sleep until
    * a producer commits, at most `timeoutMs` in total; where this thread may
    * not block (see `mayBlock`) or the memory is unshared it does not wait:
-   * use {@link MpscPbuf.claimAsync} there.
+   * use {@link MpscPbuf.claimAsync} there. On a closed buffer it returns
+   * null at once when nothing is left ({@link MpscPbuf.ended}).
    * @throws TypeError while another claimed packet has not been freed (nothing changes);
-   * RangeError if `timeoutMs` is not a number >= 0.
+   * RangeError if `timeoutMs` is not a number >= 0; BufferAbortedError if the
+   * buffer is or gets aborted (a waiting claim wakes at once).
    * @example
    * ```ts
    * const p = pb.claim();
@@ -461,6 +475,7 @@ export class MpscPbuf extends Handle {
    */
   claim(timeoutMs = 0): number | null {
     if (timeoutMs !== 0) return this.claimWaiting(timeoutMs);
+    this.live(false);
     return this.claimed(this.core.mp_claim(this.address));
   }
 
@@ -485,9 +500,16 @@ export class MpscPbuf extends Handle {
       // makes the wait below return at once (layout.ts, MP_COMMITS_OFF).
       const i32 = this.fresh().i32;
       const seen = Atomics.load(i32, commits);
+      this.live(false);
       const r = this.claimed(this.core.mp_claim(this.address));
-      if (r !== null || !wait) return r;
-      if (!sleepOn(i32, waiters, commits, seen, deadline)) return null;
+      // Closed with nothing left: end-of-stream, no need to sleep. Otherwise
+      // a commit, close or abort after `seen` was read changes the counter,
+      // so the sleep returns at once (docs/design.md §10).
+      if (r !== null || !wait || this.drained()) return r;
+      if (!sleepOn(i32, waiters, commits, seen, deadline)) {
+        this.live(false);
+        return null;
+      }
     }
   }
 
@@ -509,9 +531,13 @@ export class MpscPbuf extends Handle {
     for (;;) {
       const i32 = this.fresh().i32;
       const seen = Atomics.load(i32, commits);
+      this.live(false);
       const r = this.claimed(this.core.mp_claim(this.address));
-      if (r !== null || timeoutMs === 0) return r;
-      if (!(await sleepOnAsync(i32, waiters, commits, seen, deadline))) return null;
+      if (r !== null || timeoutMs === 0 || this.drained()) return r;
+      if (!(await sleepOnAsync(i32, waiters, commits, seen, deadline))) {
+        this.live(false);
+        return null;
+      }
     }
   }
 
@@ -526,6 +552,7 @@ export class MpscPbuf extends Handle {
    */
   free(packet: number): void {
     checkInt('packet', packet, 0, this.size - 1);
+    this.live(false);
     if (this.core.mp_free(this.address, packet) !== 0) {
       throw new RangeError(`packet ${packet} is not the claimed packet`);
     }
@@ -635,6 +662,65 @@ export class MpscPbuf extends Handle {
   private control(off: number): number {
     return Atomics.load(this.fresh().u32, this.cbWord + (off >> 2));
   }
+
+  /**
+   * After a claim found nothing: whether the buffer has ended, i.e. is
+   * closed with nothing left to claim, not even a packet allocated before
+   * the close and not committed yet. The state is read after the claim and
+   * before the count, which mp_unclaimed takes under the lock (§10).
+   */
+  private drained(): boolean {
+    return this.lc.load() === ST_CLOSED && this.core.mp_unclaimed(this.address) === 0;
+  }
+
+  /**
+   * Closes the whole buffer, from any handle (an explicit close: the buffer
+   * does not count its producers). From then on `alloc`, `putWord`,
+   * `putWordExt` and `putData` on every handle throw `BufferClosedError`,
+   * and timed allocations asleep wake and throw it; a packet allocated
+   * before the close may still be committed. The consumer claims every
+   * packet allocated before the close once it is committed, then sees
+   * {@link MpscPbuf.ended}: `claim` returns null, and a waiting claim
+   * returns at once. Idempotent.
+   * @throws BufferAbortedError if the buffer was aborted.
+   * @example
+   * ```ts
+   * // once every producer has said it is done:
+   * pb.close();
+   * ```
+   */
+  close(): void {
+    this.lc.close();
+  }
+
+  /**
+   * The consumer's end-of-stream: true once the buffer is closed and
+   * nothing is left to claim, not even a packet allocated before the close
+   * and not committed yet. It can be false while only skip packets remain:
+   * the next `claim` passes over them, returns null, and then it is true.
+   * @example
+   * ```ts
+   * for (;;) {
+   *   const p = pb.claim(1000);
+   *   if (p !== null) { handle(pb.words, p); pb.free(p); }
+   *   else if (pb.ended) break;
+   * }
+   * ```
+   */
+  get ended(): boolean {
+    return this.drained();
+  }
+
+  /**
+   * `using` support. Does nothing: one handle leaving scope must not end
+   * the stream for the other producers; close the buffer with
+   * {@link MpscPbuf.close} once all of them are done.
+   * @example
+   * ```ts
+   * { using pb = MpscPbuf.attach(engine, desc); pb.putWord(word); }
+   * ```
+   */
+  [DISPOSE](): void {}
 }
 
 /** Validates the creation options, then places and initialises a new buffer of `size` words. */

@@ -10,11 +10,15 @@ import {
   RB_KIND_BYTES,
   RB_MAX_SIZE_BYTES,
   U32_MAX,
+  ST_OPEN,
+  ST_CLOSED,
+  ST_ABORTED,
 } from '../assembly/layout.js';
 import { copyBytes, LOOP_BYTES_SHARED, LOOP_BYTES_UNSHARED } from './copy.js';
 import type { Engine } from './engine.js';
 import { checkBytes, checkInt, checkWindow, finishError } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
+import { DISPOSE } from './lifecycle.js';
 import { Placement } from './placement.js';
 import { RingWaits } from './wait.js';
 import { STAGE_BYTES, WriteStage } from './write-stage.js';
@@ -77,7 +81,7 @@ export class RingBuf extends Handle {
     this.storageOf = this.views.u8;
     this.storageView = this.storageOf.subarray(this.storageAddress, this.storageAddress + capacity);
     this.loopMax = engine.shared ? LOOP_BYTES_SHARED : LOOP_BYTES_UNSHARED;
-    this.waits = new RingWaits(this.views, this.core, this.address, 'bytes', 1, capacity);
+    this.waits = new RingWaits(this.views, this.core, this.address, this.lc, 'bytes', 1, capacity);
   }
 
   /**
@@ -216,6 +220,7 @@ export class RingBuf extends Handle {
    * ```
    */
   flush(): number {
+    this.live(false);
     // Spill before the finish: its atomic store of the tail is the release
     // that makes every byte it publishes visible, staged ones included.
     this.spillStage();
@@ -233,6 +238,7 @@ export class RingBuf extends Handle {
     if (start !== 0 || end !== src.length) checkWindow('src', src.length, start, end);
     const p = this.srcPlace,
       mem = this.fresh().u8;
+    this.live(true);
     return src === p.array && mem === p.memView ? p.address : p.of(src, mem);
   }
 
@@ -303,6 +309,7 @@ export class RingBuf extends Handle {
     const v = this.fresh(),
       cb = this.address,
       core = this.core;
+    this.live(false);
     const n = end - start;
     const p = this.dstPlace;
     const at = dst === p.array && v.u8 === p.memView ? p.address : p.of(dst, v.u8);
@@ -328,6 +335,7 @@ export class RingBuf extends Handle {
    */
   discard(n: number): number {
     checkInt('n', n, 0, U32_MAX);
+    this.live(false);
     return this.core.rb_get(this.address, 0, n);
   }
 
@@ -346,6 +354,7 @@ export class RingBuf extends Handle {
    */
   putClaim(n: number): number {
     checkInt('n', n, 0, U32_MAX);
+    this.live(true);
     return this.core.rb_put_claim(this.address, n);
   }
 
@@ -376,6 +385,7 @@ export class RingBuf extends Handle {
    */
   putFinish(n: number): void {
     checkInt('n', n, 0, U32_MAX);
+    this.live(true);
     // The written bytes sit in front of the claims: finish them with these.
     // Checked before the stage is spilled, so that a bad n changes nothing.
     const pending = this.unflushed,
@@ -400,6 +410,7 @@ export class RingBuf extends Handle {
    */
   getClaim(n: number): number {
     checkInt('n', n, 0, U32_MAX);
+    this.live(false);
     return this.core.rb_get_claim(this.address, n);
   }
 
@@ -426,6 +437,7 @@ export class RingBuf extends Handle {
    */
   getFinish(n: number): void {
     checkInt('n', n, 0, U32_MAX);
+    this.live(false);
     if (this.core.rb_get_finish(this.address, n) !== 0) {
       throw finishError('get', n, this.core.rb_get_claimed(this.address));
     }
@@ -466,10 +478,13 @@ export class RingBuf extends Handle {
   /**
    * Consumer side: blocks until at least `bytes` bytes are readable or `ms`
    * milliseconds have passed, and returns whether they are. The producer's
-   * next commit wakes it (no polling). On an unshared memory it only looks,
+   * next commit wakes it (no polling). It also returns true once the ring
+   * is closed (fewer bytes may be left: read them, then check
+   * {@link RingBuf.ended}). On an unshared memory it only looks,
    * since nothing else can fill the buffer while this thread blocks.
    * @throws Error on a thread that may not block (a browser's main thread):
-   * use {@link RingBuf.waitForDataAsync} there.
+   * use {@link RingBuf.waitForDataAsync} there; BufferAbortedError if the
+   * ring is or gets aborted (it wakes at once).
    * @example
    * ```ts
    * while (rb.waitForData(1000)) rb.get(out);   // a worker's consumer loop
@@ -484,7 +499,8 @@ export class RingBuf extends Handle {
    * milliseconds have passed, and returns whether they are; the consumer's
    * next free wakes it. Bytes {@link RingBuf.write} left pending are
    * flushed first, since the consumer can free nothing it cannot see.
-   * @throws Error on a thread that may not block: use {@link RingBuf.waitForSpaceAsync}.
+   * @throws Error on a thread that may not block: use {@link RingBuf.waitForSpaceAsync};
+   * BufferClosedError on a closed ring; BufferAbortedError if the ring is or gets aborted.
    * @example
    * ```ts
    * if (rb.put(chunk) < chunk.length && !rb.waitForSpace(50, chunk.length)) dropped++;
@@ -520,5 +536,63 @@ export class RingBuf extends Handle {
     const need = this.waits.need(bytes);
     if (this.unflushed !== 0) this.flush();
     return this.waits.spaceAsync(ms, need);
+  }
+
+  /**
+   * Producer side: ends the stream. Bytes {@link RingBuf.write} left pending
+   * are published first (a {@link RingBuf.putClaim} not yet finished is
+   * cancelled); the consumer reads everything committed, then sees
+   * {@link RingBuf.ended}. Every wait wakes: the consumer's to see the end;
+   * from then on producer operations throw `BufferClosedError`. Idempotent.
+   * Call it from the producer's thread: a close from another thread could
+   * land between the producer's state check and its publication.
+   * @throws BufferAbortedError if the ring was aborted.
+   * @example
+   * ```ts
+   * rb.write(lastLine);
+   * rb.close();                          // the consumer gets lastLine, then ended
+   * ```
+   */
+  close(): void {
+    if (this.lc.load() === ST_OPEN) {
+      // Publish before the state: this tail store precedes the CLOSED store,
+      // so a consumer that sees CLOSED and then reads the tail sees these bytes.
+      this.spillStage();
+      this.core.rb_put_finish(this.address, this.unflushed);
+      this.unflushed = 0;
+    }
+    this.lc.close();
+  }
+
+  /**
+   * The consumer's end-of-stream: true once the ring is closed and every
+   * byte committed before the close has been read or claimed. Not the same
+   * as {@link RingBuf.isEmpty}, which an open ring also is between chunks.
+   * @example
+   * ```ts
+   * for (;;) {
+   *   const n = rb.get(out);
+   *   if (n > 0) consume(out, n);
+   *   else if (rb.ended) break;
+   *   else rb.waitForData();              // wakes on data, on close, and on abort
+   * }
+   * ```
+   */
+  get ended(): boolean {
+    // The state before the tail: a CLOSED seen here was stored after the
+    // producer's last tail store, so the size read next counts every byte.
+    return this.lc.load() === ST_CLOSED && this.core.rb_size(this.address) === 0;
+  }
+
+  /**
+   * `using` support: closes the producer side (see {@link RingBuf.close});
+   * on an aborted ring it does nothing, so that leaving a scope never throws.
+   * @example
+   * ```ts
+   * { using producer = RingBuf.attach(engine, desc); producer.put(bytes); }   // closed here
+   * ```
+   */
+  [DISPOSE](): void {
+    if (this.lc.load() !== ST_ABORTED) this.close();
   }
 }

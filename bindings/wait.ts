@@ -1,14 +1,19 @@
 // Waiting on a word of a shared memory, written once for every buffer class.
 //
-// A sleeper always follows the same protocol: it reads the word it will wait
-// on, finds its condition false, adds itself to a waiter count, and waits
-// while the word still holds the value it read. The side that makes the
-// condition true stores the word first and then reads the count, notifying
-// only when it is non-zero (layout.ts explains why no wake-up is lost; every
-// access here is a sequentially consistent Atomics operation, which that
-// argument needs). A wake-up only means "look again": callers loop until
-// their condition holds or the deadline passes, so spurious or stolen
-// wake-ups are harmless.
+// Two protocols, one idea: a sleeper waits with Atomics.wait while a word
+// still holds the value it read before its last look at the buffer, after
+// adding itself to a waiter count that the waker reads; so a change it did
+// not see in that look has changed the word it sleeps on, or is followed by
+// a notify (docs/design.md §3 has the proof).
+//   - MpscPbuf (sleepOn): the word is a counter of commits or frees, read
+//     before the attempt; close and abort add to it too.
+//   - RingBuf/ItemRingBuf (RingWaits): the word is a wake word of the
+//     sleeper's side, which the other side's finish changes (and notifies)
+//     only when someone sleeps, and close and abort change too. Not the
+//     tail: close and abort must wake a sleeper without touching a tail.
+// A wake-up only means "look again": callers loop until their condition
+// holds or the deadline passes, so spurious or stolen wake-ups are harmless.
+// Every access here is a sequentially consistent Atomics operation.
 //
 // Three ways to wait, chosen once per thread (not per call):
 //   - blocking, Atomics.wait: Node's main thread, workers;
@@ -16,9 +21,20 @@
 //   - polling with setTimeout, where waitAsync is missing or the memory is
 //     not shared (then the other side can only be this very thread).
 
-import { RB_PUT_OFF, RB_GET_OFF, IDX_TAIL_OFF, RB_DATA_WAITERS_OFF, RB_SPACE_WAITERS_OFF } from '../assembly/layout.js';
+import {
+  IDX_TAIL_OFF,
+  RB_DATA_WAITERS_OFF,
+  RB_DATA_WAKE_OFF,
+  RB_GET_OFF,
+  RB_PUT_OFF,
+  RB_SPACE_WAITERS_OFF,
+  RB_SPACE_WAKE_OFF,
+  ST_ABORTED,
+  ST_OPEN,
+} from '../assembly/layout.js';
 import type { RingCore } from './core.js';
 import { checkInt } from './errors.js';
+import type { Lifecycle } from './lifecycle.js';
 import { attached, type Views } from './views.js';
 
 /** Sleep between two looks of a polling wait, in ms: short against a frame, long against a loop. */
@@ -84,34 +100,14 @@ export function deadlineOf(ms: number): number {
 
 /**
  * @internal Sleeps on `i32[word]` while it holds `seen`, registered in
- * `i32[waiters]`, until notified or `deadline`, after watching the word
- * for up to `spinMs` ms. Returns false when the deadline has passed (the
- * caller then looks one last time), true otherwise. The memory must be
- * shared and the thread allowed to block.
+ * `i32[waiters]`, until notified or `deadline`. Returns false when the
+ * deadline has passed (the caller then looks one last time), true
+ * otherwise. The memory must be shared and the thread allowed to block.
  */
-export function sleepOn(
-  i32: Int32Array,
-  waiters: number,
-  word: number,
-  seen: number,
-  deadline: number,
-  spinMs = 0,
-): boolean {
-  let now = performance.now();
-  if (deadline - now <= 0) return false;
-  if (spinMs > 0) {
-    // Plain looks, no registration: the other side pays nothing for a
-    // spinner. The clock is read every 64 looks (a look is ~5 ns, a clock
-    // read ~40), and the spin stops at the deadline.
-    const end = Math.min(now + spinMs, deadline);
-    do {
-      for (let k = 0; k < 64; k++) if (Atomics.load(i32, word) !== seen) return true;
-      now = performance.now();
-    } while (now < end);
-    if (deadline - now <= 0) return false;
-  }
-  const remaining = deadline - now;
-  // Register before the wait compares the word: see the argument in layout.ts.
+export function sleepOn(i32: Int32Array, waiters: number, word: number, seen: number, deadline: number): boolean {
+  const remaining = deadline - performance.now();
+  if (remaining <= 0) return false;
+  // Register before the wait compares the word (docs/design.md §3).
   Atomics.add(i32, waiters, 1);
   const r = Atomics.wait(i32, word, seen, remaining);
   Atomics.sub(i32, waiters, 1);
@@ -145,102 +141,63 @@ export async function sleepOnAsync(
   }
 }
 
-/** @internal A core function that measures a buffer: its readable or its free amount. */
-export type Measure = (cb: number) => number;
-
 function blockingError(method: string): Error {
   return new Error(`${method} cannot block on this thread (a browser's main thread may not): use ${method}Async`);
 }
 
-/**
- * @internal Blocks until `measure(cb) >= need` or `ms` pass; returns whether
- * it holds. `word` is the i32 index the other side stores (and notifies)
- * when the amount grows, `waiters` its waiter count. On an unshared memory
- * nothing else can change the buffer while this thread waits, so it looks
- * once and returns.
- */
-export function waitFor(
-  method: string,
-  v: Views,
-  waiters: number,
-  word: number,
-  measure: Measure,
-  cb: number,
-  need: number,
-  ms: number,
-): boolean {
-  const deadline = deadlineOf(ms);
-  if (measure(cb) >= need) return true;
-  // Shared memory never detaches its views, so this one stays valid.
-  const i32 = v.i32;
-  if (!isSharedView(i32)) return false;
-  if (!canBlock()) throw blockingError(method);
-  for (;;) {
-    // Read the word before measuring: a change after this read makes the
-    // wait below return at once instead of sleeping on a stale value.
-    const seen = Atomics.load(i32, word);
-    if (measure(cb) >= need) return true;
-    if (!sleepOn(i32, waiters, word, seen, deadline, RING_SPIN_MS)) return measure(cb) >= need;
-  }
-}
-
-/**
- * @internal The Promise form of {@link waitFor}, for threads that must not
- * block. Bad arguments throw at once, as in the blocking form.
- */
-export function waitForAsync(
-  v: Views,
-  waiters: number,
-  word: number,
-  measure: Measure,
-  cb: number,
-  need: number,
-  ms: number,
-): Promise<boolean> {
-  return waitLoopAsync(v, waiters, word, measure, cb, need, deadlineOf(ms));
-}
-
-async function waitLoopAsync(
-  v: Views,
-  waiters: number,
-  word: number,
-  measure: Measure,
-  cb: number,
-  need: number,
-  deadline: number,
-): Promise<boolean> {
-  for (;;) {
-    // An unshared memory may grow (and detach its views) while we poll.
-    const i32 = attached(v).i32;
-    const seen = Atomics.load(i32, word);
-    if (measure(cb) >= need) return true;
-    if (!(await sleepOnAsync(i32, waiters, word, seen, deadline))) return measure(cb) >= need;
-  }
-}
-
 // ── RingBuf and ItemRingBuf: one control block layout, one set of waits ──
+
+/** The i32 indices one side's waits use, and what they measure. */
+interface Side {
+  /** The other side's tail: watched while spinning. */
+  readonly tail: number;
+  readonly waiters: number;
+  readonly wake: number;
+  readonly measure: (cb: number) => number;
+  /** Whether a close ends the wait with an error (space) or with true (data). */
+  readonly producer: boolean;
+}
 
 /**
  * @internal The four waits of one ring, counted in units of `unitBytes`
  * bytes (1 for RingBuf, 4 for ItemRingBuf's words) and checked against
- * `max` units under the argument name `unit`. The consumer sleeps on
- * put.tail, the producer on get.tail; see {@link waitFor}.
+ * `max` units under the argument name `unit`. The data waits return true
+ * once the amount is readable or the producer has closed (the caller then
+ * reads what is left and checks `ended`); the space waits throw
+ * BufferClosedError on a closed ring. Both throw BufferAbortedError on an
+ * aborted one, also when the abort comes while they sleep.
  */
 export class RingWaits {
   private readonly views: Views;
-  private readonly core: RingCore;
   private readonly cb: number;
+  private readonly lc: Lifecycle;
   private readonly unit: string;
   private readonly unitBytes: number;
   private readonly max: number;
+  private readonly dataSide: Side;
+  private readonly spaceSide: Side;
 
-  constructor(views: Views, core: RingCore, cb: number, unit: string, unitBytes: number, max: number) {
+  constructor(views: Views, core: RingCore, cb: number, lc: Lifecycle, unit: string, unitBytes: number, max: number) {
     this.views = views;
-    this.core = core;
     this.cb = cb;
+    this.lc = lc;
     this.unit = unit;
     this.unitBytes = unitBytes;
     this.max = max;
+    this.dataSide = {
+      tail: (cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2,
+      waiters: (cb + RB_DATA_WAITERS_OFF) >>> 2,
+      wake: (cb + RB_DATA_WAKE_OFF) >>> 2,
+      measure: core.rb_size,
+      producer: false,
+    };
+    this.spaceSide = {
+      tail: (cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2,
+      waiters: (cb + RB_SPACE_WAITERS_OFF) >>> 2,
+      wake: (cb + RB_SPACE_WAKE_OFF) >>> 2,
+      measure: core.rb_space,
+      producer: true,
+    };
   }
 
   /** Checks an amount argument (1 to the capacity) and returns it in bytes. */
@@ -248,33 +205,98 @@ export class RingWaits {
     return this.unitBytes * checkInt(this.unit, n, 1, this.max);
   }
 
-  /** Blocks until `bytes` bytes are readable or `ms` pass; returns whether they are. */
+  /** Blocks until `bytes` bytes are readable (or the ring is closed) or `ms` pass; returns whether. */
   data(method: string, ms: number, bytes: number): boolean {
-    const cb = this.cb;
-    return waitFor(method, this.views, dataWaiters(cb), putTail(cb), this.core.rb_size, cb, bytes, ms);
+    return this.wait(method, this.dataSide, bytes, ms);
   }
 
   /** Blocks until `bytes` bytes are free or `ms` pass; returns whether they are. */
   space(method: string, ms: number, bytes: number): boolean {
-    const cb = this.cb;
-    return waitFor(method, this.views, spaceWaiters(cb), getTail(cb), this.core.rb_space, cb, bytes, ms);
+    return this.wait(method, this.spaceSide, bytes, ms);
   }
 
   /** The Promise form of {@link RingWaits.data}. */
   dataAsync(ms: number, bytes: number): Promise<boolean> {
-    const cb = this.cb;
-    return waitForAsync(this.views, dataWaiters(cb), putTail(cb), this.core.rb_size, cb, bytes, ms);
+    return this.waitAsync(this.dataSide, bytes, deadlineOf(ms));
   }
 
   /** The Promise form of {@link RingWaits.space}. */
   spaceAsync(ms: number, bytes: number): Promise<boolean> {
-    const cb = this.cb;
-    return waitForAsync(this.views, spaceWaiters(cb), getTail(cb), this.core.rb_space, cb, bytes, ms);
+    return this.waitAsync(this.spaceSide, bytes, deadlineOf(ms));
+  }
+
+  /**
+   * Whether the wait is over; throws on abort, and on close for a producer.
+   * The state is read before the measure: a close seen here was stored after
+   * the producer's last tail store, which the measure then sees (§10).
+   */
+  private done(i32: Int32Array, side: Side, bytes: number): boolean {
+    const s = Atomics.load(i32, this.lc.stateWord);
+    if (s !== ST_OPEN) {
+      if (s === ST_ABORTED || side.producer) throw this.lc.refusal();
+      return true;
+    }
+    return side.measure(this.cb) >= bytes;
+  }
+
+  private wait(method: string, side: Side, bytes: number, ms: number): boolean {
+    const deadline = deadlineOf(ms);
+    // Shared memory never detaches its views, so this one stays valid.
+    const i32 = attached(this.views).i32;
+    if (this.done(i32, side, bytes)) return true;
+    // Unshared: nothing else can change the ring while this thread waits.
+    if (!isSharedView(i32)) return false;
+    if (!canBlock()) throw blockingError(method);
+    const state = this.lc.stateWord;
+    for (;;) {
+      let now = performance.now();
+      if (deadline - now <= 0) return this.done(i32, side, bytes);
+      // Watch the tail and the state without registering (the other side
+      // then pays nothing); the clock is read every 64 looks.
+      const seen = Atomics.load(i32, side.tail);
+      const end = Math.min(now + RING_SPIN_MS, deadline);
+      let moved = false;
+      do {
+        for (let k = 0; k < 64 && !moved; k++) {
+          moved = Atomics.load(i32, side.tail) !== seen || Atomics.load(i32, state) !== ST_OPEN;
+        }
+        now = performance.now();
+      } while (!moved && now < end);
+      if (moved || deadline - now <= 0) continue;
+      // The wake word, then the registration, then the last look, then the
+      // sleep: the order the lost-wake-up proof needs (docs/design.md §3).
+      const w = Atomics.load(i32, side.wake);
+      Atomics.add(i32, side.waiters, 1);
+      try {
+        if (this.done(i32, side, bytes)) return true;
+        Atomics.wait(i32, side.wake, w, deadline - now);
+      } finally {
+        Atomics.sub(i32, side.waiters, 1);
+      }
+    }
+  }
+
+  private async waitAsync(side: Side, bytes: number, deadline: number): Promise<boolean> {
+    for (;;) {
+      // An unshared memory may grow (and detach its views) while we poll.
+      const i32 = attached(this.views).i32;
+      if (this.done(i32, side, bytes)) return true;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return false;
+      if (waitAsync === undefined || !isSharedView(i32)) {
+        // Nobody notifies a poller: it looks again after a short sleep.
+        await new Promise<void>((resolve) => setTimeout(resolve, Math.min(remaining, POLL_MS)));
+        continue;
+      }
+      const w = Atomics.load(i32, side.wake);
+      Atomics.add(i32, side.waiters, 1);
+      try {
+        if (this.done(i32, side, bytes)) return true;
+        const r = waitAsync(i32, side.wake, w, remaining);
+        if (r.async) await r.value;
+      } finally {
+        Atomics.sub(i32, side.waiters, 1);
+      }
+    }
   }
 }
-
-// i32 indices of the words the ring waits use, for the control block at cb.
-const dataWaiters = (cb: number): number => (cb + RB_DATA_WAITERS_OFF) >>> 2;
-const spaceWaiters = (cb: number): number => (cb + RB_SPACE_WAITERS_OFF) >>> 2;
-const putTail = (cb: number): number => (cb + RB_PUT_OFF + IDX_TAIL_OFF) >>> 2;
-const getTail = (cb: number): number => (cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2;

@@ -326,9 +326,9 @@ describe('createEngine', () => {
     expect(new Uint32Array(memory.buffer)[0]).toBe(0xdeadbeef);
   });
 
-  it('a memory laid out by the previous layout version ("wrb1") is refused, not misread', async () => {
+  it('a memory laid out by the previous layout version ("wrb2", no lifecycle words) is refused, not misread', async () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
-    new Uint32Array(memory.buffer)[0] = 0x31627277;
-    await expect(createEngine('wasm', { memory })).rejects.toThrow(/not a wasm-ringbuf memory: word 0 is 0x31627277/);
+    new Uint32Array(memory.buffer)[0] = 0x32627277;
+    await expect(createEngine('wasm', { memory })).rejects.toThrow(/not a wasm-ringbuf memory: word 0 is 0x32627277/);
   });
 });

@@ -46,6 +46,7 @@ export function jsCore(v: Views): Core {
     mp_is_pending: mpsc.mp_is_pending.bind(undefined, v),
     mp_usage: mpsc.mp_usage.bind(undefined, v),
     mp_max_usage: mpsc.mp_max_usage.bind(undefined, v),
+    mp_unclaimed: mpsc.mp_unclaimed.bind(undefined, v),
 
     item_put: items.item_put.bind(undefined, v),
     item_get: items.item_get.bind(undefined, v),

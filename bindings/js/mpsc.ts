@@ -54,6 +54,9 @@ const {
   MP_R_NONE,
   MP_R_CLAIMED,
   MP_R_BAD,
+  MP_R_CLOSED,
+  MP_STATE_OFF,
+  ST_OPEN,
 } = layout;
 
 // assembly/mpsc.ts: drop_item_locked's outcomes.
@@ -108,7 +111,7 @@ function unlock(v: Views, cb: number): void {
 function bump(v: Views, cb: number, field: number): void {
   const i32 = v.i32;
   const at = (cb + field) >>> 2;
-  if (i32[(cb + MP_LOCKING_OFF) >>> 2] !== 0) Atomics.store(i32, at, i32[at] + 1);
+  if (i32[(cb + MP_LOCKING_OFF) >>> 2] !== 0) Atomics.add(i32, at, 1);
   else i32[at]++;
 }
 
@@ -315,6 +318,10 @@ function reserve(v: Views, cb: number, scr: number, wlen: number, mode: number):
   for (;;) {
     lock(v, cb);
     postDrop(v, cb, scr);
+    if (Atomics.load(v.i32, (cb + MP_STATE_OFF) >>> 2) !== ST_OPEN) {
+      unlock(v, cb);
+      return MP_R_CLOSED;
+    }
     const fs = freeSpace(v, cb);
     const f = fs & 0x7fffffff;
     if (f >= wlen) return v.u32[(cb + MP_TMP_WR_OFF) >>> 2];
@@ -494,6 +501,20 @@ export function mp_max_usage(v: Views, cb: number): number {
   attached(v);
   lock(v, cb);
   const u = v.u32[(cb + MP_MAX_USAGE_OFF) >>> 2];
+  unlock(v, cb);
+  return u;
+}
+
+// assembly/mpsc.ts: mp_unclaimed
+export function mp_unclaimed(v: Views, cb: number): number {
+  attached(v);
+  lock(v, cb);
+  const u32 = v.u32,
+    size = u32[(cb + MP_SIZE_OFF) >>> 2],
+    tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2],
+    tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  let u = tmpWr >= tmpRd ? tmpWr - tmpRd : size - tmpRd + tmpWr;
+  if (u === 0 && u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_FULL) u = size;
   unlock(v, cb);
   return u;
 }

@@ -21,6 +21,8 @@ const {
   RB_CB_BYTES,
   RB_DATA_WAITERS_OFF,
   RB_SPACE_WAITERS_OFF,
+  RB_DATA_WAKE_OFF,
+  RB_SPACE_WAKE_OFF,
   IDX_HEAD_OFF,
   IDX_TAIL_OFF,
   IDX_BASE_OFF,
@@ -78,7 +80,7 @@ function areaClaim(v: Views, cb: number, side: number, other: number, extra: num
 }
 
 // assembly/ringbuf.ts: areaFinish
-function areaFinish(v: Views, cb: number, side: number, waiters: number, n: number): number {
+function areaFinish(v: Views, cb: number, side: number, waiters: number, wake: number, n: number): number {
   const u32 = v.u32;
   const tail = u32[(side + IDX_TAIL_OFF) >>> 2];
   if (n > (u32[(side + IDX_HEAD_OFF) >>> 2] - tail) >>> 0) return -EINVAL;
@@ -89,7 +91,10 @@ function areaFinish(v: Views, cb: number, side: number, waiters: number, n: numb
   u32[(side + IDX_HEAD_OFF) >>> 2] = newTail;
   Atomics.store(u32, (side + IDX_TAIL_OFF) >>> 2, newTail);
   // On an unshared memory nobody can sleep, the count stays 0.
-  if (Atomics.load(u32, (cb + waiters) >>> 2) !== 0) Atomics.notify(v.i32, (side + IDX_TAIL_OFF) >>> 2);
+  if (Atomics.load(u32, (cb + waiters) >>> 2) !== 0) {
+    Atomics.add(u32, (cb + wake) >>> 2, 1);
+    Atomics.notify(v.i32, (cb + wake) >>> 2);
+  }
   return 0;
 }
 
@@ -108,13 +113,13 @@ export function rb_get_claim(v: Views, cb: number, want: number): number {
 // assembly/ringbuf.ts: rb_put_finish
 export function rb_put_finish(v: Views, cb: number, n: number): number {
   attached(v);
-  return areaFinish(v, cb, cb + RB_PUT_OFF, RB_DATA_WAITERS_OFF, n);
+  return areaFinish(v, cb, cb + RB_PUT_OFF, RB_DATA_WAITERS_OFF, RB_DATA_WAKE_OFF, n);
 }
 
 // assembly/ringbuf.ts: rb_get_finish
 export function rb_get_finish(v: Views, cb: number, n: number): number {
   attached(v);
-  return areaFinish(v, cb, cb + RB_GET_OFF, RB_SPACE_WAITERS_OFF, n);
+  return areaFinish(v, cb, cb + RB_GET_OFF, RB_SPACE_WAITERS_OFF, RB_SPACE_WAKE_OFF, n);
 }
 
 // assembly/ringbuf.ts: rb_size

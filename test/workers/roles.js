@@ -8,7 +8,7 @@
 // Every role checks what it receives and throws on the first mismatch; every
 // wait has a bound (`waitMs`), so a stalled peer ends the role with an error
 // instead of hanging the test.
-import { createEngine, ItemRingBuf, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
+import { BufferAbortedError, createEngine, ItemRingBuf, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 
 /** mulberry32: the same generator as test/util/prng.ts, for seeded choices in a thread. */
 export function prng(seed) {
@@ -476,6 +476,222 @@ async function mpscDelayedPut(data) {
   return { put: pb.putWord(1 | (1 << 2) | (77 << 11)) };
 }
 
+// ── Lifecycle: end-of-stream and abort wake-ups (test/lifecycle.xthread.test.ts) ──
+
+/** FNV-1a, continued from `h` over bytes[from, to). */
+function fnvMore(h, bytes, from, to) {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h;
+}
+
+/**
+ * Streams `total` seeded bytes into a RingBuf, in chunks of 1 to 700 bytes
+ * through put, putClaim/putFinish or write (never flushed: the close must
+ * publish what is pending), waiting when full, then closes it. Returns the
+ * count and the FNV-1a of the bytes, for the reader to match.
+ */
+async function lcByteSource(data) {
+  const rb = RingBuf.attach(await engineFor(data), data.descriptor);
+  const rand = prng(data.seed);
+  const chunk = new Uint8Array(700);
+  let h = 0x811c9dc5,
+    sent = 0;
+  while (sent < data.total) {
+    const n = Math.min(1 + (rand() % chunk.length), data.total - sent);
+    for (let i = 0; i < n; i++) chunk[i] = rand();
+    h = fnvMore(h, chunk, 0, n);
+    const how = rand() % 3;
+    let done = 0;
+    while (done < n) {
+      let w;
+      if (how === 0) {
+        w = rb.put(chunk, done, n);
+      } else if (how === 1) {
+        w = rb.putClaim(n - done);
+        rb.storage.set(chunk.subarray(done, done + w), rb.putOffset);
+        rb.putFinish(w);
+      } else {
+        w = rb.write(chunk, done, n);
+      }
+      done += w;
+      if (w === 0 && !rb.waitForSpace(data.waitMs)) throw new Error(`source: no space within ${data.waitMs} ms`);
+    }
+    sent += n;
+  }
+  rb.close();
+  return { bytes: sent, hash: h >>> 0 };
+}
+
+/** Reads a RingBuf until end-of-stream, sleeping in waitForData; returns the count and FNV-1a. */
+async function lcByteSink(data) {
+  const rb = RingBuf.attach(await engineFor(data), data.descriptor);
+  const buf = new Uint8Array(1000);
+  let h = 0x811c9dc5,
+    got = 0;
+  for (;;) {
+    const n = rb.get(buf);
+    h = fnvMore(h, buf, 0, n);
+    got += n;
+    if (n > 0) continue;
+    if (rb.ended) break;
+    if (!rb.waitForData(data.waitMs)) throw new Error(`sink: nothing within ${data.waitMs} ms, not ended`);
+  }
+  return { bytes: got, hash: h >>> 0 };
+}
+
+/** Puts `count` seeded items (0 to 20 words) into an ItemRingBuf, waiting when full, then closes it. */
+async function lcItemSource(data) {
+  const rb = ItemRingBuf.attach(await engineFor(data), data.descriptor);
+  const rand = prng(data.seed);
+  const payload = new Uint32Array(20);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < data.count; i++) {
+    const n = rand() % 21;
+    for (let k = 0; k < n; k++) payload[k] = rand();
+    const type = i & 0xffff;
+    h = Math.imul(h ^ type, 0x01000193);
+    h = fnvMore(h, new Uint8Array(payload.buffer, 0, 4 * n), 0, 4 * n);
+    while (rb.put(type, n, payload, 0, n) !== 0) {
+      if (!rb.waitForSpace(data.waitMs, 1 + n)) throw new Error(`item source: no space within ${data.waitMs} ms`);
+    }
+  }
+  rb.close();
+  return { items: data.count, hash: h >>> 0 };
+}
+
+/** Reads an ItemRingBuf until end-of-stream; returns the count and the hash lcItemSource computes. */
+async function lcItemSink(data) {
+  const rb = ItemRingBuf.attach(await engineFor(data), data.descriptor);
+  const out = new Uint32Array(20);
+  let h = 0x811c9dc5,
+    items = 0;
+  for (;;) {
+    const n = rb.get(out);
+    if (n >= 0) {
+      if (rb.itemValue !== n) throw new Error(`item sink: item ${items} has value ${rb.itemValue} and ${n} words`);
+      h = Math.imul(h ^ rb.itemType, 0x01000193);
+      h = fnvMore(h, new Uint8Array(out.buffer, 0, 4 * n), 0, 4 * n);
+      items++;
+    } else if (rb.ended) {
+      break;
+    } else if (!rb.waitForData(data.waitMs)) {
+      throw new Error(`item sink: nothing within ${data.waitMs} ms, not ended`);
+    }
+  }
+  return { items, hash: h >>> 0 };
+}
+
+/**
+ * One of `producers` threads on an MpscPbuf: commits `count` packets
+ * [header, id, seq, seq ^ id] with timed allocations, then counts itself
+ * done in `doneWord`; the last one to finish closes the whole buffer.
+ */
+async function lcPacketSource(data) {
+  const pb = MpscPbuf.attach(await engineFor(data), data.descriptor);
+  const done = new Int32Array(data.doneWord);
+  for (let seq = 0; seq < data.count; seq++) {
+    const p = pb.alloc(4, data.waitMs);
+    if (p === null) throw new Error(`packet source ${data.id}: no room within ${data.waitMs} ms`);
+    const w = pb.words;
+    w[p] = 4 << 2;
+    w[p + 1] = data.id;
+    w[p + 2] = seq;
+    w[p + 3] = (seq ^ data.id) >>> 0;
+    pb.commit(p);
+  }
+  const closer = Atomics.add(done, 0, 1) === data.producers - 1;
+  if (closer) pb.close();
+  return { closer };
+}
+
+/** Claims packets until end-of-stream, checking that each producer's come in order. */
+async function lcPacketSink(data) {
+  const pb = MpscPbuf.attach(await engineFor(data), data.descriptor);
+  const next = new Array(data.producers).fill(0);
+  for (;;) {
+    const p = pb.claim(data.waitMs);
+    if (p === null) {
+      if (pb.ended) break;
+      throw new Error(`packet sink: nothing within ${data.waitMs} ms, not ended`);
+    }
+    const w = pb.words;
+    const id = w[p + 1],
+      seq = w[p + 2];
+    if (seq !== next[id] || w[p + 3] !== (seq ^ id) >>> 0)
+      throw new Error(`packet sink: producer ${id} sent ${seq}, expected ${next[id]}`);
+    next[id]++;
+    pb.free(p);
+  }
+  return { next };
+}
+
+/** Attaches the buffer a descriptor names, whatever its class. */
+function attachAny(engine, d) {
+  if (d.type === 'RingBuf') return RingBuf.attach(engine, d);
+  if (d.type === 'ItemRingBuf') return ItemRingBuf.attach(engine, d);
+  return MpscPbuf.attach(engine, d);
+}
+
+/** Blocks in the wait `op` of buffer `b` for up to `ms`. */
+function blockIn(b, op, ms) {
+  if (op === 'data') return b.waitForData(ms);
+  if (op === 'space') return b.waitForSpace(ms);
+  if (op === 'claim') return b.claim(ms);
+  return b.alloc(1, ms);
+}
+
+/**
+ * For each buffer of `descriptors` in turn: stores i + 1 in `flag[0]` (the
+ * main thread then aborts buffer i with code i + 1 after a random delay of
+ * a few microseconds), blocks in `op` for up to `waitMs`, and expects the
+ * abort to end the wait with BufferAbortedError. Returns each wait's length:
+ * a lost wake-up would last the whole `waitMs`.
+ */
+async function lcBlocked(data) {
+  const engine = await createEngine(data.kind, { memory: data.memory, module: data.module });
+  const flag = new Int32Array(data.flag);
+  const buffers = data.descriptors.map((d) => attachAny(engine, d));
+  data.ready();
+  const ms = [];
+  for (let i = 0; i < buffers.length; i++) {
+    Atomics.store(flag, 0, i + 1);
+    Atomics.notify(flag, 0);
+    const t0 = performance.now();
+    try {
+      blockIn(buffers[i], data.op, data.waitMs);
+      throw new Error(`${data.op} #${i} returned instead of throwing BufferAbortedError`);
+    } catch (e) {
+      if (!(e instanceof BufferAbortedError) || e.code !== i + 1) throw e;
+    }
+    ms.push(performance.now() - t0);
+  }
+  return { ms };
+}
+
+/**
+ * For each buffer of `descriptors` in turn: waits until the main thread
+ * stores i + 1 in `flag[0]` (it is then in an async wait on buffer i),
+ * spins 0 to 40 us, and aborts buffer i with code i + 1.
+ */
+async function lcAborter(data) {
+  const engine = await createEngine(data.kind, { memory: data.memory, module: data.module });
+  const flag = new Int32Array(data.flag);
+  const buffers = data.descriptors.map((d) => attachAny(engine, d));
+  const rand = prng(data.seed);
+  data.ready();
+  for (let i = 0; i < buffers.length; i++) {
+    const t0 = performance.now();
+    // Spin, not sleep: a wake-up would add tens of us before the abort.
+    while (Atomics.load(flag, 0) < i + 1) {
+      if (performance.now() - t0 > data.waitMs) throw new Error(`aborter: main never reached wait #${i}`);
+    }
+    const until = performance.now() + (rand() % 40) / 1000;
+    while (performance.now() < until);
+    buffers[i].abort(i + 1);
+  }
+  return { aborted: buffers.length };
+}
+
 const roles = {
   bytesProducer,
   bytesConsumer,
@@ -487,6 +703,14 @@ const roles = {
   mpscConsumer,
   mpscBlockedAlloc,
   mpscDelayedPut,
+  lcByteSource,
+  lcByteSink,
+  lcItemSource,
+  lcItemSink,
+  lcPacketSource,
+  lcPacketSink,
+  lcBlocked,
+  lcAborter,
 };
 
 /** Runs the role `data.role` and returns its result (posted back by the wrapper). */

@@ -1,0 +1,221 @@
+// UTF-8 text over a RingBuf, both ways.
+//
+// Writing encodes straight into claimed storage with TextEncoder.encodeInto:
+// the exact byte length is found first, so exactly that much is claimed and
+// the bytes wait, claimed, for the producer's next flush, as those of
+// RingBuf.write do. Where the claim crosses the end of storage, the one
+// character that straddles it goes through a 4-byte scratch array, so every
+// byte lands in order; where the space is short, only whole characters are
+// taken. Reading decodes with a streaming TextDecoder, which holds the first
+// bytes of a character split at the wrap or between two reads until the rest
+// arrives. Engines that refuse to encode into shared memory (Chromium: the
+// Encoding spec's encodeInto takes no [AllowShared] view) encode into a
+// private array and copy.
+
+import type { RingBuf } from './ringbuf.js';
+
+const encoder = new TextEncoder();
+/** Where one character that straddles the end of storage is encoded. */
+const scratch = new Uint8Array(4);
+
+/** Node's and Bun's native byte count, when the runtime has it (a JS loop otherwise). */
+const nativeByteLength = (globalThis as { Buffer?: { byteLength(s: string, e: 'utf8'): number } }).Buffer?.byteLength;
+
+/** Whether encodeInto accepts a view of shared memory here (Node, Deno and Bun do; Chromium does not). */
+let encodesShared: boolean | undefined;
+/** Where text is encoded first when it does not (grown as needed, kept). */
+let staging = new Uint8Array(0);
+
+/**
+ * @internal TextEncoder.encodeInto into `dest`, which may be a view of
+ * shared memory: directly where the engine allows it, else through a
+ * private array and one copy. Returns the code units read and bytes written.
+ */
+export function encodeInto(s: string, dest: Uint8Array): { read: number; written: number } {
+  if (encodesShared === undefined) {
+    try {
+      encoder.encodeInto('', new Uint8Array(new SharedArrayBuffer(1)));
+      encodesShared = true;
+    } catch {
+      encodesShared = false;
+    }
+  }
+  if (encodesShared || typeof SharedArrayBuffer !== 'function' || !(dest.buffer instanceof SharedArrayBuffer)) {
+    return encoder.encodeInto(s, dest) as { read: number; written: number };
+  }
+  if (staging.length < dest.length) staging = new Uint8Array(Math.max(dest.length, 2 * staging.length));
+  const r = encoder.encodeInto(s, staging.subarray(0, dest.length)) as { read: number; written: number };
+  dest.set(staging.subarray(0, r.written));
+  return r;
+}
+
+/** Set by {@link utf8Fit}: the UTF-8 byte length of the prefix it returned. */
+let fitBytes = 0;
+
+/**
+ * The UTF-8 length in bytes of `s[from, to)`, as TextEncoder encodes it (a
+ * lone surrogate becomes U+FFFD, 3 bytes).
+ * @example
+ * ```ts
+ * utf8Length('héllo');                    // 6
+ * utf8Length('😀');                        // 4
+ * ```
+ */
+export function utf8Length(s: string, from = 0, to = s.length): number {
+  if (from === 0 && to === s.length && nativeByteLength !== undefined) return nativeByteLength(s, 'utf8');
+  utf8Fit(s, from, to, Infinity);
+  return fitBytes;
+}
+
+/**
+ * The end (a code unit index) of the longest prefix of `s[from, to)` made of
+ * whole characters whose UTF-8 encoding fits in `maxBytes`; its length in
+ * bytes is left in `fitBytes`.
+ */
+function utf8Fit(s: string, from: number, to: number, maxBytes: number): number {
+  let bytes = 0,
+    i = from;
+  while (i < to) {
+    const c = s.charCodeAt(i);
+    let n = 1,
+      k = 1;
+    if (c >= 0x80) {
+      if (c < 0x800) n = 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
+        const d = s.charCodeAt(i + 1);
+        // A surrogate pair is one 4-byte character; a lone surrogate is U+FFFD.
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          n = 4;
+          k = 2;
+        } else n = 3;
+      } else n = 3;
+    }
+    if (bytes + n > maxBytes) break;
+    bytes += n;
+    i += k;
+  }
+  fitBytes = bytes;
+  return i;
+}
+
+/**
+ * Encodes as much of `s` (from code unit `from`) into `rb` as fits, whole
+ * characters only, and returns how many code units it took (`0` when not
+ * even one character fits; `s.length - from` when all of it did). The bytes
+ * are claimed and pending, like those of {@link RingBuf.write}: the next
+ * {@link RingBuf.flush} publishes them with the rest. Call `flush`, not
+ * `put` or `putFinish`, after writing text (those two finish only the
+ * claims they are told about). Where the space is contiguous the string is
+ * encoded in place, with no array in between; a character that straddles
+ * the end of storage is split byte-wise across the wrap, never cut.
+ * @example
+ * ```ts
+ * let at = 0;
+ * while ((at += writeText(rb, line, at)) < line.length) await rb.waitForSpaceAsync();
+ * rb.flush();
+ * ```
+ */
+export function writeText(rb: RingBuf, s: string, from = 0): number {
+  if (typeof s !== 'string') throw new TypeError(`s must be a string, got ${s === null ? 'null' : typeof s}`);
+  if (!Number.isInteger(from) || from < 0 || from > s.length) {
+    throw new RangeError(`from must be an integer from 0 to ${s.length}, got ${from}`);
+  }
+  const space = rb.space;
+  let end = s.length,
+    bytes = utf8Length(s, from);
+  if (bytes > space) {
+    end = utf8Fit(s, from, end, space);
+    bytes = fitBytes;
+  }
+  if (bytes === 0) return end - from;
+  const part = from === 0 && end === s.length ? s : s.slice(from, end);
+  const first = rb.putClaim(bytes),
+    at = rb.putOffset,
+    storage = rb.storage;
+  if (first === bytes) {
+    encodeInto(part, storage.subarray(at, at + bytes));
+    return end - from;
+  }
+  // The claim crosses the end of storage: `first` bytes there, the rest from offset 0.
+  const head = encodeInto(part, storage.subarray(at, at + first));
+  // The rest is claimed from offset 0: all of it is free, since bytes <= space.
+  rb.putClaim(bytes - first);
+  let read = head.read,
+    to = 0;
+  const short = first - head.written;
+  if (short > 0) {
+    // The next character does not fit before the end: its bytes straddle the wrap.
+    const k = part.charCodeAt(read) >= 0xd800 && part.charCodeAt(read) <= 0xdbff && read + 1 < part.length ? 2 : 1;
+    const n = encoder.encodeInto(part.slice(read, read + k), scratch).written as number;
+    storage.set(scratch.subarray(0, short), at + head.written);
+    storage.set(scratch.subarray(short, n), 0);
+    read += k;
+    to = n - short;
+  }
+  encodeInto(part.slice(read), storage.subarray(to, bytes - first));
+  return end - from;
+}
+
+/** Whether TextDecoder.decode accepts a view of shared memory here (the Encoding spec allows it; older engines refuse). */
+let decodesShared: boolean | undefined;
+
+function canDecodeShared(): boolean {
+  if (decodesShared === undefined) {
+    try {
+      new TextDecoder().decode(new Uint8Array(new SharedArrayBuffer(1)));
+      decodesShared = true;
+    } catch {
+      decodesShared = false;
+    }
+  }
+  return decodesShared;
+}
+
+/**
+ * The consumer's side of text: reads UTF-8 from a RingBuf and returns
+ * strings, holding back the bytes of a character split at the wrap or
+ * between two reads until the rest of it arrives. It reads in place (claims)
+ * where the runtime decodes views of shared memory, through a private array
+ * otherwise.
+ * @example
+ * ```ts
+ * const text = new TextReader(rb);
+ * while (await rb.waitForDataAsync()) log(text.read());
+ * log(text.end());                         // a last incomplete character becomes U+FFFD
+ * ```
+ */
+export class TextReader {
+  /** The ring it reads. */
+  readonly rb: RingBuf;
+  private readonly decoder = new TextDecoder('utf-8');
+  private copy: Uint8Array | null = null;
+
+  constructor(rb: RingBuf) {
+    this.rb = rb;
+  }
+
+  /** Consumes everything readable now and returns it decoded (`''` when nothing complete arrived). */
+  read(): string {
+    const rb = this.rb;
+    let out = '';
+    for (;;) {
+      const g = rb.getClaim(rb.capacity);
+      if (g === 0) return out;
+      const at = rb.getOffset;
+      if (canDecodeShared() || !rb.engine.shared) {
+        out += this.decoder.decode(rb.storage.subarray(at, at + g), { stream: true });
+      } else {
+        this.copy ??= new Uint8Array(rb.capacity);
+        const copy = this.copy;
+        copy.set(rb.storage.subarray(at, at + g));
+        out += this.decoder.decode(copy.subarray(0, g), { stream: true });
+      }
+      rb.getFinish(g);
+    }
+  }
+
+  /** Ends the text: returns what is still held, an incomplete last character as U+FFFD. */
+  end(): string {
+    return this.read() + this.decoder.decode();
+  }
+}

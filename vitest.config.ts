@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { chromiumArgs, chromiumPath } from './test/browser/chromium.js';
+import { chromiumLaunchOptions } from './test/browser/chromium.js';
 
 // Served with every page of the browser project, so that it is cross-origin
 // isolated: SharedArrayBuffer exists and a shared Memory can go to a worker.
@@ -44,7 +44,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+            provider: playwright({ launchOptions: chromiumLaunchOptions }),
             instances: [{ browser: 'chromium' }],
           },
         },

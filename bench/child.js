@@ -12,13 +12,18 @@
 // but it also makes allocating code several times slower (every allocation
 // touches fresh memory), so it never runs while timing.
 
+import { existsSync } from 'node:fs';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
-import cases from './cases/index.js';
 
 const [caseId, implName, optionsJson] = process.argv.slice(2);
 const opts = { sampleMs: 40, warmupMs: 200, samples: 5, heapOps: 20000, ...JSON.parse(optionsJson ?? '{}') };
 
-const spec = cases.find((c) => c.id === caseId);
+// Only the case's own family (its id's first word: cases/bytes.js for
+// bytes.*): loading the others would cost every process time for nothing.
+const familyUrl = new URL(`./cases/${caseId.split('.')[0]}.js`, import.meta.url);
+if (!existsSync(familyUrl)) fail(`no case ${caseId}`);
+const family = await import(familyUrl.href).catch((e) => fail(`cases/${caseId.split('.')[0]}.js: ${e.message}`));
+const spec = family.default.find((c) => c.id === caseId);
 if (spec === undefined) fail(`no case ${caseId}`);
 const factory = spec.impls[implName];
 if (factory === undefined) fail(`case ${caseId} has no impl ${implName}`);
@@ -130,7 +135,16 @@ n = await calibrate(step);
 const out = { case: caseId, impl: implName, clock, batch: n };
 if (opts.phase !== 'heap') {
   out.nsPerOp = [];
+  const wall0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < opts.samples; i++) out.nsPerOp.push((await timed(step, n)) / n);
+  // How much of a core this process got while it sampled (run.js warns when
+  // the machine was loaded). Single-thread cases only: the process's CPU
+  // time counts every thread of it.
+  if (clock === 'cpu') {
+    const cpu = process.cpuUsage(cpu0);
+    out.cpuShare = ((cpu.user + cpu.system) * 1000) / Number(process.hrtime.bigint() - wall0);
+  }
 }
 if (opts.phase === 'heap' || opts.phase === 'both') {
   if (!globalThis.gc) fail('the heap phase needs node --expose-gc');

@@ -15,8 +15,9 @@ export const usage = `Usage: wasm-ringbuf trace [--engine wasm|js] < script.txt
 
 Replays a trace script read from standard input against the buffers of one
 engine and prints one result line per operation on standard output (the
-format of test/fixtures/trace-format.md). A malformed line, an unknown op or
-a call the API rejects prints "error <line> <reason>", and the replay goes on.
+format of docs/trace-format.md, in the package: node_modules/wasm-ringbuf/).
+A malformed line, an unknown op or a call the API rejects prints
+"error <line> <reason>", and the replay goes on.
 
 Options:
   --engine wasm|js   the core to run: WebAssembly (default) or its TypeScript twin

@@ -1,7 +1,7 @@
 // The demo page: shared buffers, producer workers, a consumer on the main
 // thread that never blocks (it polls from timers), counters and a chart.
 import { createEngine } from '../dist/bindings/index.js';
-import { AudioStream } from './audio-stream.js';
+import { AUDIO_COUNTERS, AudioPanel } from './audio/panel.js';
 import { Chart } from './chart.js';
 import { SensorStream } from './sensor-stream.js';
 
@@ -23,12 +23,13 @@ async function main() {
   counters();
   // The js engine attaches to the same memory: both see the same buffers.
   const engines = { wasm, js: await createEngine('js', { memory: wasm.memory }) };
-  const streams = { sensor: new SensorStream(engines, settings), audio: new AudioStream(engines, settings) };
+  const streams = { sensor: new SensorStream(engines, settings) };
+  const audio = new AudioPanel($('#card-audio'), () => settings.engine);
   const chart = new Chart(
     $('#chart'),
     [
       { name: 'sensors · MpscPbuf', color: '#4fc3f7' },
-      { name: 'audio · RingBuf', color: '#ffb74d' },
+      { name: 'audio capture · RingBuf', color: '#ffb74d' },
     ],
     HISTORY,
     TICK_MS,
@@ -60,6 +61,7 @@ async function main() {
       samples.push({ rate, util: fullest, peak, drops: s.stats.dropped - (lastDropped[name] ?? 0) });
       lastDropped[name] = s.stats.dropped;
     }
+    samples.push(audio.chartSample(now - last));
     last = now;
     chart.push(samples);
     chart.draw();
@@ -88,11 +90,17 @@ async function main() {
     const end = performance.now() + 500;
     while (performance.now() < end); // deliberately block the consumer; the workers keep capturing
   };
+  const frame = () => {
+    audio.show();
+    requestAnimationFrame(frame);
+  };
+  frame();
   Object.assign(window, {
     demo: {
       settings,
       stats: () =>
         Object.fromEntries(Object.entries(streams).map(([k, s]) => [k, { ...s.stats, capacity: s.capacity }])),
+      audio: () => audio.stats(),
     },
   });
   document.body.dataset.ready = 'true';
@@ -102,9 +110,9 @@ const COUNTERS = ['throughput', 'utilization', 'peak', 'received', 'dropped', 'l
 
 /** Fills each card's list with its counters (`dd[data-k]`), once. */
 function counters() {
-  for (const dl of document.querySelectorAll('.card dl')) {
-    dl.innerHTML = COUNTERS.map((k) => `<dt>${k}</dt><dd data-k="${k}">–</dd>`).join('');
-  }
+  const list = (dl, names) => (dl.innerHTML = names.map((k) => `<dt>${k}</dt><dd data-k="${k}">–</dd>`).join(''));
+  list($('#card-sensor dl'), COUNTERS);
+  list($('#card-audio dl'), AUDIO_COUNTERS);
 }
 
 function show(name, stats, rate, util, peak) {

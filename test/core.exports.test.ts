@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RB_CB_BYTES, RB_KIND_BYTES, RB_KIND_ITEMS, MP_CB_BYTES, MP_SCR_BYTES } from '../dist/assembly/layout.js';
-import type { Core } from '../dist/bindings/core.js';
+import { type Core, internals } from './util/internals.js';
 import { createEngine } from '../dist/bindings/index.js';
 import { jsCore } from '../dist/bindings/js/index.js';
 import { viewsOf } from '../dist/bindings/views.js';
@@ -51,7 +51,7 @@ describe('the JS twin reattaches its views when an unshared memory grows', () =>
   /** A js engine's core, with the memory grown (views detached) before every call. */
   async function growingCore(): Promise<{ core: Core; memory: WebAssembly.Memory; at: (bytes: number) => number }> {
     const engine = await createEngine('js', { initialPages: 1 });
-    const core = engine.core;
+    const core = internals(engine).core;
     const grown = Object.fromEntries(
       Object.entries(core).map(([name, f]) => [
         name,
@@ -61,7 +61,7 @@ describe('the JS twin reattaches its views when an unshared memory grows', () =>
         },
       ]),
     ) as unknown as Core;
-    return { core: grown, memory: engine.memory, at: (bytes) => engine.alloc(bytes, 'test block') };
+    return { core: grown, memory: engine.memory, at: (bytes) => internals(engine).alloc(bytes, 'test block') };
   }
 
   it('bytes', async () => {

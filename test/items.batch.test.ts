@@ -2,6 +2,7 @@
 // engines, with records in JS arrays and in the engine's memory.
 
 import { describe, expect, it } from 'vitest';
+import { internals } from './util/internals.js';
 import { createEngine, EMSGSIZE, ItemRingBuf, type Engine } from '../dist/bindings/index.js';
 
 /** `count` records of `words` payload words each: type k, value k & 0xff, payload k * 1000 + j. */
@@ -19,7 +20,7 @@ function records(count: number, words: number): Uint32Array {
  * memory, so the view is made after; on a shared memory earlier views stay valid.
  */
 function inMemory(engine: Engine, n: number): Uint32Array {
-  const at = engine.alloc(4 * n, 'test words');
+  const at = internals(engine).alloc(4 * n, 'test words');
   return new Uint32Array(engine.memory.buffer, at, n);
 }
 

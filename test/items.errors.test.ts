@@ -3,6 +3,7 @@
 // argument and the limit, and the buffer is exactly as it was before.
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { internals } from './util/internals.js';
 import { createEngine, ItemRingBuf, RingBuf, type Engine } from '../dist/bindings/index.js';
 import { rejects, type ErrorClass } from './util/rejects.js';
 
@@ -206,7 +207,7 @@ describe.each(['wasm', 'js'] as const)('ItemRingBuf bad input on the %s engine',
         const before = snapshot(rb);
         let records = new Uint32Array(words);
         if (inMemory) {
-          const at = engine.alloc(4 * words.length, 'test'); // may grow the memory: take the buffer after
+          const at = internals(engine).alloc(4 * words.length, 'test'); // may grow the memory: take the buffer after
           const view = new Uint32Array(engine.memory.buffer, at, words.length);
           view.set(words);
           records = view;

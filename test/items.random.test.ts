@@ -6,6 +6,7 @@
 // A failure names the seed and the op; WRB_SEED=<seed> replays it.
 
 import { describe, expect, it } from 'vitest';
+import { internals } from './util/internals.js';
 import { createEngine, EAGAIN, EMSGSIZE, ItemRingBuf, type Engine } from '../dist/bindings/index.js';
 import { Prng, testSeed } from './util/prng.js';
 import { lockstep } from './util/lockstep.js';
@@ -107,7 +108,7 @@ interface Subject {
 }
 
 function subject(name: string, engine: Engine, rb: ItemRingBuf): Subject {
-  const at = engine.alloc(4 * ROOM, 'test arrays');
+  const at = internals(engine).alloc(4 * ROOM, 'test arrays');
   return { name, rb, foreign: new Uint32Array(ROOM), inMemory: new Uint32Array(engine.memory.buffer, at, ROOM) };
 }
 

@@ -28,6 +28,7 @@ console.log(
   `Run of ${run.date.slice(0, 10)}: node ${run.node} (V8 ${run.v8}), ${run.cpu} × ${run.cores}, ` +
     `${run.memory} memory; median ns per operation over ${run.procs} processes × ${run.samples} samples.`,
 );
+for (const w of run.warnings ?? []) console.log(`\n**Warning:** ${w}.`);
 console.log('');
 console.log('| case | wasm | js | peers | wasm ÷ js | wasm vs peers |');
 console.log('|---|---:|---:|---|---:|---|');

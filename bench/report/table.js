@@ -68,5 +68,7 @@ export function renderTable(result) {
       );
     });
   }
+  // Why not to trust this run, where the eye lands after the rows.
+  for (const w of result.warnings ?? []) lines.push(`WARNING: ${w}`);
   return lines.join('\n');
 }

@@ -31,7 +31,7 @@ function ringLike(rb: ItemRingBuf): RingLike {
   };
 }
 
-/** The item-mode ops; see test/fixtures/trace-format.md. */
+/** The item-mode ops; see docs/trace-format.md. */
 export const itemOps: OpFamily = (ctx) => {
   let rb: ItemRingBuf | undefined;
   let adapter: RingLike | undefined;

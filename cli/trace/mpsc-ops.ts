@@ -1,4 +1,4 @@
-// Packet-buffer operations of the trace format (test/fixtures/trace-format.md,
+// Packet-buffer operations of the trace format (docs/trace-format.md,
 // "Packet buffer operations"), through MpscPbuf's public API.
 //
 // The trace's packets: header `valid:1 busy:1 len:9 tag:21`, so the buffer is
@@ -18,7 +18,7 @@ const LEN_MASK = (1 << LEN_BITS) - 1;
 
 const header = (valid: number, len: number, tag: number): number => (valid | (len << 2) | (tag << TAG_SHIFT)) >>> 0;
 
-/** The packet-buffer ops; see test/fixtures/trace-format.md. */
+/** The packet-buffer ops; see docs/trace-format.md. */
 export const mpscOps: OpFamily = (ctx) => {
   let pb: MpscPbuf | undefined;
   let lastClaim: number | undefined;

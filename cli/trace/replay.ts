@@ -1,5 +1,5 @@
 // The trace replayer: reads a script in the format of
-// test/fixtures/trace-format.md and returns what it prints, one result line
+// docs/trace-format.md and returns what it prints, one result line
 // per operation. The ops come from the families below; adding a buffer
 // family is one line in `families`.
 

@@ -1,17 +1,18 @@
-// Where the browser tests find Chromium (demo/chromium.js has the path and
-// flags, shared with the demo's screenshot script), and a loud failure when
-// it is missing.
+// Where the browser tests find Chromium (demo/chromium.js chooses it and has
+// the flags, shared with the demo's screenshot script), and a loud failure
+// when it is missing.
 import { existsSync } from 'node:fs';
-import { chromiumPath } from '../../demo/chromium.js';
+import { chromiumPath, chromiumSource } from '../../demo/chromium.js';
 
-export { chromiumArgs, chromiumPath } from '../../demo/chromium.js';
+export { chromiumArgs, chromiumEnv, chromiumLaunchOptions, chromiumPath, chromiumSource } from '../../demo/chromium.js';
 
-/** Fails (instead of skipping) when Chromium is missing: CI installs it, so there the browser tests must run. */
+/** Fails (instead of skipping) when Chromium is missing: `npm install` brings one, so the browser tests must run. */
 export function requireChromium(): void {
-  if (!existsSync(chromiumPath)) {
+  if (chromiumSource === 'none' || !existsSync(chromiumPath)) {
     throw new Error(
-      `Chromium not found at ${chromiumPath}: the browser tests need it. Install it (apt-get install chromium), ` +
-        'set CHROMIUM_PATH, or run only the node tests with `npx vitest run --project node`.',
+      `Chromium not found (${chromiumSource === 'none' ? 'no system Chromium and no @sparticuz/chromium' : chromiumPath}): ` +
+        'the browser tests need it. Run `npm install` (it brings @sparticuz/chromium), set CHROMIUM_PATH, ' +
+        'or run only the node tests with `npx vitest run --project node`.',
     );
   }
 }

@@ -25,13 +25,17 @@ describe('loading the core in a browser', () => {
     expect(typeof SharedArrayBuffer).toBe('function');
   });
 
-  test('default: the shipped core is fetched from next to the package', async () => {
+  test('default: the core carried inline in the code, with nothing fetched', async () => {
     for (const shared of [false, true]) {
       const engine = await createEngine('wasm', { shared });
       expect(engine.shared).toBe(shared);
       expect(engine.module).toBeInstanceOf(WebAssembly.Module);
       expect(roundTrip(new RingBuf(engine, 64))).toBe('hello, browser');
     }
+    const fetched = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
+      (e) => e.initiatorType === 'fetch',
+    );
+    expect(fetched.map((e) => e.name)).toEqual([]);
   });
 
   test('from a URL string, a URL object, bytes, or a compiled Module', async () => {

@@ -1,5 +1,5 @@
 // Helpers for the trace fixtures (test/fixtures/*.txt and their Zephyr
-// outputs *.out): reading them, the normalisation of trace-format.md, and
+// outputs *.out): reading them, the normalisation of docs/trace-format.md, and
 // splitting a script into its `echo`-titled sections.
 
 import { readFileSync } from 'node:fs';

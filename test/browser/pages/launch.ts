@@ -1,8 +1,8 @@
-// Opens pages of the demo server in Debian's Chromium through playwright-core,
+// Opens pages of the demo server in Chromium (demo/chromium.js picks it) through playwright-core,
 // for tests that need a server of their own (no COOP/COEP, or the demo).
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer } from '../../../demo/server.js';
-import { chromiumArgs, chromiumPath } from '../chromium.js';
+import { chromiumLaunchOptions } from '../chromium.js';
 
 export interface Session {
   url: string;
@@ -17,7 +17,7 @@ export async function open({ isolated }: { isolated: boolean }): Promise<Session
   const server = await startServer({ port: 0, isolated });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+    browser = await chromium.launch({ ...chromiumLaunchOptions, headless: true });
     const page = await browser.newPage({ viewport: { width: 1040, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

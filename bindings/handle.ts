@@ -97,7 +97,15 @@ export abstract class Handle {
     this.lc =
       type === 'MpscPbuf'
         ? new Lifecycle(this.views, type, address, MP_STATE_OFF, MP_ABORT_CODE_OFF, MP_COMMITS_OFF, MP_SEM_OFF)
-        : new Lifecycle(this.views, type, address, RB_STATE_OFF, RB_ABORT_CODE_OFF, RB_DATA_WAKE_OFF, RB_SPACE_WAKE_OFF);
+        : new Lifecycle(
+            this.views,
+            type,
+            address,
+            RB_STATE_OFF,
+            RB_ABORT_CODE_OFF,
+            RB_DATA_WAKE_OFF,
+            RB_SPACE_WAKE_OFF,
+          );
     this.stateGate = this.lc.gate();
   }
 

@@ -262,6 +262,7 @@ export class RingWaits {
         }
         now = performance.now();
       } while (!moved && now < end);
+      if (this.done(i32, side, bytes)) return true;
       if (moved || deadline - now <= 0) continue;
       // The wake word, then the registration, then the last look, then the
       // sleep: the order the lost-wake-up proof needs (docs/design.md §3).

@@ -216,10 +216,30 @@ export class Lifecycle {
   }
 }
 
+declare const NO_DISPOSE: unique symbol;
+
+/**
+ * The type of `Symbol.dispose` where the consumer's TypeScript libs declare
+ * it (esnext, or @types/node), else a symbol of our own: the declarations
+ * then compile in a project whose libs lack it, and `using` type-checks in
+ * one that has it.
+ * @example
+ * ```ts
+ * const key: DisposeSymbol = DISPOSE;     // typeof Symbol.dispose with lib esnext
+ * ```
+ */
+export type DisposeSymbol = SymbolConstructor extends { readonly dispose: infer S extends symbol }
+  ? S
+  : typeof NO_DISPOSE;
+
 /**
  * The key of `[Symbol.dispose]`: the well-known symbol where the runtime has
- * it (Node 20 and newer, current browsers), else the same registered symbol
- * TypeScript's `using` down-levelling looks for.
+ * it (Node 20 and newer, current browsers), else the registered symbol that
+ * down-levelled `using` looks for.
+ * @example
+ * ```ts
+ * rb[DISPOSE]();                           // the same as rb[Symbol.dispose]()
+ * ```
  */
-export const DISPOSE: typeof Symbol.dispose =
-  (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for('Symbol.dispose') as typeof Symbol.dispose);
+export const DISPOSE: DisposeSymbol = ((Symbol as { dispose?: symbol }).dispose ??
+  Symbol.for('Symbol.dispose')) as DisposeSymbol;

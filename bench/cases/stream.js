@@ -6,7 +6,7 @@
 //
 // stream.lines.500   one op = one 500-byte JSON log line (pino-like), main
 //                    thread to a worker that counts bytes and characters.
-//                    wasm, js: RingWritable (64 KiB ring, automatic
+//                    wasm, js: RingWritable (1 MiB ring, automatic
 //                    batching) → RingReadable + StringDecoder; thread-stream:
 //                    pino's transport (v4, default 4 MiB buffer) with a
 //                    counting destination; postMessage: one message per line.
@@ -21,7 +21,7 @@
 // stream.mpsc.4p     one op = one 500-byte line consumed on the main thread,
 //                    four worker producers writing as fast as they are let;
 //                    ours: a MessageWritable each → one MessageReadable over
-//                    a 64 KiB MpscPbuf; postMessage: each producer posts
+//                    a 1 MiB MpscPbuf; postMessage: each producer posts
 //                    its lines with at most 256 in flight (credits in shared
 //                    memory, as the fan-in needs some flow control).
 
@@ -175,7 +175,7 @@ const PRODUCERS = 4;
 
 async function mpscOurs(kind) {
   const engine = await createEngine(kind, { shared: true });
-  const pb = new MpscPbuf(engine, RING / 4);
+  const pb = new MpscPbuf(engine, RING / 4); // words: 1 MiB
   const data = { role: 'mpsc-writer', impl: kind, descriptor: pb.descriptor, module: engine.module };
   const producers = [];
   for (let i = 0; i < PRODUCERS; i++) producers.push(await start({ ...data, id: i }));

@@ -15,6 +15,7 @@ import Denque from 'denque';
 import { CircularBuffer } from 'mnemonist';
 import { RingBuffer } from 'ringbuf.js';
 import { createEngine, ItemRingBuf } from '../../dist/bindings/index.js';
+import { internals } from '../../test/util/internals.js';
 
 const WORDS = 16384;
 const SIZES = [0, 1, 4, 32];
@@ -42,7 +43,7 @@ async function single(kind, words, inMemory) {
   let src = payload(words);
   let dst = new Uint32Array(255);
   if (inMemory) {
-    const at = rb.engine.alloc(4 * (words + 255), 'bench arrays');
+    const at = internals(rb.engine).alloc(4 * (words + 255), 'bench arrays');
     const view = new Uint32Array(rb.engine.memory.buffer, at, words + 255);
     view.set(src);
     src = view.subarray(0, words);

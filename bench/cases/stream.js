@@ -106,7 +106,8 @@ async function linesThreadStream() {
     sent = (sent + n * LINE_BYTES) | 0;
     return drained(ctl, sent);
   };
-  return { step, close: () => ts.worker.terminate() };
+  // thread-stream's types leave out `worker`, the Worker its destination runs in.
+  return { step, close: () => /** @type {ThreadStream & { worker: Worker }} */ (ts).worker.terminate() };
 }
 
 async function linesPostMessage() {

@@ -12,6 +12,10 @@ import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 import { MessageWritable, RingReadable } from '../../dist/bindings/streams/node.js';
 import { LINES } from './stream.lines.js';
 
+// A worker_threads Worker has a parent port; anywhere else this script is misused.
+if (!parentPort) throw new Error('bench/cases/stream.worker.js runs only in a worker_threads Worker');
+const port = parentPort;
+
 const { role, impl, descriptor, module } = workerData;
 const ctl = new Int32Array(workerData.ctl);
 let bytes = 0,
@@ -34,14 +38,14 @@ if (role === 'lines-ring') {
     bytes = (bytes + buf.length) | 0;
     publish();
   });
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
 } else if (role === 'lines-post') {
-  parentPort.on('message', (s) => {
+  port.on('message', (s) => {
     sum = (sum + s.length) | 0;
     bytes = (bytes + Buffer.byteLength(s)) | 0;
     publish();
   });
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
 } else if (role === 'bytes-ring' || role === 'bytes-post') {
   const counter = new Writable({
     write(chunk, _, cb) {
@@ -54,12 +58,12 @@ if (role === 'lines-ring') {
   if (role === 'bytes-ring') {
     pipeline(new RingReadable(await attach(RingBuf)), counter);
   } else {
-    parentPort.on('message', (chunk) => counter.write(chunk));
+    port.on('message', (chunk) => counter.write(chunk));
   }
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
 } else if (role === 'mpsc-writer') {
   const out = new MessageWritable(await attach(MpscPbuf));
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
   for (let i = workerData.id * 2500; ; i = (i + 1) % LINES.length) {
     if (!out.write(LINES[i])) await once(out, 'drain');
   }
@@ -68,11 +72,11 @@ if (role === 'lines-ring') {
   const WINDOW = 256;
   const credits = new Int32Array(workerData.credits);
   const id = workerData.id;
-  parentPort.postMessage('ready');
+  port.postMessage('ready');
   for (let i = id * 2500, sent = 0; ; i = (i + 1) % LINES.length, sent++) {
     for (let c = Atomics.load(credits, id); sent - c >= WINDOW; c = Atomics.load(credits, id)) {
       Atomics.wait(credits, id, c);
     }
-    parentPort.postMessage({ id, line: LINES[i] });
+    port.postMessage({ id, line: LINES[i] });
   }
 }

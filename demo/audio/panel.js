@@ -48,7 +48,7 @@ export class AudioPanel {
       this.lastDrained = 0;
       this.lastOverruns = 0;
     } catch (e) {
-      this.el.sub.textContent = `could not start: ${e.message ?? e}`;
+      this.el.sub.textContent = `could not start: ${e instanceof Error ? e.message : String(e)}`;
       throw e;
     } finally {
       this.el.start.disabled = false;
@@ -59,6 +59,7 @@ export class AudioPanel {
 
   async stop() {
     const s = this.session;
+    if (!s) return;
     this.session = null;
     this.show();
     await s.stop();
@@ -102,9 +103,10 @@ export class AudioPanel {
 
   /** One chart sample (like the sensor stream's) for the tick of `ms` that just ended. */
   chartSample(ms) {
-    const s = this.session?.stats();
-    if (!s) return { rate: 0, util: 0, peak: 0, drops: 0 };
-    const frameBytes = 4 * this.session.channels;
+    const session = this.session;
+    if (!session) return { rate: 0, util: 0, peak: 0, drops: 0 };
+    const s = session.stats();
+    const frameBytes = 4 * session.channels;
     const sample = {
       rate: ((s.drainedFrames - this.lastDrained) * frameBytes) / (ms * 1000),
       util: Math.max(this.peakUsed, s.captureUsed) / s.captureCapacity,
@@ -119,15 +121,16 @@ export class AudioPanel {
 
   /** Refreshes the card; the page calls it on every animation frame. */
   show() {
+    const session = this.session;
     const s = this.stats();
-    const running = s !== null;
+    const running = session !== null && s !== null; // both or neither
     this.el.start.textContent = running ? 'stop' : 'start';
     for (const b of [this.el.stallDrain, this.el.wav]) b.disabled = !running;
     this.el.stallSynth.disabled = !running || s.playbackCapacity === 0;
     for (const el of [this.el.source, this.el.ring, this.el.playback]) el.disabled = running;
     if (running) {
-      const rate = this.session.sampleRate;
-      this.el.sub.textContent = `${this.session.engine} engine in the worklets · ${rate} Hz · ${this.session.channels} channels in planar blocks of 128 float32 · ${Math.round((s.captureCapacity / (4 * this.session.channels * rate)) * 1000)} ms capture ring`;
+      const rate = session.sampleRate;
+      this.el.sub.textContent = `${session.engine} engine in the worklets · ${rate} Hz · ${session.channels} channels in planar blocks of 128 float32 · ${Math.round((s.captureCapacity / (4 * session.channels * rate)) * 1000)} ms capture ring`;
     } else if (!this.el.sub.textContent.startsWith('could not')) {
       this.el.sub.textContent = 'stopped: press start (the microphone asks for permission)';
     }
@@ -136,13 +139,14 @@ export class AudioPanel {
     });
     const set = (k, text, cls = '') => {
       const dd = this.card.querySelector(`[data-k="${k}"]`);
+      if (!dd) throw new Error(`the audio card has no counter '${k}' (AUDIO_COUNTERS)`);
       dd.textContent = text;
       dd.className = cls;
     };
     const n = (v) => v.toLocaleString('en');
     const pct = (used, cap) => (cap ? `${((100 * used) / cap).toFixed(1)} %` : '–');
     if (!running) return;
-    set('drained', `${(s.drainedFrames / this.session.sampleRate).toFixed(1)} s`);
+    set('drained', `${(s.drainedFrames / session.sampleRate).toFixed(1)} s`);
     set('overruns', n(s.overruns), s.overruns ? 'warn' : 'good');
     set('underruns', n(s.underruns), s.underruns ? 'warn' : 'good');
     set('capture ring', `${pct(s.captureUsed, s.captureCapacity)} (peak ${pct(s.captureUsedPeak, s.captureCapacity)})`);

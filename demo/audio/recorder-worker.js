@@ -10,7 +10,9 @@ import { C, QUANTUM_FRAMES } from './format.js';
 const SLICE_MS = 20; // longest the worker stays away from its messages
 const CHUNK_FRAMES = 256 * QUANTUM_FRAMES; // the recording grows by chunks of this many frames (whole blocks)
 
-let ring, f32, counters, channels, sampleRate, maxFrames;
+let ring, f32, channels, sampleRate, maxFrames;
+/** @type {Int32Array} the shared counters (format.js C), set by 'init' */
+let counters;
 const chunks = [];
 let recorded = 0; // frames kept for the WAV
 let fill = 0; // samples used in the last chunk
@@ -29,7 +31,7 @@ self.onmessage = async ({ data }) => {
     loop();
   } else if (data.type === 'wav') {
     const wav = encodeWav(chunks, recorded, channels, sampleRate);
-    postMessage({ type: 'wav', wav, frames: recorded }, [wav]);
+    postMessage({ type: 'wav', wav, frames: recorded }, { transfer: [wav] });
   }
 };
 

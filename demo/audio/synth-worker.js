@@ -12,7 +12,9 @@ import { C, QUANTUM_FRAMES } from './format.js';
 const CHUNK_BLOCKS = 4;
 const SLICE_MS = 20;
 
-let ring, counters, channels, sampleRate, signal, block, bytes;
+let ring, channels, sampleRate, signal, block, bytes;
+/** @type {Int32Array} the shared counters (format.js C), set by 'init' */
+let counters;
 let frame = 0; // frames made so far
 
 self.onmessage = async ({ data }) => {

@@ -90,8 +90,9 @@ const roles = {
 if (parentPort !== null && workerData?.role !== undefined) {
   const { role, kind, module, descriptor } = workerData;
   const engine = await createEngine(kind, { memory: descriptor.memory, module });
+  const port = parentPort;
   roles[role]({ ...workerData, engine }).then(
-    (result) => parentPort.postMessage({ result }),
-    (e) => parentPort.postMessage({ error: e instanceof Error ? e.stack : String(e) }),
+    (result) => port.postMessage({ result }),
+    (e) => port.postMessage({ error: e instanceof Error ? e.stack : String(e) }),
   );
 }

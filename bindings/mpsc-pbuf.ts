@@ -420,9 +420,10 @@ export class MpscPbuf extends Handle {
    * pb.putData(new Uint32Array([1 | (3 << 2), 10, 20]));
    * ```
    */
-  putData(src: Uint32Array, start = 0, end = src?.length): boolean {
-    checkWords('src', src);
-    checkWindow('src', src.length, start, end);
+  putData(src: Uint32Array, start = 0, end?: number): boolean {
+    const len = checkWords('src', src);
+    if (end === undefined) end = len;
+    checkWindow('src', len, start, end);
     const wlen = checkInt('putData length (end - start)', end - start, 1, this.size);
     for (;;) {
       const off = this.core.mp_alloc(this.address, this.scratch, wlen, MP_MODE_PUT);

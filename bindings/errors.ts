@@ -18,7 +18,8 @@ export function describe(v: unknown): string {
     } catch {
       name = undefined;
     }
-    return `a ${typeof name === 'string' && name !== '' ? name : 'object'}`;
+    const what = typeof name === 'string' && name !== '' ? name : 'object';
+    return `${/^[AEIOUaeiou]/.test(what) ? 'an' : 'a'} ${what}`;
   }
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
   return String(v);

@@ -40,7 +40,7 @@ import {
   ST_CLOSED,
 } from '../assembly/layout.js';
 import { checkEngine, type Engine } from './engine.js';
-import { checkInt, checkWindow, checkWords } from './errors.js';
+import { checkInt, checkWindow, checkWords, describe } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle } from './handle.js';
 import { DISPOSE } from './lifecycle.js';
 import { canBlock, sleepOn, sleepOnAsync } from './wait.js';
@@ -168,7 +168,9 @@ export class MpscPbuf extends Handle {
   constructor(engine: Engine, size: number, options: MpscHandleOptions | undefined, address: number);
   constructor(engine: Engine, size: number, options: MpscPbufOptions = {}, address?: number) {
     checkEngine(engine);
-    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new TypeError(`options must be an object, got ${describe(options)}`);
+    }
     const { onDrop, getWlen, mayBlock } = options;
     if (onDrop !== undefined && typeof onDrop !== 'function') throw new TypeError('options.onDrop must be a function');
     if (getWlen !== undefined && typeof getWlen !== 'function') {

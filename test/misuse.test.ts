@@ -14,7 +14,7 @@ const H = (type: number, words: number) => ItemRingBuf.header(type, 0, words);
 function drain(rb: ItemRingBuf): number[][] {
   const out = new Uint32Array(255);
   const items: number[][] = [];
-  for (let n; (n = rb.get(out)) >= 0; ) items.push([rb.itemType, ...out.subarray(0, n)]);
+  for (let n = rb.get(out); n >= 0; n = rb.get(out)) items.push([rb.itemType, ...out.subarray(0, n)]);
   return items;
 }
 

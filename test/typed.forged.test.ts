@@ -27,18 +27,14 @@ function forged(proto: object, engine: Engine, byteOffset: number, length: numbe
 
 /** A subclass of `base` whose subarray, and species, give a 5000-element array whatever is asked. */
 function longSubarray<T extends Uint8ArrayConstructor | Uint32ArrayConstructor>(base: T, length: number) {
-  const Long = class extends (base as Uint8ArrayConstructor) {
-    override subarray(): Uint8Array {
-      return new base(5000).fill(0xee) as Uint8Array;
-    }
-    static override get [Symbol.species]() {
-      return class extends (base as Uint8ArrayConstructor) {
-        constructor() {
-          super(5000);
-        }
-      };
+  const Long = class extends (base as Uint8ArrayConstructor) {};
+  Object.defineProperty(Long.prototype, 'subarray', { value: () => new base(5000).fill(0xee) });
+  const Species = class extends (base as Uint8ArrayConstructor) {
+    constructor() {
+      super(5000);
     }
   };
+  Object.defineProperty(Long, Symbol.species, { get: () => Species });
   return new Long(length) as unknown as InstanceType<T>;
 }
 

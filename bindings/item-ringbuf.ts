@@ -458,12 +458,9 @@ export class ItemRingBuf extends Handle {
       if (r < 0) this.refuseRecords(claimWord, records, start, end);
       return r;
     }
-    // A batch that fits the staging area is one core call, which validates
-    // every header before writing anything. A longer one goes in chunks of
-    // whole records, so it is validated whole first, in JS.
-    if (end - start > STAGE_WORDS) {
-      checkRecords(records, start, end);
-    }
+    // Validated whole first, in JS: a longer batch goes in chunks of whole
+    // records, and a refused one must not have been copied into the staging area either.
+    checkRecords(records, start, end);
     let done = start;
     while (done < end) {
       // A chunk of whole records that fits the staging area (all of them, usually).

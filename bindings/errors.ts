@@ -44,6 +44,14 @@ export function checkBytes(name: string, v: unknown): number {
   return trueLength(v as Uint8Array);
 }
 
+/**
+ * @internal {@link checkBytes} for an array that a Placement already knows
+ * (`known`: its last array, checked then): only the length is read again.
+ */
+export function checkBytesAgain(name: string, v: unknown, known: unknown): number {
+  return v === known && known !== null ? trueLength(v as Uint8Array) : checkBytes(name, v);
+}
+
 /** @internal Returns the true length of `v` if it is a Uint32Array; throws a TypeError otherwise (see {@link checkBytes}). */
 export function checkWords(name: string, v: unknown): number {
   if (typedKind(v) !== 'Uint32Array') throw new TypeError(`${name} must be a Uint32Array, got ${describe(v)}`);

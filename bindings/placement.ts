@@ -13,7 +13,10 @@ import { trueBuffer, trueByteOffset } from './typed.js';
  *
  * Both are read through the intrinsic getters (typed.ts), which a shadowed
  * property cannot fool, and a typed array's buffer and offset never change,
- * so a hit on the same object is as true as the first answer.
+ * so a hit on the same object is as true as the first answer. An object's
+ * element type never changes either: a caller that checked it before asking
+ * may skip that check when the same array comes again (its length, which a
+ * detached or resizable buffer changes, it reads every time).
  *
  * The hottest callers test the hit themselves,
  * `a === p.array && mem === p.memView ? p.address : p.of(a, mem)`:

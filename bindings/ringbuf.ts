@@ -16,7 +16,7 @@ import {
 } from '../assembly/layout.js';
 import { copyBytes, LOOP_BYTES_SHARED, LOOP_BYTES_UNSHARED } from './copy.js';
 import type { Engine } from './engine.js';
-import { checkBytes, checkInt, checkWindow, finishError } from './errors.js';
+import { checkBytesAgain, checkInt, checkWindow, finishError } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
 import { DISPOSE } from './lifecycle.js';
 import { Placement } from './placement.js';
@@ -172,7 +172,7 @@ export class RingBuf extends Handle {
    * ```
    */
   put(src: Uint8Array, start = 0, end?: number): number {
-    const len = checkBytes('src', src),
+    const len = checkBytesAgain('src', src, this.srcPlace.array),
       stop = end === undefined ? len : end,
       at = this.source(src, len, start, stop),
       n = stop - start;
@@ -201,7 +201,7 @@ export class RingBuf extends Handle {
    * ```
    */
   write(src: Uint8Array, start = 0, end?: number): number {
-    const len = checkBytes('src', src),
+    const len = checkBytesAgain('src', src, this.srcPlace.array),
       stop = end === undefined ? len : end,
       at = this.source(src, len, start, stop),
       n = stop - start;
@@ -308,7 +308,7 @@ export class RingBuf extends Handle {
   }
 
   private read(dst: Uint8Array, start: number, stop: number | undefined, peek: boolean): number {
-    const len = checkBytes('dst', dst),
+    const len = checkBytesAgain('dst', dst, this.dstPlace.array),
       end = stop === undefined ? len : stop;
     if (start !== 0 || end !== len) checkWindow('dst', len, start, end);
     const v = this.fresh(),

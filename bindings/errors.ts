@@ -58,6 +58,11 @@ export function checkWords(name: string, v: unknown): number {
   return trueLength(v as Uint32Array);
 }
 
+/** @internal {@link checkBytesAgain} for Uint32Arrays. */
+export function checkWordsAgain(name: string, v: unknown, known: unknown): number {
+  return v === known && known !== null ? trueLength(v as Uint32Array) : checkWords(name, v);
+}
+
 /**
  * @internal Checks a [start, end) window of an array of `length` elements.
  * Small enough to inline; the messages (and their strings) are built only

@@ -30,7 +30,7 @@ import {
 } from '../assembly/layout.js';
 import { copyWords } from './copy.js';
 import type { Engine } from './engine.js';
-import { checkInt, checkWindow, checkWords } from './errors.js';
+import { checkInt, checkWindow, checkWords, checkWordsAgain } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
 import { DISPOSE } from './lifecycle.js';
 import { Placement } from './placement.js';
@@ -354,7 +354,7 @@ export class ItemRingBuf extends Handle {
       // No data, no window: a window given anyway is a mistake, not ignored.
       if (start !== 0 || end !== undefined) checkWindow('data', 0, start, end);
     } else {
-      const len = checkWords('data', data);
+      const len = checkWordsAgain('data', data, this.putPlace.array);
       if (end === undefined) end = len;
       checkWindow('data', len, start, end);
       n = end - start;
@@ -399,7 +399,7 @@ export class ItemRingBuf extends Handle {
       // Without dst the item is dropped: a window given anyway is refused before that.
       if (start !== 0 || end !== undefined) checkWindow('dst', 0, start, end);
     } else {
-      const len = checkWords('dst', dst);
+      const len = checkWordsAgain('dst', dst, this.getPlace.array);
       if (end === undefined) end = len;
       checkWindow('dst', len, start, end);
       max = end - start;

@@ -1,9 +1,13 @@
 // Copies between JavaScript arrays and views of an engine's memory: one
 // function per element type, both with the shape (dst, to, src, from, n),
 // indices in elements. Whole arrays go with one TypedArray.set, short pieces
-// with a loop, longer pieces with set through a subarray view (the one
+// with a loop, longer pieces with set through a view of the piece (the one
 // allocation of such a copy). The thresholds are measured: bench/README.md,
-// "Copy loop threshold".
+// "Copy loop threshold". Either array may be a caller's, so lengths, windows
+// and `set` go through the intrinsics (typed.ts), never the array's own
+// `length` or `subarray` (which a subclass may make lie, or return a longer array).
+
+import { setInto, trueBuffer, trueByteOffset, trueLength } from './typed.js';
 
 /** Byte pieces up to this long are copied with a loop, on an unshared memory (or an ordinary array). */
 export const LOOP_BYTES_UNSHARED = 32;
@@ -27,22 +31,22 @@ export function copyBytes(
   n: number,
   loopMax: number,
 ): void {
-  if (from === 0 && n === src.length) {
-    dst.set(src, to);
+  if (from === 0 && n === trueLength(src)) {
+    setInto(dst, src, to);
   } else if (n <= loopMax) {
     for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
   } else {
-    dst.set(src.subarray(from, from + n), to);
+    setInto(dst, new Uint8Array(trueBuffer(src), trueByteOffset(src) + from, n), to);
   }
 }
 
 /** @internal Copies `n` words from `src[from..]` into `dst[to..]`; see {@link copyBytes}. */
 export function copyWords(dst: Uint32Array, to: number, src: Uint32Array, from: number, n: number): void {
-  if (n >= SET_WHOLE_WORDS && from === 0 && n === src.length) {
-    dst.set(src, to);
+  if (n >= SET_WHOLE_WORDS && from === 0 && n === trueLength(src)) {
+    setInto(dst, src, to);
   } else if (n <= LOOP_WORDS) {
     for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
   } else {
-    dst.set(src.subarray(from, from + n), to);
+    setInto(dst, new Uint32Array(trueBuffer(src), trueByteOffset(src) + 4 * from, n), to);
   }
 }

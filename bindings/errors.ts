@@ -3,11 +3,24 @@
 // message names the argument, the limit and what was passed.
 
 import { EINVAL } from '../assembly/layout.js';
+import { trueLength, typedKind } from './typed.js';
 
-function describe(v: unknown): string {
+/** @internal A short description of `v` for an error message; never throws, whatever `v` is. */
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an Array';
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'object') {
+    // A getter or a proxy trap may throw, and Object.create(null) has no constructor.
+    let name: unknown;
+    try {
+      name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+    } catch {
+      name = undefined;
+    }
+    const what = typeof name === 'string' && name !== '' ? name : 'object';
+    return `${/^[AEIOUaeiou]/.test(what) ? 'an' : 'a'} ${what}`;
+  }
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
   return String(v);
 }
@@ -21,16 +34,33 @@ export function checkInt(name: string, v: unknown, min: number, max: number): nu
   return v;
 }
 
-/** @internal Returns `v` if it is a Uint8Array (Node's Buffer included); throws a TypeError otherwise. */
-export function checkBytes(name: string, v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array, got ${describe(v)}`);
-  return v;
+/**
+ * @internal Returns the true length of `v` if it is a Uint8Array (Node's
+ * Buffer included); throws a TypeError otherwise. Both read the view's
+ * internal slots (typed.ts): a forged object or a shadowed `length` cannot pass.
+ */
+export function checkBytes(name: string, v: unknown): number {
+  if (typedKind(v) !== 'Uint8Array') throw new TypeError(`${name} must be a Uint8Array, got ${describe(v)}`);
+  return trueLength(v as Uint8Array);
 }
 
-/** @internal Returns `v` if it is a Uint32Array; throws a TypeError otherwise. */
-export function checkWords(name: string, v: unknown): Uint32Array {
-  if (!(v instanceof Uint32Array)) throw new TypeError(`${name} must be a Uint32Array, got ${describe(v)}`);
-  return v;
+/**
+ * @internal {@link checkBytes} for an array that a Placement already knows
+ * (`known`: its last array, checked then): only the length is read again.
+ */
+export function checkBytesAgain(name: string, v: unknown, known: unknown): number {
+  return v === known && known !== null ? trueLength(v as Uint8Array) : checkBytes(name, v);
+}
+
+/** @internal Returns the true length of `v` if it is a Uint32Array; throws a TypeError otherwise (see {@link checkBytes}). */
+export function checkWords(name: string, v: unknown): number {
+  if (typedKind(v) !== 'Uint32Array') throw new TypeError(`${name} must be a Uint32Array, got ${describe(v)}`);
+  return trueLength(v as Uint32Array);
+}
+
+/** @internal {@link checkBytesAgain} for Uint32Arrays. */
+export function checkWordsAgain(name: string, v: unknown, known: unknown): number {
+  return v === known && known !== null ? trueLength(v as Uint32Array) : checkWords(name, v);
 }
 
 /**

@@ -12,6 +12,8 @@
 import {
   RB_SIZE_OFF,
   RB_STORAGE_OFF,
+  RB_PUT_OFF,
+  IDX_CLAIM_OFF,
   RB_KIND_ITEMS,
   RB_MAX_SIZE_BYTES,
   EAGAIN as E_AGAIN,
@@ -28,7 +30,7 @@ import {
 } from '../assembly/layout.js';
 import { copyWords } from './copy.js';
 import type { Engine } from './engine.js';
-import { checkInt, checkWindow, checkWords } from './errors.js';
+import { checkInt, checkWindow, checkWords, checkWordsAgain } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
 import { DISPOSE } from './lifecycle.js';
 import { Placement } from './placement.js';
@@ -161,6 +163,8 @@ export class ItemRingBuf extends Handle {
   private readonly out: number;
   private readonly stage: number;
   private readonly stageWord: number;
+  /** Word index of the put side's claim word (the core's claim offset output). */
+  private readonly putClaimWord: number;
   /** The header seen by the last get or getBatch that reported one. */
   private header = 0;
   /** Where the last data/records and the last destination lie. */
@@ -187,6 +191,7 @@ export class ItemRingBuf extends Handle {
     this.out = scratch(engine);
     this.stage = this.out + STAGE_OFFSET;
     this.stageWord = this.stage >>> 2;
+    this.putClaimWord = (this.address + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2;
     this.waits = new RingWaits(this.views, this.core, this.address, this.lc, 'words', 4, capacity);
   }
 
@@ -341,13 +346,17 @@ export class ItemRingBuf extends Handle {
    * rb.put(2, 9);                                      // a header-only item
    * ```
    */
-  put(type: number, value: number, data?: Uint32Array, start = 0, end = data?.length ?? 0): number {
+  put(type: number, value: number, data?: Uint32Array, start = 0, end?: number): number {
     checkInt('type', type, 0, TYPE_MASK);
     checkInt('value', value, 0, VALUE_MASK);
     let n = 0;
-    if (data !== undefined) {
-      checkWords('data', data);
-      checkWindow('data', data.length, start, end);
+    if (data === undefined) {
+      // No data, no window: a window given anyway is a mistake, not ignored.
+      if (start !== 0 || end !== undefined) checkWindow('data', 0, start, end);
+    } else {
+      const len = checkWordsAgain('data', data, this.putPlace.array);
+      if (end === undefined) end = len;
+      checkWindow('data', len, start, end);
       n = end - start;
       if (n > ITEM_MAX_WORDS) {
         throw new RangeError(`data must hold at most ${ITEM_MAX_WORDS} words (end - start), got ${n}`);
@@ -358,7 +367,8 @@ export class ItemRingBuf extends Handle {
     if (data !== undefined && n !== 0) {
       const v = this.fresh();
       const base = this.putPlace.of(data, v.u32);
-      if (base >= 0) {
+      // Data in this ring's own storage is staged first: the core's copy could overwrite words it has yet to read.
+      if (base >= 0 && !this.inStorage(base + 4 * start, n)) {
         src = base + 4 * start;
       } else {
         copyWords(v.u32, this.stageWord, data, start, n);
@@ -383,11 +393,15 @@ export class ItemRingBuf extends Handle {
    * rb.get();                                          // drop the oldest item
    * ```
    */
-  get(dst?: Uint32Array, start = 0, end = dst?.length ?? 0): number {
+  get(dst?: Uint32Array, start = 0, end?: number): number {
     let max = 0;
-    if (dst !== undefined) {
-      checkWords('dst', dst);
-      checkWindow('dst', dst.length, start, end);
+    if (dst === undefined) {
+      // Without dst the item is dropped: a window given anyway is refused before that.
+      if (start !== 0 || end !== undefined) checkWindow('dst', 0, start, end);
+    } else {
+      const len = checkWordsAgain('dst', dst, this.getPlace.array);
+      if (end === undefined) end = len;
+      checkWindow('dst', len, start, end);
       max = end - start;
     }
     const v = this.fresh();
@@ -423,25 +437,30 @@ export class ItemRingBuf extends Handle {
    * while (at < batch.length) at += rb.putBatch(batch, at) || await drained();
    * ```
    */
-  putBatch(records: Uint32Array, start = 0, end = records?.length): number {
-    checkWords('records', records);
-    checkWindow('records', records.length, start, end);
+  putBatch(records: Uint32Array, start = 0, end?: number): number {
+    const len = checkWords('records', records);
+    if (end === undefined) end = len;
+    checkWindow('records', len, start, end);
     const v = this.fresh();
     this.live(true);
     const cb = this.address;
     const base = this.putPlace.of(records, v.u32);
     if (base >= 0 && end - start <= MAX_DIRECT_WORDS) {
+      if (this.inStorage(base + 4 * start, end - start)) {
+        // Records in this ring's own storage: the copy into storage could
+        // overwrite records it has yet to read, so they are copied out first.
+        const copy = new Uint32Array(end - start);
+        copyWords(copy, 0, records, start, end - start);
+        return this.putBatch(copy);
+      }
+      const claimWord = v.u32[this.putClaimWord];
       const r = this.core.item_put_batch(cb, base + 4 * start, end - start);
-      // The core refuses malformed records (r < 0) before writing anything.
-      if (r < 0) checkRecords(records, start, end);
+      if (r < 0) this.refuseRecords(claimWord, records, start, end);
       return r;
     }
-    // A batch that fits the staging area is one core call, which validates
-    // every header before writing anything. A longer one goes in chunks of
-    // whole records, so it is validated whole first, in JS.
-    if (end - start > STAGE_WORDS) {
-      checkRecords(records, start, end);
-    }
+    // Validated whole first, in JS: a longer batch goes in chunks of whole
+    // records, and a refused one must not have been copied into the staging area either.
+    checkRecords(records, start, end);
     let done = start;
     while (done < end) {
       // A chunk of whole records that fits the staging area (all of them, usually).
@@ -453,13 +472,29 @@ export class ItemRingBuf extends Handle {
       }
       const n = stop - done;
       copyWords(v.u32, this.stageWord, records, done, n);
+      const claimWord = v.u32[this.putClaimWord];
       const r = this.core.item_put_batch(cb, this.stage, n);
-      // The core refuses malformed records (r < 0) before writing anything.
-      if (r < 0) checkRecords(records, start, end);
+      if (r < 0) this.refuseRecords(claimWord, records, start, end);
       done += r;
       if (r < n) break;
     }
     return done - start;
+  }
+
+  /**
+   * Throws the RangeError of malformed records, after the core refused them
+   * (r < 0): it wrote no storage and released its claim, but its claim left
+   * an offset in the put side's claim word, put back here to `claimWord`.
+   */
+  private refuseRecords(claimWord: number, records: Uint32Array, start: number, end: number): never {
+    this.views.u32[this.putClaimWord] = claimWord;
+    checkRecords(records, start, end);
+    throw new Error('unreachable: the core refused records that checkRecords accepts');
+  }
+
+  /** Whether `words` words at byte address `at` overlap this ring's storage. */
+  private inStorage(at: number, words: number): boolean {
+    return at < this.storageAddress + 4 * this.capacity && at + 4 * words > this.storageAddress;
   }
 
   /**
@@ -474,9 +509,10 @@ export class ItemRingBuf extends Handle {
    * for (let at = 0; at < n; at += 1 + ItemRingBuf.headerWords(out[at])) visit(out, at);
    * ```
    */
-  getBatch(dst: Uint32Array, start = 0, end = dst?.length): number {
-    checkWords('dst', dst);
-    checkWindow('dst', dst.length, start, end);
+  getBatch(dst: Uint32Array, start = 0, end?: number): number {
+    const len = checkWords('dst', dst);
+    if (end === undefined) end = len;
+    checkWindow('dst', len, start, end);
     const v = this.fresh();
     this.live(false);
     const cb = this.address,

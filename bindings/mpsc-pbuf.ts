@@ -40,7 +40,7 @@ import {
   ST_CLOSED,
 } from '../assembly/layout.js';
 import { checkEngine, type Engine } from './engine.js';
-import { checkInt, checkWindow, checkWords } from './errors.js';
+import { checkInt, checkWindow, checkWords, describe } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle } from './handle.js';
 import { DISPOSE } from './lifecycle.js';
 import { canBlock, sleepOn, sleepOnAsync } from './wait.js';
@@ -168,7 +168,9 @@ export class MpscPbuf extends Handle {
   constructor(engine: Engine, size: number, options: MpscHandleOptions | undefined, address: number);
   constructor(engine: Engine, size: number, options: MpscPbufOptions = {}, address?: number) {
     checkEngine(engine);
-    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new TypeError(`options must be an object, got ${describe(options)}`);
+    }
     const { onDrop, getWlen, mayBlock } = options;
     if (onDrop !== undefined && typeof onDrop !== 'function') throw new TypeError('options.onDrop must be a function');
     if (getWlen !== undefined && typeof getWlen !== 'function') {
@@ -420,9 +422,10 @@ export class MpscPbuf extends Handle {
    * pb.putData(new Uint32Array([1 | (3 << 2), 10, 20]));
    * ```
    */
-  putData(src: Uint32Array, start = 0, end = src?.length): boolean {
-    checkWords('src', src);
-    checkWindow('src', src.length, start, end);
+  putData(src: Uint32Array, start = 0, end?: number): boolean {
+    const len = checkWords('src', src);
+    if (end === undefined) end = len;
+    checkWindow('src', len, start, end);
     const wlen = checkInt('putData length (end - start)', end - start, 1, this.size);
     for (;;) {
       const off = this.core.mp_alloc(this.address, this.scratch, wlen, MP_MODE_PUT);

@@ -16,11 +16,11 @@ import {
 } from '../assembly/layout.js';
 import { copyBytes, LOOP_BYTES_SHARED, LOOP_BYTES_UNSHARED } from './copy.js';
 import type { Engine } from './engine.js';
-import { checkBytes, checkInt, checkWindow, finishError } from './errors.js';
+import { checkBytesAgain, checkInt, checkWindow, finishError } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
 import { DISPOSE } from './lifecycle.js';
 import { Placement } from './placement.js';
-import { RingWaits } from './wait.js';
+import { checkMs, RingWaits } from './wait.js';
 import { STAGE_BYTES, WriteStage } from './write-stage.js';
 
 /**
@@ -171,9 +171,11 @@ export class RingBuf extends Handle {
    * rb.put(chunk, 4, 8);                    // bytes 4..7 only, no subarray needed
    * ```
    */
-  put(src: Uint8Array, start = 0, end = src?.length): number {
-    const at = this.source(src, start, end),
-      n = end - start;
+  put(src: Uint8Array, start = 0, end?: number): number {
+    const len = checkBytesAgain('src', src, this.srcPlace.array),
+      stop = end === undefined ? len : end,
+      at = this.source(src, len, start, stop),
+      n = stop - start;
     if (at >= 0 && this.unflushed === 0) return this.core.rb_put(this.address, at + start, n);
     const done = this.fillClaims(src, at, start, n, false);
     if (this.unflushed === 0) {
@@ -198,9 +200,11 @@ export class RingBuf extends Handle {
    * rb.flush();                                     // the consumer sees them all
    * ```
    */
-  write(src: Uint8Array, start = 0, end = src?.length): number {
-    const at = this.source(src, start, end),
-      n = end - start;
+  write(src: Uint8Array, start = 0, end?: number): number {
+    const len = checkBytesAgain('src', src, this.srcPlace.array),
+      stop = end === undefined ? len : end,
+      at = this.source(src, len, start, stop),
+      n = stop - start;
     const done = this.fillClaims(src, at, start, n, true);
     if (done < n) this.flush();
     else this.unflushed += done;
@@ -229,13 +233,13 @@ export class RingBuf extends Handle {
   }
 
   /**
-   * Checks the source window of put/write and returns where `src` lies in
-   * the memory (-1: elsewhere), with the views made current for fillClaims.
+   * Checks the source window of put/write (`len`: the true length of `src`)
+   * and returns where `src` lies in the memory (-1: elsewhere), with the
+   * views made current for fillClaims.
    */
-  private source(src: Uint8Array, start: number, end: number): number {
-    checkBytes('src', src);
+  private source(src: Uint8Array, len: number, start: number, end: number): number {
     // The whole array needs no check; skipping the call keeps put within V8's inlining budget.
-    if (start !== 0 || end !== src.length) checkWindow('src', src.length, start, end);
+    if (start !== 0 || end !== len) checkWindow('src', len, start, end);
     const p = this.srcPlace,
       mem = this.fresh().u8;
     this.live(true);
@@ -285,7 +289,7 @@ export class RingBuf extends Handle {
    * const n = rb.get(out);                  // out[0..n) holds the oldest bytes
    * ```
    */
-  get(dst: Uint8Array, start = 0, end = dst?.length): number {
+  get(dst: Uint8Array, start = 0, end?: number): number {
     return this.read(dst, start, end, false);
   }
 
@@ -299,13 +303,14 @@ export class RingBuf extends Handle {
    * rb.peek(head);                          // rb.size is unchanged
    * ```
    */
-  peek(dst: Uint8Array, start = 0, end = dst?.length): number {
+  peek(dst: Uint8Array, start = 0, end?: number): number {
     return this.read(dst, start, end, true);
   }
 
-  private read(dst: Uint8Array, start: number, end: number, peek: boolean): number {
-    checkBytes('dst', dst);
-    if (start !== 0 || end !== dst.length) checkWindow('dst', dst.length, start, end);
+  private read(dst: Uint8Array, start: number, stop: number | undefined, peek: boolean): number {
+    const len = checkBytesAgain('dst', dst, this.dstPlace.array),
+      end = stop === undefined ? len : stop;
+    if (start !== 0 || end !== len) checkWindow('dst', len, start, end);
     const v = this.fresh(),
       cb = this.address,
       core = this.core;
@@ -508,6 +513,8 @@ export class RingBuf extends Handle {
    */
   waitForSpace(ms = Infinity, bytes = 1): boolean {
     const need = this.waits.need(bytes);
+    // Checked before the flush: a rejected call leaves the pending bytes pending.
+    checkMs(ms);
     if (this.unflushed !== 0) this.flush();
     return this.waits.space('waitForSpace', ms, need);
   }
@@ -534,6 +541,8 @@ export class RingBuf extends Handle {
    */
   waitForSpaceAsync(ms = Infinity, bytes = 1): Promise<boolean> {
     const need = this.waits.need(bytes);
+    // Checked before the flush: a rejected call leaves the pending bytes pending.
+    checkMs(ms);
     if (this.unflushed !== 0) this.flush();
     return this.waits.spaceAsync(ms, need);
   }

@@ -93,9 +93,14 @@ export function isSharedView(i32: Int32Array): boolean {
  * milliseconds; Infinity waits for ever. Validates `ms`.
  */
 export function deadlineOf(ms: number): number {
+  checkMs(ms);
+  return ms === Infinity ? Infinity : performance.now() + ms;
+}
+
+/** @internal Throws a TypeError or RangeError naming `ms` unless it is a number from 0 to Infinity. */
+export function checkMs(ms: unknown): void {
   if (typeof ms !== 'number') throw new TypeError(`ms must be a number, got ${ms === null ? 'null' : typeof ms}`);
   if (!(ms >= 0)) throw new RangeError(`ms must be from 0 to Infinity, got ${ms}`);
-  return ms === Infinity ? Infinity : performance.now() + ms;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { internals } from './util/internals.js';
 import { createEngine, EAGAIN, EMSGSIZE, ItemRingBuf, type Engine } from '../dist/bindings/index.js';
-import { Prng, testSeed } from './util/prng.js';
+import { Prng, soakScale, testSeed } from './util/prng.js';
 import { lockstep } from './util/lockstep.js';
 
 const seed = testSeed();
@@ -231,7 +231,8 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
 }
 
 const capacities = [1, 2, 3, 5, 8, 17, 64, 256, 300, 1500];
-const OPS_PER_CAPACITY = 12_000; // 10 x 12,000 = 120,000 ops per run
+// 10 x 12,000 = 120,000 ops per run; `npm run soak` (WRB_SOAK) multiplies it.
+const OPS_PER_CAPACITY = 12_000 * soakScale();
 
 describe(`item mode: random differential test (seed ${seed}; WRB_SEED=${seed} replays)`, () => {
   it.each(capacities.map((c, k) => [c, k]))('capacity %i words: wasm, js and the model in lockstep', async (cap, k) => {

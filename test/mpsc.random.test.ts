@@ -8,7 +8,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, MpscPbuf, type Engine } from '../dist/bindings/index.js';
-import { Prng, testSeed } from './util/prng.js';
+import { Prng, soakScale, testSeed } from './util/prng.js';
 import { present } from './util/present.js';
 
 /** How a configuration lays out its header: the length and a packet id. */
@@ -182,7 +182,8 @@ const configs: Config[] = [
   { size: 256, overwrite: true, maxLen: 64, codec: custom },
   { size: 509, overwrite: true, maxLen: 255, codec: field9 },
 ];
-const OPS_PER_CONFIG = 10_000;
+// `npm run soak` (WRB_SOAK) multiplies it.
+const OPS_PER_CONFIG = 10_000 * soakScale();
 
 describe('MpscPbuf random differential test: wasm, js and a model', () => {
   let wasm: Engine;

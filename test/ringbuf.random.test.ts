@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createEngine, RingBuf, type Engine } from '../dist/bindings/index.js';
-import { Prng, testSeed } from './util/prng.js';
+import { Prng, soakScale, testSeed } from './util/prng.js';
 import { lockstep } from './util/lockstep.js';
 
 const UINT32_MAX = 2 ** 32 - 1;
@@ -357,7 +357,8 @@ function run(prng: Prng, model: Model, count: number, pick: () => Subject[], lab
 }
 
 const capacities = [1, 2, 5, 7, 33, 64, 1000, 4096];
-const OPS_PER_CAPACITY = 25_000; // 8 x 25,000 = 200,000 ops per run
+// 8 x 25,000 = 200,000 ops per run; `npm run soak` (WRB_SOAK) multiplies it.
+const OPS_PER_CAPACITY = 25_000 * soakScale();
 
 describe(`random differential test (seed ${seed}; WRB_SEED=${seed} replays)`, () => {
   it.each(capacities.map((c, k) => [c, k]))('capacity %i: wasm, js and the model in lockstep', async (cap, k) => {
@@ -388,7 +389,7 @@ describe(`random differential test (seed ${seed}; WRB_SEED=${seed} replays)`, ()
       run(
         prng,
         model,
-        10_000,
+        10_000 * soakScale(),
         () => {
           // Pending writes belong to the handle that wrote them (as a producer
           // thread's do), so engines change only between batches.

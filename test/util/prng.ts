@@ -41,3 +41,14 @@ export function testSeed(): number {
   const env = process.env.WRB_SEED;
   return env !== undefined ? Number(env) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 }
+
+/**
+ * How many times the usual number of operations the random tests run:
+ * WRB_SOAK if set (`npm run soak` sets it), otherwise 1, the CI size.
+ */
+export function soakScale(): number {
+  const env = process.env.WRB_SOAK;
+  const k = env === undefined ? 1 : Number(env);
+  if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`WRB_SOAK must be an integer from 1, got ${env}`);
+  return k;
+}

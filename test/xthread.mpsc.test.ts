@@ -175,6 +175,30 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads (%s engine
     await done;
   });
 
+  it('a producer asleep between alloc and commit holds the others back, loses nothing, and the async main-thread consumer resumes at its commit', async () => {
+    const engine = await createEngine(kind, { shared: true });
+    const pb = new MpscPbuf(engine, 64, { lengthBits: 9 });
+    const { ready, done } = startRoles(
+      [{ role: 'mpscSlowCommit', kind, module: engine.module, descriptor: pb.descriptor, delayMs: 200 }],
+      BOUND_MS,
+    );
+    await ready;
+    // The slow packet is allocated first: these ten come after it.
+    for (let i = 0; i < 10; i++) expect(pb.putWord(1 | (1 << 2) | (i << 11))).toBe(true);
+    expect(await pb.claimAsync(20)).toBe(null); // its timeout ends it: the first packet is uncommitted
+    const t0 = performance.now();
+    const tags: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const p = present(await pb.claimAsync(10_000));
+      tags.push(pb.words[p] >>> 11);
+      pb.free(p);
+    }
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(tags).toEqual([55, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(pb.utilization).toBe(0);
+    await done;
+  });
+
   it('claim(ms) and claimAsync(ms) end by their timeout on an empty buffer', async () => {
     const pb = new MpscPbuf(await createEngine(kind, { shared: true }), 64);
     let t0 = performance.now();

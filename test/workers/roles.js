@@ -469,6 +469,19 @@ async function mpscBlockedAlloc(data) {
   return { p, ms };
 }
 
+/** Allocates a 2-word packet (tag 55), says ready, sleeps `delayMs` with it uncommitted, then commits it. */
+async function mpscSlowCommit(data) {
+  const pb = MpscPbuf.attach(await engineFor(data), data.descriptor);
+  const p = pb.alloc(2);
+  if (p === null) throw new Error('mpscSlowCommit: no room');
+  pb.words[p] = (2 << 2) | (55 << 11);
+  pb.words[p + 1] = 5555;
+  data.ready();
+  nap(data.delayMs);
+  pb.commit(p);
+  return { p };
+}
+
 /** After ready and `delayMs`, commits one putWord packet: wakes a consumer sleeping in claim(ms). */
 async function mpscDelayedPut(data) {
   const pb = MpscPbuf.attach(await engineFor(data), data.descriptor);
@@ -704,6 +717,7 @@ const roles = {
   mpscConsumer,
   mpscBlockedAlloc,
   mpscDelayedPut,
+  mpscSlowCommit,
   lcByteSource,
   lcByteSink,
   lcItemSource,

@@ -144,9 +144,9 @@ export const ENOTSUP = 95;
 //   words; every index is in [0, size).
 //
 //   +---------+---------------------------+------------------------+
-//   | control | storage: size words       | length table: size     |
-//   | block   | (packets, never split at  | words, only with a     |
-//   | 192 B   |  the end: a skip pads it) | custom getWlen         |
+//   | control | storage: size words       | packet table: size     |
+//   | block   | (packets, never split at  | words, written by the  |
+//   | 192 B   |  the end: a skip pads it) | core only (see below)  |
 //   +---------+---------------------------+------------------------+
 //
 //   The storage in ring order, from the oldest word in use:
@@ -164,11 +164,9 @@ export const ENOTSUP = 95;
 //     +0   MP_KIND_OFF       MP_KIND_VALUE
 //     +4   MP_SIZE_OFF       capacity in words
 //     +8   MP_STORAGE_OFF    absolute byte address of the storage (size words)
-//     +12  MP_LEN_MASK_OFF   packet length = (header >>> 2) & mask; 0 = custom
-//                        lengths, kept in the length table below
-//     +16  MP_LENS_OFF       absolute byte address of the length table (custom
-//                        lengths only: one word per storage word, written at
-//                        commit; 0 otherwise)
+//     +12  MP_LEN_MASK_OFF   the header's length field is (header >>> 2) & mask,
+//                        checked at commit and put; 0 = custom lengths (getWlen)
+//     +16  MP_LENS_OFF       absolute byte address of the packet table
 //     +20  MP_LOCKING_OFF    1 on a shared memory: critical sections take MP_LOCK_OFF.
 //                        0 on an unshared memory, which no other thread can
 //                        reach (its sharedness is fixed at creation), so the
@@ -225,6 +223,26 @@ export const ENOTSUP = 95;
 //   +----------------------------------------------+------+-------+
 //
 //   A skip packet (valid 0, busy 1) keeps its length in words in bits 2..31.
+//   The user can write every header word at any time, so the core never
+//   decides anything from one (issue 17): a header is checked when a put or
+//   a commit hands it over, and from then on the core follows the packet
+//   table, one word per storage word, which user code has no view of. The
+//   entry at each packet's first word (the core writes it whenever it makes
+//   a packet, skip or reservation there; other entries are stale and never read):
+//
+//    31        30     29                                          0
+//   +---------+------+---------------------------------------------+
+//   | pending | skip | length in words (1 .. size)                  |
+//   +---------+------+---------------------------------------------+
+//
+//   pending       allocated, not committed: the consumer stops here, and
+//                 only a commit of exactly this length is accepted
+//   skip          a skip packet: passed over silently
+//   pending|skip  a reservation of drop_item_locked (MP_T_RESERVED): the
+//                 consumer stops, no commit matches
+//   neither       a committed packet, claimed when MP_CLAIMED_OFF says so
+//   The header's valid and busy bits are still written as Zephyr writes
+//   them, for the user and the drop callback to read.
 
 export const MP_KIND_OFF = 0;
 export const MP_SIZE_OFF = 4;
@@ -267,6 +285,12 @@ export const MP_FLAG_FULL = 8;
 export const MP_VALID = 1;
 export const MP_BUSY = 2;
 export const MP_HDR_USER_SHIFT = 2; // the user's bits (and a skip packet's length) start here
+
+// Packet table entries (see the diagram).
+export const MP_T_LEN = 0x3fffffff;
+export const MP_T_SKIP = 0x40000000;
+export const MP_T_PENDING = 0x80000000;
+export const MP_T_RESERVED = 0xc0000000;
 
 /** Largest size in words: lengths live in a 30-bit field, and storage must fit in 4 GiB. */
 export const MP_MAX_SIZE_WORDS = 0x3fffffff;

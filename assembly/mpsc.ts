@@ -24,6 +24,7 @@ import {
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
   MP_VALID, MP_BUSY, MP_HDR_USER_SHIFT, MP_MODE_WAIT, MP_MODE_PUT, MP_R_DROPPED, MP_R_WAIT, MP_R_FAIL,
   MP_R_NONE, MP_R_CLAIMED, MP_R_BAD, MP_R_CLOSED, MP_STATE_OFF, ST_OPEN,
+  MP_T_LEN, MP_T_SKIP, MP_T_PENDING, MP_T_RESERVED,
 } from './layout';
 
 // drop_item_locked's outcomes.
@@ -32,13 +33,15 @@ const DROP_AGAIN: u32 = 1; // space was freed without a user packet: try again
 const DROP_USER: u32 = 2;  // a user packet was dropped: notify, then try again
 
 /**
- * Writes a fresh control block (mpsc_pbuf_init). `flags` holds OVERWRITE and
- * MAXUTIL; POW2 is added when `size` is a power of two, as in Zephyr.
- * `lenMask` selects the length field (0 = lengths from the table at `lens`).
+ * Writes a fresh control block (mpsc_pbuf_init) and clears the packet table
+ * at `lens` (size words). `flags` holds OVERWRITE and MAXUTIL; POW2 is added
+ * when `size` is a power of two, as in Zephyr. `lenMask` selects the
+ * header's length field (0 = custom lengths, given at commit).
  * `locking` is 1 when the memory is shared (see MP_LOCKING_OFF in layout.ts).
  */
 export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMask: u32, lens: usize, locking: u32): void {
   memory.fill(cb, 0, MP_CB_BYTES);
+  memory.fill(lens, 0, <usize>size << 2);
   store<u32>(cb, MP_KIND_VALUE, MP_KIND_OFF);
   store<u32>(cb, size, MP_SIZE_OFF);
   store<u32>(cb, <u32>storage, MP_STORAGE_OFF);
@@ -111,15 +114,18 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
   return <usize>load<u32>(cb, MP_STORAGE_OFF) + (<usize>off << 2);
 }
 
-/** get_wlen: the length field of the header, or the length recorded at commit. */
-@inline function wlenAt(cb: usize, off: u32): u32 {
-  const mask = load<u32>(cb, MP_LEN_MASK_OFF);
-  if (mask != 0) return (load<u32>(hdrAt(cb, off)) >>> MP_HDR_USER_SHIFT) & mask;
+/** The packet table entry of the packet starting at `off` (layout.ts: only the core writes it). */
+@inline function entryAt(cb: usize, off: u32): u32 {
   return load<u32>(<usize>load<u32>(cb, MP_LENS_OFF) + (<usize>off << 2));
 }
 
-@inline function setLen(cb: usize, off: u32, wlen: u32): void {
-  if (load<u32>(cb, MP_LEN_MASK_OFF) == 0) store<u32>(<usize>load<u32>(cb, MP_LENS_OFF) + (<usize>off << 2), wlen);
+@inline function setEntry(cb: usize, off: u32, entry: u32): void {
+  store<u32>(<usize>load<u32>(cb, MP_LENS_OFF) + (<usize>off << 2), entry);
+}
+
+/** get_wlen, from the table: a length the core wrote after checking it, never the user's header. */
+@inline function wlenAt(cb: usize, off: u32): u32 {
+  return entryAt(cb, off) & MP_T_LEN;
 }
 
 /** free_space: the free words, with bit 31 set when they end at the end of storage (`wrap`). */
@@ -174,7 +180,9 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 }
 
 @inline function addSkip(cb: usize, n: u32): void {
-  store<u32>(hdrAt(cb, load<u32>(cb, MP_TMP_WR_OFF)), skipHeader(n));
+  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
+  store<u32>(hdrAt(cb, tmpWr), skipHeader(n));
+  setEntry(cb, tmpWr, MP_T_SKIP | n);
   tmpWrInc(cb, n);
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), n), MP_WR_OFF);
 }
@@ -184,18 +192,18 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   const rd = load<u32>(cb, MP_RD_OFF);
   const item = hdrAt(cb, rd);
   const h = load<u32>(item);
-  const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
-  if (skip != 0) {
+  const e = entryAt(cb, rd);
+  if ((e & MP_T_RESERVED) == MP_T_SKIP) {
     // A skip packet goes silently, in both modes.
-    rdInc(cb, skip);
+    rdInc(cb, e & MP_T_LEN);
     store<u32>(cb, load<u32>(cb, MP_RD_OFF), MP_TMP_RD_OFF);
     return DROP_AGAIN;
   }
   if (!(load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_OVERWRITE)) return DROP_NONE;
-  const rdW = wlenAt(cb, rd);
-  // Uncommitted: it can neither be dropped nor jumped over.
-  if (!(h & MP_VALID)) return DROP_NONE;
-  if (h & MP_BUSY) {
+  const rdW = e & MP_T_LEN;
+  // Uncommitted (or another producer's reservation): it can neither be dropped nor jumped over.
+  if (e & MP_T_PENDING) return DROP_NONE;
+  if (load<u32>(cb, MP_CLAIMED_OFF) == rd + 1) {
     // Claimed: jump over it, as if it had just been written.
     let ret = DROP_AGAIN;
     if (freeW != 0) addSkip(cb, freeW);
@@ -218,8 +226,10 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   rdInc(cb, rdW);
   store<u32>(cb, load<u32>(cb, MP_RD_OFF), MP_TMP_RD_OFF);
   const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
-  if (freeW != 0) store<u32>(hdrAt(cb, tmpWr), 0); // an "invalid" header: no reader mistakes the gap for data
+  if (freeW != 0) store<u32>(hdrAt(cb, tmpWr), 0); // an "invalid" header, as Zephyr writes
   const shift = rdW + freeW;
+  // Until post_drop_action, the reserved area is neither claimable nor committable.
+  setEntry(cb, tmpWr, MP_T_RESERVED | shift);
   store<u32>(scr, tmpWr, MP_SCR_PREV_OFF);
   store<u32>(scr, shift, MP_SCR_SHIFT_OFF);
   store<u32>(scr, rd, MP_SCR_DROP_OFF);
@@ -244,6 +254,7 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   }
   // Another producer allocated after the reservation: skip the reserved area.
   store<u32>(hdrAt(cb, prev), skipHeader(shift));
+  setEntry(cb, prev, MP_T_SKIP | shift);
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), shift), MP_WR_OFF);
 }
 
@@ -320,6 +331,7 @@ export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
   if (off < 0) return off;
   const item = hdrAt(cb, off);
   store<u32>(item, load<u32>(item) & ~(MP_VALID | MP_BUSY));
+  setEntry(cb, off, MP_T_PENDING | wlen); // what commit will insist on
   tmpWrInc(cb, wlen);
   unlock(cb);
   return off;
@@ -331,21 +343,24 @@ export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
  * (only this producer writes its uncommitted header, so reading it under the
  * lock is the same, and it spares the host a read and a check per commit).
  * Returns 0, or MP_R_BAD (nothing changed) when `off` is not an allocated,
- * uncommitted packet of `wlen` words inside the used region.
+ * uncommitted packet (its table entry pending), its header's valid or busy
+ * bit is set, or `wlen` is not exactly what alloc granted.
  */
 export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
   lock(cb);
-  if (wlen == 0 && off < load<u32>(cb, MP_SIZE_OFF)) wlen = wlenAt(cb, off);
-  const size = load<u32>(cb, MP_SIZE_OFF);
-  const item = hdrAt(cb, off);
-  const h = load<u32>(item);
-  const rd = load<u32>(cb, MP_RD_OFF);
-  const d = off >= rd ? off - rd : size - rd + off;
-  if (off >= size || wlen == 0 || wlen > size - off || (h & (MP_VALID | MP_BUSY)) != 0 || d + wlen > usage(cb)) {
+  if (off >= load<u32>(cb, MP_SIZE_OFF)) {
     unlock(cb);
     return MP_R_BAD;
   }
-  setLen(cb, off, wlen);
+  const item = hdrAt(cb, off);
+  const h = load<u32>(item);
+  if (wlen == 0) wlen = (h >>> MP_HDR_USER_SHIFT) & load<u32>(cb, MP_LEN_MASK_OFF);
+  // The table's pending entry is the only proof of an allocation, and its length the only one followed.
+  if (entryAt(cb, off) != (MP_T_PENDING | wlen) || (h & (MP_VALID | MP_BUSY)) != 0) {
+    unlock(cb);
+    return MP_R_BAD;
+  }
+  setEntry(cb, off, wlen);
   store<u32>(item, h | MP_VALID);
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
   maxUsageUpdate(cb);
@@ -360,7 +375,7 @@ export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
  */
 export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void {
   lock(cb);
-  setLen(cb, off, wlen);
+  setEntry(cb, off, wlen);
   store<u32>(hdrAt(cb, off), header);
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
   maxUsageUpdate(cb);
@@ -369,7 +384,7 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void
 
 /** The end of put_word/put_word_ext: the packet at tmp_wr is written; publish it. Releases the lock. */
 @inline function putDone(cb: usize, off: u32, wlen: u32): i32 {
-  setLen(cb, off, wlen);
+  setEntry(cb, off, wlen);
   tmpWrInc(cb, wlen);
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
   maxUsageUpdate(cb);
@@ -413,23 +428,23 @@ export function mp_claim(cb: usize): i32 {
   while (true) {
     const a = available(cb);
     const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
-    const item = hdrAt(cb, tmpRd);
-    const h = load<u32>(item);
-    if (a == 0 || (h & (MP_VALID | MP_BUSY)) == 0) {
+    const e = a != 0 ? entryAt(cb, tmpRd) : MP_T_PENDING;
+    // Nothing, or an uncommitted packet (or a reservation) first.
+    if (e & MP_T_PENDING) {
       unlock(cb);
       return MP_R_NONE;
     }
-    const skip = (h & (MP_VALID | MP_BUSY)) == MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
-    if (skip != 0 || !(h & MP_VALID)) {
+    if (e & MP_T_SKIP) {
       // Zephyr drops and retakes the lock here; nothing outside can need it
       // between two skips, so we keep it.
-      const inc = skip != 0 ? skip : wlenAt(cb, tmpRd);
+      const inc = e & MP_T_LEN;
       store<u32>(cb, idxInc(cb, tmpRd, inc), MP_TMP_RD_OFF);
       rdInc(cb, inc);
       continue;
     }
-    store<u32>(item, h | MP_BUSY);
-    store<u32>(cb, idxInc(cb, tmpRd, wlenAt(cb, tmpRd)), MP_TMP_RD_OFF);
+    const item = hdrAt(cb, tmpRd);
+    store<u32>(item, load<u32>(item) | MP_BUSY);
+    store<u32>(cb, idxInc(cb, tmpRd, e & MP_T_LEN), MP_TMP_RD_OFF);
     store<u32>(cb, tmpRd + 1, MP_CLAIMED_OFF);
     unlock(cb);
     return <i32>tmpRd;
@@ -461,6 +476,7 @@ export function mp_free(cb: usize, off: u32): i32 {
     // A producer jumped over this packet while it was claimed: it becomes a
     // skip packet, passed over later.
     store<u32>(item, skipHeader(wlen));
+    setEntry(cb, off, MP_T_SKIP | wlen);
   }
   store<u32>(cb, 0, MP_CLAIMED_OFF);
   // k_sem_give as a counter (layout.ts says why): a seq-cst store inside

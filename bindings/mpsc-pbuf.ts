@@ -11,6 +11,7 @@ import {
   MP_SIZE_OFF,
   MP_STORAGE_OFF,
   MP_LEN_MASK_OFF,
+  MP_LENS_OFF,
   MP_CB_BYTES,
   MP_TMP_WR_OFF,
   MP_WR_OFF,
@@ -38,6 +39,10 @@ import {
   MP_R_CLOSED,
   U32_MAX,
   ST_CLOSED,
+  MP_VALID,
+  MP_T_LEN,
+  MP_T_RESERVED,
+  MP_T_PENDING,
 } from '../assembly/layout.js';
 import { checkEngine, type Engine } from './engine.js';
 import { checkInt, checkWindow, checkWords, describe } from './errors.js';
@@ -338,7 +343,8 @@ export class MpscPbuf extends Handle {
    * Makes an allocated packet visible to the consumer (mpsc_pbuf_commit).
    * Commits may come in any order; the consumer still sees packets in
    * allocation order. The length is read from the header (or `getWlen`).
-   * @throws RangeError if `packet` is not an allocated, uncommitted packet or its length does not fit (nothing changes).
+   * @throws RangeError if `packet` is not an allocated, uncommitted packet, or its length (field or `getWlen`)
+   * is not the `wlen` it was allocated with (nothing changes).
    * @example
    * ```ts
    * const p = pb.alloc(1)!;
@@ -356,23 +362,45 @@ export class MpscPbuf extends Handle {
     if (this.core.mp_commit(this.address, packet, wlen) !== 0) throw this.commitError(packet, wlen);
   }
 
-  /** Why a commit was refused: a length field out of range, or not an allocated packet. */
+  /**
+   * Why a commit was refused: not an allocated, uncommitted packet, or a
+   * length other than the one alloc granted (read from the core's packet table).
+   */
   private commitError(packet: number, wlen: number): RangeError {
-    if (wlen === 0) {
-      const v = this.fresh();
-      const max = this.size - packet;
-      wlen = (v.u32[(this.storageAddress >>> 2) + packet] >>> 2) & this.lenMask;
-      if (wlen < 1 || wlen > max) {
-        return new RangeError(`the length field of packet ${packet} must be from 1 to ${max}, got ${wlen}`);
-      }
+    const v = this.fresh();
+    const header = v.u32[(this.storageAddress >>> 2) + packet];
+    const entry = v.u32[(this.control(MP_LENS_OFF) >>> 2) + packet];
+    if ((entry & MP_T_RESERVED) >>> 0 !== MP_T_PENDING || (header & 3) !== 0) {
+      return new RangeError(`packet ${packet} is not an allocated, uncommitted packet`);
     }
-    return new RangeError(`packet ${packet} is not an allocated, uncommitted packet of ${wlen} words`);
+    const granted = entry & MP_T_LEN;
+    const said = wlen === 0 ? `its length field says ${(header >>> 2) & this.lenMask}` : `getWlen() returned ${wlen}`;
+    return new RangeError(`packet ${packet} was allocated with ${granted} words, ${said}`);
+  }
+
+  /**
+   * A header handed over whole (putWord, putWordExt, putData): "valid" in
+   * bits 1..0, and a length field of exactly `wlen` (issue 17: the core
+   * stores it as given, so a bad one would wedge the consumer).
+   */
+  private checkHeader(what: string, header: number, wlen: number): void {
+    const state = header & 3;
+    if (state !== MP_VALID) {
+      throw new RangeError(
+        `the ${what} header must have the valid bit set and the busy bit clear (bits 1..0 = 01), got ${state.toString(2).padStart(2, '0')}`,
+      );
+    }
+    const field = (header >>> 2) & this.lenMask;
+    if (this.lenMask !== 0 && field !== wlen) {
+      throw new RangeError(`the length field of the ${what} header must be ${wlen}, got ${field}`);
+    }
   }
 
   /**
    * Stores a 1-word packet (mpsc_pbuf_put_word). `word` must have the valid
-   * bit set and length 1. Returns false, and counts a loss, when there is no
-   * room and nothing can be dropped (Zephyr loses it silently).
+   * bit set, the busy bit clear and length 1. Returns false, and counts a
+   * loss, when there is no room and nothing can be dropped (Zephyr loses it silently).
+   * @throws RangeError if `word` is not such a header (nothing changes).
    * @example
    * ```ts
    * pb.putWord(1 | (1 << 2) | (tag << 11));
@@ -380,6 +408,7 @@ export class MpscPbuf extends Handle {
    */
   putWord(word: number): boolean {
     checkInt('word', word, 0, U32_MAX);
+    this.checkHeader('putWord', word, 1);
     for (;;) {
       const r = this.core.mp_put_word(this.address, this.scratch, word);
       if (r === 0) return true;
@@ -392,7 +421,7 @@ export class MpscPbuf extends Handle {
   /**
    * Stores a 2-word packet, `word` then `ext` (mpsc_pbuf_put_word_ext, where
    * the second word is a pointer: 2 words on wasm32). Returns as {@link MpscPbuf.putWord}.
-   * @throws RangeError on a 1-word buffer.
+   * @throws RangeError on a 1-word buffer, or if `word` is not a valid header of length 2.
    * @example
    * ```ts
    * pb.putWordExt(1 | (2 << 2), 0xdeadbeef);
@@ -403,6 +432,7 @@ export class MpscPbuf extends Handle {
     checkInt('ext', ext, 0, U32_MAX);
     // Zephyr would loop for ever (pad, drop the padding, pad again…).
     if (this.size < 2) throw new RangeError(`putWordExt needs a buffer of at least 2 words, this one has ${this.size}`);
+    this.checkHeader('putWordExt', word, 2);
     for (;;) {
       const r = this.core.mp_put_word_ext(this.address, this.scratch, word, ext);
       if (r === 0) return true;
@@ -416,7 +446,8 @@ export class MpscPbuf extends Handle {
    * Stores `src[start, end)` as one whole, committed packet
    * (mpsc_pbuf_put_data); `src[start]` is its header, with the valid bit set.
    * Returns as {@link MpscPbuf.putWord}.
-   * @throws RangeError if the packet is empty or longer than the buffer (Zephyr would loop for ever).
+   * @throws RangeError if the packet is empty or longer than the buffer (Zephyr would loop for ever), or its
+   * header is not valid (valid bit set, busy clear) with a length field of exactly `end - start`.
    * @example
    * ```ts
    * pb.putData(new Uint32Array([1 | (3 << 2), 10, 20]));
@@ -427,6 +458,9 @@ export class MpscPbuf extends Handle {
     if (end === undefined) end = len;
     checkWindow('src', len, start, end);
     const wlen = checkInt('putData length (end - start)', end - start, 1, this.size);
+    // Read once: the drop callback below may change src.
+    const header = src[start];
+    this.checkHeader('putData', header, wlen);
     for (;;) {
       const off = this.core.mp_alloc(this.address, this.scratch, wlen, MP_MODE_PUT);
       if (off >= 0) {
@@ -435,7 +469,7 @@ export class MpscPbuf extends Handle {
         // is published by mp_put_finish's critical section.
         const w = this.words;
         for (let i = 1; i < wlen; i++) w[off + i] = src[start + i];
-        this.core.mp_put_finish(this.address, off, wlen, src[start]);
+        this.core.mp_put_finish(this.address, off, wlen, header);
         return true;
       }
       if (off === MP_R_CLOSED) throw this.lc.refusal();
@@ -733,14 +767,15 @@ function placeMpsc(engine: Engine, size: number, options: MpscPbufOptions): numb
   if (typeof overwrite !== 'boolean') throw new TypeError('options.overwrite must be a boolean');
   if (typeof maxUtilization !== 'boolean') throw new TypeError('options.maxUtilization must be a boolean');
   checkInt('options.lengthBits', lengthBits, 1, 30);
-  // Custom lengths are recorded at commit in a table beside the storage
-  // (one word per storage word), so the core never calls back into JS
-  // with the lock held: drop and claim read the table.
+  // Lengths and states live in the core's packet table beside the storage
+  // (one word per storage word, layout.ts), out of user code's reach, so
+  // the core never follows a header; custom lengths need no call into JS
+  // with the lock held either.
   const custom = getWlen !== undefined;
-  const address = engine.alloc(MP_CB_BYTES + size * 4 * (custom ? 2 : 1), `size ${size}`);
+  const address = engine.alloc(MP_CB_BYTES + size * 8, `size ${size}`);
   const flags = (overwrite ? MP_FLAG_OVERWRITE : 0) | (maxUtilization ? MP_FLAG_MAXUTIL : 0);
   const mask = custom ? 0 : 2 ** lengthBits - 1;
-  const lens = custom ? address + MP_CB_BYTES + size * 4 : 0;
+  const lens = address + MP_CB_BYTES + size * 4;
   engine.core.mp_init(address, address + MP_CB_BYTES, size, flags, mask, lens, engine.shared ? 1 : 0);
   return address;
 }

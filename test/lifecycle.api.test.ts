@@ -293,7 +293,8 @@ describe.each(kinds)('ItemRingBuf lifecycle, %s engine', (kind) => {
 describe.each(kinds)('MpscPbuf lifecycle, %s engine', (kind) => {
   const buffer = async (shared = false, options = {}) => {
     const engine = await createEngine(kind, { shared });
-    return { engine, pb: new MpscPbuf(engine, 64, options) };
+    // A 6-bit length field, so that the tag at bit 8 is the user's (putWord checks the length field).
+    return { engine, pb: new MpscPbuf(engine, 64, { lengthBits: 6, ...options }) };
   };
   const put = (pb: MpscPbuf, tag: number) => pb.putWord(1 | (1 << 2) | (tag << 8));
 

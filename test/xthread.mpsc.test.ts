@@ -10,6 +10,8 @@ const BOUND_MS = 90_000;
 /** A thread that makes no progress this long is stuck: it fails. */
 const WAIT_MS = 20_000;
 const COUNT = 200_000;
+/** Per producer with 4 or 8 of them: the same order of total packets on 2 cores. */
+const COUNT_MANY = 50_000;
 const seed = Number(process.env.WRB_SEED ?? Date.now() % 2 ** 32);
 
 interface ProducerResult {
@@ -24,13 +26,19 @@ interface ConsumerResult {
   dropped: number;
 }
 
-async function stress(producerKinds: EngineKind[], consumerKind: EngineKind, size: number, overwrite: boolean) {
+async function stress(
+  producerKinds: EngineKind[],
+  consumerKind: EngineKind,
+  size: number,
+  overwrite: boolean,
+  count = COUNT,
+) {
   const engine = await createEngine('wasm', { shared: true });
   const pb = new MpscPbuf(engine, size, { overwrite, lengthBits: 9 });
   const common = {
     descriptor: pb.descriptor,
     module: engine.module,
-    count: COUNT,
+    count,
     overwrite,
     seed,
     waitMs: WAIT_MS,
@@ -49,10 +57,14 @@ async function stress(producerKinds: EngineKind[], consumerKind: EngineKind, siz
 }
 
 /** For every producer and sequence number: times delivered + times dropped (by any producer). */
-function outcomes(consumer: ConsumerResult, producers: ProducerResult[]): { id: number; seq: number; n: number }[] {
+function outcomes(
+  consumer: ConsumerResult,
+  producers: ProducerResult[],
+  count = COUNT,
+): { id: number; seq: number; n: number }[] {
   const bad = [];
   for (let id = 0; id < producers.length; id++) {
-    for (let seq = 0; seq < COUNT; seq++) {
+    for (let seq = 0; seq < count; seq++) {
       let n = consumer.delivered[id][seq];
       for (const p of producers) n += p.drops[id][seq];
       if (n !== 1) bad.push({ id, seq, n });
@@ -60,6 +72,26 @@ function outcomes(consumer: ConsumerResult, producers: ProducerResult[]): { id: 
   }
   return bad;
 }
+
+describe(`MpscPbuf: 4 and 8 producer threads (more threads than cores), 1 consumer thread (seed ${seed})`, () => {
+  it.each([
+    [['wasm', 'js', 'wasm', 'js'], 'wasm', 4096, false],
+    [['wasm', 'js', 'wasm', 'js', 'js', 'wasm', 'js', 'wasm'], 'js', 4096, false],
+    [['js', 'wasm', 'js', 'wasm'], 'js', 1024, true],
+    [['wasm', 'wasm', 'js', 'js', 'wasm', 'wasm', 'js', 'js'], 'wasm', 1024, true],
+  ] as const)(
+    'producers %j, consumer %s, %i words, overwrite %s: every packet accounted for once',
+    async (pk, ck, size, ow) => {
+      const { pb, consumer, producers } = await stress([...pk], ck, size, ow, COUNT_MANY);
+      const dropCalls = producers.reduce((a, p) => a + p.dropCalls, 0);
+      expect(outcomes(consumer, producers, COUNT_MANY).slice(0, 5)).toEqual([]);
+      expect(consumer.packets + dropCalls).toBe(pk.length * COUNT_MANY);
+      expect(pb.dropped).toBe(dropCalls);
+      if (!ow) expect(dropCalls).toBe(0);
+      expect(pb.utilization).toBe(0);
+    },
+  );
+});
 
 describe(`MpscPbuf: 3 producer threads x ${COUNT} packets, 1 consumer thread (seed ${seed})`, () => {
   it.each([
@@ -140,6 +172,30 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads (%s engine
     expect(p).not.toBe(null);
     expect(pb.words[present(p)] >>> 11).toBe(77);
     pb.free(present(p));
+    await done;
+  });
+
+  it('a producer asleep between alloc and commit holds the others back, loses nothing, and the async main-thread consumer resumes at its commit', async () => {
+    const engine = await createEngine(kind, { shared: true });
+    const pb = new MpscPbuf(engine, 64, { lengthBits: 9 });
+    const { ready, done } = startRoles(
+      [{ role: 'mpscSlowCommit', kind, module: engine.module, descriptor: pb.descriptor, delayMs: 200 }],
+      BOUND_MS,
+    );
+    await ready;
+    // The slow packet is allocated first: these ten come after it.
+    for (let i = 0; i < 10; i++) expect(pb.putWord(1 | (1 << 2) | (i << 11))).toBe(true);
+    expect(await pb.claimAsync(20)).toBe(null); // its timeout ends it: the first packet is uncommitted
+    const t0 = performance.now();
+    const tags: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const p = present(await pb.claimAsync(10_000));
+      tags.push(pb.words[p] >>> 11);
+      pb.free(p);
+    }
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(tags).toEqual([55, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(pb.utilization).toBe(0);
     await done;
   });
 

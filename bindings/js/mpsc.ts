@@ -57,6 +57,10 @@ const {
   MP_R_CLOSED,
   MP_STATE_OFF,
   ST_OPEN,
+  MP_T_LEN,
+  MP_T_SKIP,
+  MP_T_PENDING,
+  MP_T_RESERVED,
 } = layout;
 
 // assembly/mpsc.ts: drop_item_locked's outcomes.
@@ -77,6 +81,7 @@ export function mp_init(
 ): void {
   attached(v);
   v.u8.fill(0, cb, cb + MP_CB_BYTES);
+  v.u8.fill(0, lens, lens + size * 4);
   const u32 = v.u32;
   u32[(cb + MP_KIND_OFF) >>> 2] = MP_KIND_VALUE;
   u32[(cb + MP_SIZE_OFF) >>> 2] = size;
@@ -139,18 +144,21 @@ function hdrAt(v: Views, cb: number, off: number): number {
   return v.u32[(cb + MP_STORAGE_OFF) >>> 2] + off * 4;
 }
 
-// assembly/mpsc.ts: wlenAt (Zephyr's get_wlen)
-function wlenAt(v: Views, cb: number, off: number): number {
+// assembly/mpsc.ts: entryAt (the packet table: only the core writes it)
+function entryAt(v: Views, cb: number, off: number): number {
   const u32 = v.u32;
-  const mask = u32[(cb + MP_LEN_MASK_OFF) >>> 2];
-  if (mask !== 0) return (u32[hdrAt(v, cb, off) >>> 2] >>> MP_HDR_USER_SHIFT) & mask;
   return u32[(u32[(cb + MP_LENS_OFF) >>> 2] + off * 4) >>> 2];
 }
 
-// assembly/mpsc.ts: setLen
-function setLen(v: Views, cb: number, off: number, wlen: number): void {
+// assembly/mpsc.ts: setEntry
+function setEntry(v: Views, cb: number, off: number, entry: number): void {
   const u32 = v.u32;
-  if (u32[(cb + MP_LEN_MASK_OFF) >>> 2] === 0) u32[(u32[(cb + MP_LENS_OFF) >>> 2] + off * 4) >>> 2] = wlen;
+  u32[(u32[(cb + MP_LENS_OFF) >>> 2] + off * 4) >>> 2] = entry;
+}
+
+// assembly/mpsc.ts: wlenAt (Zephyr's get_wlen, from the table, never the user's header)
+function wlenAt(v: Views, cb: number, off: number): number {
+  return entryAt(v, cb, off) & MP_T_LEN;
 }
 
 // assembly/mpsc.ts: freeSpace (Zephyr's free_space). Bit 31 marks `wrap`, as in
@@ -215,7 +223,9 @@ function skipHeader(n: number): number {
 // assembly/mpsc.ts: addSkip (Zephyr's add_skip_item)
 function addSkip(v: Views, cb: number, n: number): void {
   const u32 = v.u32;
-  u32[hdrAt(v, cb, u32[(cb + MP_TMP_WR_OFF) >>> 2]) >>> 2] = skipHeader(n);
+  const tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  u32[hdrAt(v, cb, tmpWr) >>> 2] = skipHeader(n);
+  setEntry(v, cb, tmpWr, (MP_T_SKIP | n) >>> 0);
   tmpWrInc(v, cb, n);
   u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], n);
 }
@@ -230,18 +240,18 @@ function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): numbe
   const rd = u32[(cb + MP_RD_OFF) >>> 2];
   const item = hdrAt(v, cb, rd);
   const h = u32[item >>> 2];
-  const skip = (h & (MP_VALID | MP_BUSY)) === MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
-  if (skip !== 0) {
+  const e = entryAt(v, cb, rd);
+  if ((e & MP_T_RESERVED) >>> 0 === MP_T_SKIP) {
     // A skip packet goes silently, in both modes.
-    rdInc(v, cb, skip);
+    rdInc(v, cb, e & MP_T_LEN);
     u32[(cb + MP_TMP_RD_OFF) >>> 2] = u32[(cb + MP_RD_OFF) >>> 2];
     return DROP_AGAIN;
   }
   if (!(u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_OVERWRITE)) return DROP_NONE;
-  const rdW = wlenAt(v, cb, rd);
-  // Uncommitted: it can neither be dropped nor jumped over.
-  if (!(h & MP_VALID)) return DROP_NONE;
-  if (h & MP_BUSY) {
+  const rdW = e & MP_T_LEN;
+  // Uncommitted (or another producer's reservation): it can neither be dropped nor jumped over.
+  if (e & MP_T_PENDING) return DROP_NONE;
+  if (u32[(cb + MP_CLAIMED_OFF) >>> 2] === rd + 1) {
     // Claimed: jump over it, as if it had just been written.
     let ret = DROP_AGAIN;
     if (freeW !== 0) addSkip(v, cb, freeW);
@@ -262,8 +272,10 @@ function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): numbe
   rdInc(v, cb, rdW);
   u32[(cb + MP_TMP_RD_OFF) >>> 2] = u32[(cb + MP_RD_OFF) >>> 2];
   const tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
-  if (freeW !== 0) u32[hdrAt(v, cb, tmpWr) >>> 2] = 0; // an "invalid" header: no reader mistakes the gap for data
+  if (freeW !== 0) u32[hdrAt(v, cb, tmpWr) >>> 2] = 0; // an "invalid" header, as Zephyr writes
   const shift = rdW + freeW;
+  // Until post_drop_action, the reserved area is neither claimable nor committable.
+  setEntry(v, cb, tmpWr, (MP_T_RESERVED | shift) >>> 0);
   u32[(scr + MP_SCR_PREV_OFF) >>> 2] = tmpWr;
   u32[(scr + MP_SCR_SHIFT_OFF) >>> 2] = shift;
   u32[(scr + MP_SCR_DROP_OFF) >>> 2] = rd;
@@ -289,6 +301,7 @@ function postDrop(v: Views, cb: number, scr: number): void {
   }
   // Another producer allocated after the reservation: skip the reserved area.
   u32[hdrAt(v, cb, prev) >>> 2] = skipHeader(shift);
+  setEntry(v, cb, prev, (MP_T_SKIP | shift) >>> 0);
   u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], shift);
 }
 
@@ -341,6 +354,7 @@ export function mp_alloc(v: Views, cb: number, scr: number, wlen: number, mode: 
   const off = reserve(v, cb, scr, wlen, mode);
   if (off < 0) return off;
   v.u32[hdrAt(v, cb, off) >>> 2] &= ~(MP_VALID | MP_BUSY);
+  setEntry(v, cb, off, (MP_T_PENDING | wlen) >>> 0); // what commit will insist on
   tmpWrInc(v, cb, wlen);
   unlock(v, cb);
   return off;
@@ -351,17 +365,19 @@ export function mp_commit(v: Views, cb: number, off: number, wlen: number): numb
   attached(v);
   lock(v, cb);
   const u32 = v.u32;
-  const size = u32[(cb + MP_SIZE_OFF) >>> 2];
-  if (wlen === 0 && off < size) wlen = wlenAt(v, cb, off);
-  const item = hdrAt(v, cb, off);
-  const h = u32[item >>> 2];
-  const rd = u32[(cb + MP_RD_OFF) >>> 2];
-  const d = off >= rd ? off - rd : size - rd + off;
-  if (off >= size || wlen === 0 || wlen > size - off || (h & (MP_VALID | MP_BUSY)) !== 0 || d + wlen > usage(v, cb)) {
+  if (off >= u32[(cb + MP_SIZE_OFF) >>> 2]) {
     unlock(v, cb);
     return MP_R_BAD;
   }
-  setLen(v, cb, off, wlen);
+  const item = hdrAt(v, cb, off);
+  const h = u32[item >>> 2];
+  if (wlen === 0) wlen = (h >>> MP_HDR_USER_SHIFT) & u32[(cb + MP_LEN_MASK_OFF) >>> 2];
+  // The table's pending entry is the only proof of an allocation, and its length the only one followed.
+  if (entryAt(v, cb, off) !== (MP_T_PENDING | wlen) >>> 0 || (h & (MP_VALID | MP_BUSY)) !== 0) {
+    unlock(v, cb);
+    return MP_R_BAD;
+  }
+  setEntry(v, cb, off, wlen);
   u32[item >>> 2] = h | MP_VALID;
   u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
   maxUsageUpdate(v, cb);
@@ -374,7 +390,7 @@ export function mp_put_finish(v: Views, cb: number, off: number, wlen: number, h
   attached(v);
   lock(v, cb);
   const u32 = v.u32;
-  setLen(v, cb, off, wlen);
+  setEntry(v, cb, off, wlen);
   u32[hdrAt(v, cb, off) >>> 2] = header;
   u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
   maxUsageUpdate(v, cb);
@@ -384,7 +400,7 @@ export function mp_put_finish(v: Views, cb: number, off: number, wlen: number, h
 // assembly/mpsc.ts: putDone
 function putDone(v: Views, cb: number, off: number, wlen: number): number {
   const u32 = v.u32;
-  setLen(v, cb, off, wlen);
+  setEntry(v, cb, off, wlen);
   tmpWrInc(v, cb, wlen);
   u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
   maxUsageUpdate(v, cb);
@@ -425,22 +441,22 @@ export function mp_claim(v: Views, cb: number): number {
   for (;;) {
     const a = available(v, cb);
     const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
-    const item = hdrAt(v, cb, tmpRd);
-    const h = u32[item >>> 2];
-    if (a === 0 || (h & (MP_VALID | MP_BUSY)) === 0) {
+    const e = a !== 0 ? entryAt(v, cb, tmpRd) : MP_T_PENDING;
+    // Nothing, or an uncommitted packet (or a reservation) first.
+    if (e & MP_T_PENDING) {
       unlock(v, cb);
       return MP_R_NONE;
     }
-    const skip = (h & (MP_VALID | MP_BUSY)) === MP_BUSY ? h >>> MP_HDR_USER_SHIFT : 0;
-    if (skip !== 0 || !(h & MP_VALID)) {
+    if (e & MP_T_SKIP) {
       // Zephyr drops and retakes the lock here; we keep it (the AS file says why).
-      const inc = skip !== 0 ? skip : wlenAt(v, cb, tmpRd);
+      const inc = e & MP_T_LEN;
       u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, inc);
       rdInc(v, cb, inc);
       continue;
     }
-    u32[item >>> 2] = h | MP_BUSY;
-    u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, wlenAt(v, cb, tmpRd));
+    const item = hdrAt(v, cb, tmpRd);
+    u32[item >>> 2] |= MP_BUSY;
+    u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, e & MP_T_LEN);
     u32[(cb + MP_CLAIMED_OFF) >>> 2] = tmpRd + 1;
     unlock(v, cb);
     return tmpRd;
@@ -469,6 +485,7 @@ export function mp_free(v: Views, cb: number, off: number): number {
   } else {
     // A producer jumped over this packet while it was claimed: it becomes a skip packet.
     u32[item >>> 2] = skipHeader(wlen);
+    setEntry(v, cb, off, (MP_T_SKIP | wlen) >>> 0);
   }
   u32[(cb + MP_CLAIMED_OFF) >>> 2] = 0;
   bump(v, cb, MP_SEM_OFF);

@@ -323,7 +323,8 @@ async function itemsConsumer(data) {
 
 // ── MpscPbuf ─────────────────────────────────────────────────────────────
 // Buffers are made with lengthBits 9: a header is valid (bit 0), busy (1),
-// length (2..10), producer id (11..12) and sequence number (13..31), so
+// length (2..10), producer id (11..13: up to 8 producers) and sequence number
+// (14..31: up to 262143), so
 // every packet, even a 1-word putWord, says whose it is and where it goes.
 
 /** Word `i` (1 ≤ i < wlen) of packet (id, seq): the last one is a checksum of the others. */
@@ -335,7 +336,7 @@ function packetWord(id, seq, wlen, i) {
   return h >>> 0;
 }
 
-const mpHeader = (id, seq, wlen) => ((wlen << 2) | (id << 11) | (seq << 13)) >>> 0;
+const mpHeader = (id, seq, wlen) => ((wlen << 2) | (id << 11) | (seq << 14)) >>> 0;
 
 /**
  * One MpscPbuf producer: packets 0 to `count`-1 of producer `id`, each sent
@@ -355,7 +356,7 @@ async function mpscProducer(data) {
     onDrop: (off) => {
       const h = words[off];
       if ((h & 1) !== 0) throw new Error(`producer ${id}: dropped packet at ${off} still has its valid bit`);
-      drops[(h >>> 11) & 3][h >>> 13]++;
+      drops[(h >>> 11) & 7][h >>> 14]++;
       dropCalls++;
     },
   });
@@ -434,8 +435,8 @@ async function mpscConsumer(data) {
     const w = pb.words,
       h = w[p];
     const wlen = (h >>> 2) & 511,
-      id = (h >>> 11) & 3,
-      seq = h >>> 13;
+      id = (h >>> 11) & 7,
+      seq = h >>> 14;
     if ((h & 3) !== 3) throw new Error(`consumer: claimed header 0x${h.toString(16)} is not valid and busy`);
     if (id >= producers || seq >= count || wlen < 1 || wlen > 48)
       throw new Error(`consumer: bad header 0x${h.toString(16)}`);
@@ -466,6 +467,19 @@ async function mpscBlockedAlloc(data) {
     pb.commit(p);
   }
   return { p, ms };
+}
+
+/** Allocates a 2-word packet (tag 55), says ready, sleeps `delayMs` with it uncommitted, then commits it. */
+async function mpscSlowCommit(data) {
+  const pb = MpscPbuf.attach(await engineFor(data), data.descriptor);
+  const p = pb.alloc(2);
+  if (p === null) throw new Error('mpscSlowCommit: no room');
+  pb.words[p] = (2 << 2) | (55 << 11);
+  pb.words[p + 1] = 5555;
+  data.ready();
+  nap(data.delayMs);
+  pb.commit(p);
+  return { p };
 }
 
 /** After ready and `delayMs`, commits one putWord packet: wakes a consumer sleeping in claim(ms). */
@@ -703,6 +717,7 @@ const roles = {
   mpscConsumer,
   mpscBlockedAlloc,
   mpscDelayedPut,
+  mpscSlowCommit,
   lcByteSource,
   lcByteSink,
   lcItemSource,

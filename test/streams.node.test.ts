@@ -17,7 +17,6 @@ import {
   RingReadable,
   RingWritable,
 } from '../dist/bindings/streams/node.js';
-// @ts-expect-error: a plain JS module shared with the worker threads
 import { chunks } from './workers/streams.js';
 
 const script = new URL('./workers/streams.js', import.meta.url);

@@ -25,7 +25,7 @@ async function idle(kind, type) {
   const buf = type === 'RingBuf' ? new RingBuf(engine, 65536) : new MpscPbuf(engine, 16384);
   const w = new Worker(producer, { eval: true, workerData: { kind, desc: buf.descriptor, module: engine.module } });
   await new Promise((r) => w.once('message', r));
-  const input = type === 'RingBuf' ? new RingReadable(buf) : new MessageReadable(buf, { producers: 1 });
+  const input = buf instanceof RingBuf ? new RingReadable(buf) : new MessageReadable(buf, { producers: 1 });
   const reading = (async () => {
     for await (const _ of input);
   })();

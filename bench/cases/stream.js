@@ -57,6 +57,7 @@ async function drained(ctl, expected) {
     for (;;) {
       const got = Atomics.load(ctl, 0);
       if (got === expected) return Atomics.load(ctl, 1);
+      // @ts-expect-error: Atomics.waitAsync is ES2024, newer than this project's lib (Node 20 has it).
       const r = Atomics.waitAsync(ctl, 0, got);
       if (r.async) await r.value;
     }
@@ -106,6 +107,7 @@ async function linesThreadStream() {
     sent = (sent + n * LINE_BYTES) | 0;
     return drained(ctl, sent);
   };
+  // @ts-expect-error: thread-stream's types omit its worker.
   return { step, close: () => ts.worker.terminate() };
 }
 

@@ -6,12 +6,14 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort as maybePort, workerData } from 'node:worker_threads';
 import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 import { MessageWritable, RingReadable } from '../../dist/bindings/streams/node.js';
 import { LINES } from './stream.lines.js';
 
 const { role, impl, descriptor, module } = workerData;
+/** This file only runs as a Worker, where the port exists. */
+const parentPort = /** @type {import('node:worker_threads').MessagePort} */ (maybePort);
 const ctl = new Int32Array(workerData.ctl);
 let bytes = 0,
   sum = 0;

@@ -6,7 +6,6 @@
 import { describe, expect, test } from 'vitest';
 import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 import { messageReadableStream, ringReadableStream, ringWritableStream } from '../../dist/bindings/streams/web.js';
-// @ts-expect-error plain JS module without types, shared with the worker
 import { parts } from './workers/stream-worker.js';
 
 /** Runs a role of workers/stream-worker.js in a new Web Worker. */

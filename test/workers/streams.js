@@ -88,10 +88,11 @@ const roles = {
 };
 
 if (parentPort !== null && workerData?.role !== undefined) {
+  const port = parentPort;
   const { role, kind, module, descriptor } = workerData;
   const engine = await createEngine(kind, { memory: descriptor.memory, module });
   roles[role]({ ...workerData, engine }).then(
-    (result) => parentPort.postMessage({ result }),
-    (e) => parentPort.postMessage({ error: e instanceof Error ? e.stack : String(e) }),
+    (result) => port.postMessage({ result }),
+    (e) => port.postMessage({ error: e instanceof Error ? e.stack : String(e) }),
   );
 }

@@ -149,7 +149,9 @@ export interface RingReadableOptions {
  * A Readable of the bytes in a RingBuf, for the consumer's thread (async
  * iteration included). Each chunk is a Buffer holding everything readable
  * at the time (up to `chunkBytes`); `setEncoding('utf8')` gives strings, with
- * characters split at the wrap or between chunks put back together. It
+ * characters split at the wrap or between chunks put back together. Called
+ * before the first read, it decodes in place from the ring (one string per
+ * run, no Buffer copied out): the fast way to read text. It
  * ends when the producer has closed the ring and every byte was read, and
  * errors with the buffer's BufferAbortedError when either side aborts.
  * Destroying it before its end aborts the ring, so that the producer stops.

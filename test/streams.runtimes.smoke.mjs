@@ -73,7 +73,7 @@ for (const kind of ['wasm', 'js']) {
     await mw.close();
   })();
   let n = 0;
-  for await (const m of web.messageReadableStream(pb, { producers: 1 })) n++;
+  for await (const _m of web.messageReadableStream(pb, { producers: 1 })) n++;
   await mwriting;
   check(`${kind} messages`, n === 300);
 }

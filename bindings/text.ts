@@ -49,6 +49,33 @@ export function encodeInto(s: string, dest: Uint8Array): { read: number; written
   return r;
 }
 
+/** Node's and Bun's Buffer, whose utf8Write encodes at an offset with no view or result object per call. */
+type NodeBuffer = Uint8Array & { utf8Write(s: string, offset: number, length: number): number };
+const NodeBufferClass = (
+  globalThis as unknown as {
+    Buffer?: { from(b: ArrayBufferLike, at: number, n: number): NodeBuffer; prototype: object };
+  }
+).Buffer;
+const hasUtf8Write =
+  typeof (NodeBufferClass?.prototype as { utf8Write?: unknown } | undefined)?.utf8Write === 'function';
+/** The last storage view {@link nodeView} was asked for, and its Buffer (one ring per writer thread is the common case). */
+let viewOf: Uint8Array | null = null;
+let viewBuffer: NodeBuffer | null = null;
+
+/**
+ * A Buffer over the same bytes as `storage`, kept while `storage` is the
+ * same view; null where the runtime has no Buffer with utf8Write. It spares
+ * each string a subarray and encodeInto's result object (bench/README.md).
+ */
+function nodeView(storage: Uint8Array): NodeBuffer | null {
+  if (!hasUtf8Write || NodeBufferClass === undefined) return null;
+  if (storage !== viewOf) {
+    viewOf = storage;
+    viewBuffer = NodeBufferClass.from(storage.buffer, storage.byteOffset, storage.byteLength);
+  }
+  return viewBuffer;
+}
+
 /** Set by {@link utf8Fit}: the UTF-8 byte length of the prefix it returned. */
 let fitBytes = 0;
 
@@ -133,7 +160,9 @@ export function writeText(rb: RingBuf, s: string, from = 0): number {
     at = rb.putOffset,
     storage = rb.storage;
   if (first === bytes) {
-    encodeInto(part, storage.subarray(at, at + bytes));
+    const view = nodeView(storage);
+    if (view !== null) view.utf8Write(part, at, bytes);
+    else encodeInto(part, storage.subarray(at, at + bytes));
     return end - from;
   }
   // The claim crosses the end of storage: `first` bytes there, the rest from offset 0.
@@ -194,13 +223,18 @@ export class TextReader {
     this.rb = rb;
   }
 
-  /** Consumes everything readable now and returns it decoded (`''` when nothing complete arrived). */
-  read(): string {
+  /**
+   * Consumes what is readable now, up to about `maxBytes` (whole runs: at
+   * least one), and returns it decoded (`''` when nothing complete arrived).
+   */
+  read(maxBytes = Infinity): string {
     const rb = this.rb;
-    let out = '';
-    for (;;) {
-      const g = rb.getClaim(rb.capacity);
+    let out = '',
+      left = maxBytes;
+    for (; left > 0; ) {
+      const g = rb.getClaim(Math.min(rb.capacity, left));
       if (g === 0) return out;
+      left -= g;
       const at = rb.getOffset;
       if (canDecodeShared() || !rb.engine.shared) {
         out += this.decoder.decode(rb.storage.subarray(at, at + g), { stream: true });
@@ -212,6 +246,7 @@ export class TextReader {
       }
       rb.getFinish(g);
     }
+    return out;
   }
 
   /** Ends the text: returns what is still held, an incomplete last character as U+FFFD. */

@@ -280,6 +280,39 @@ describe('backpressure and batching', () => {
   });
 });
 
+describe('RingReadable text', () => {
+  test('setEncoding with bytes already buffered in the stream: the character split across them comes out whole (Node keeps decoding)', async () => {
+    for (const kind of ['wasm', 'js'] as const) {
+      const engine = await createEngine(kind, { shared: true });
+      const rb = new RingBuf(engine, 64);
+      const input = new RingReadable(rb);
+      rb.write(new Uint8Array([0x61, 0xe2])); // 'a' and the first byte of '€'
+      rb.flush();
+      await once(input, 'readable'); // pushed as a Buffer, not read yet
+      input.setEncoding('utf8'); // Node decodes the buffered bytes and holds 0xe2
+      rb.write(new Uint8Array([0x82, 0xac, 0x62, 0xf0, 0x9f])); // the rest of '€', 'b', half of '😀'
+      rb.close();
+      let text = '';
+      for await (const s of input) text += s;
+      expect(text).toBe('a€b\ufffd');
+    }
+  });
+
+  test('setEncoding before reading: text decoded in place ends with U+FFFD for an incomplete last character', async () => {
+    for (const kind of ['wasm', 'js'] as const) {
+      const engine = await createEngine(kind, { shared: true });
+      const rb = new RingBuf(engine, 64);
+      const input = new RingReadable(rb);
+      input.setEncoding('utf8');
+      rb.write(new Uint8Array([0x68, 0xc3, 0xa9, 0xe2, 0x82]));
+      rb.close();
+      let text = '';
+      for await (const s of input) text += s;
+      expect(text).toBe('h\u00e9\ufffd');
+    }
+  });
+});
+
 describe('messages over MpscPbuf', () => {
   test('three producer threads (both engines), one reader: every message once, in order per producer', async () => {
     const engine = await createEngine('wasm', { shared: true });

@@ -7,7 +7,7 @@
 // stream.lines.500   one op = one 500-byte JSON log line (pino-like), main
 //                    thread to a worker that counts bytes and characters.
 //                    wasm, js: RingWritable (1 MiB ring, automatic
-//                    batching) → RingReadable + StringDecoder; thread-stream:
+//                    batching) → RingReadable with setEncoding('utf8'); thread-stream:
 //                    pino's transport (v4, default 4 MiB buffer) with a
 //                    counting destination; postMessage: one message per line.
 // stream.bytes.<n>   one op = one n-byte chunk through a Node pipeline
@@ -57,6 +57,7 @@ async function drained(ctl, expected) {
     for (;;) {
       const got = Atomics.load(ctl, 0);
       if (got === expected) return Atomics.load(ctl, 1);
+      // @ts-expect-error: Atomics.waitAsync is ES2024, newer than this project's lib (Node 20 has it).
       const r = Atomics.waitAsync(ctl, 0, got);
       if (r.async) await r.value;
     }

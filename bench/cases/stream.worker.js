@@ -6,8 +6,7 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort as maybePort, workerData } from 'node:worker_threads';
 import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 import { MessageWritable, RingReadable } from '../../dist/bindings/streams/node.js';
 import { LINES } from './stream.lines.js';
@@ -17,6 +16,8 @@ if (!parentPort) throw new Error('bench/cases/stream.worker.js runs only in a wo
 const port = parentPort;
 
 const { role, impl, descriptor, module } = workerData;
+/** This file only runs as a Worker, where the port exists. */
+const parentPort = /** @type {import('node:worker_threads').MessagePort} */ (maybePort);
 const ctl = new Int32Array(workerData.ctl);
 let bytes = 0,
   sum = 0;
@@ -31,11 +32,13 @@ const attach = async (Class) =>
   Class.attach(await createEngine(impl, { memory: descriptor.memory, module }), descriptor);
 
 if (role === 'lines-ring') {
+  // Text, as the postMessage and thread-stream consumers get it, counted the
+  // same way (length and Buffer.byteLength); a string holds many lines.
   const input = new RingReadable(await attach(RingBuf));
-  const text = new StringDecoder('utf8');
-  input.on('data', (buf) => {
-    sum = (sum + text.write(buf).length) | 0;
-    bytes = (bytes + buf.length) | 0;
+  input.setEncoding('utf8');
+  input.on('data', (s) => {
+    sum = (sum + s.length) | 0;
+    bytes = (bytes + Buffer.byteLength(s)) | 0;
     publish();
   });
   port.postMessage('ready');

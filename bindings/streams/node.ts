@@ -11,6 +11,7 @@ import { RingProducer } from './batching.js';
 import { abortUnlessOver } from './lifecycle.js';
 import { DONE, MessageConsumer, MessageProducer } from './messages.js';
 import { LoopHold } from './turn.js';
+import { TextReader } from '../text.js';
 
 export { ABORT_CANCELLED, ABORT_ERROR } from './lifecycle.js';
 export { BATCH_BYTES } from './batching.js';
@@ -148,7 +149,9 @@ export interface RingReadableOptions {
  * A Readable of the bytes in a RingBuf, for the consumer's thread (async
  * iteration included). Each chunk is a Buffer holding everything readable
  * at the time (up to `chunkBytes`); `setEncoding('utf8')` gives strings, with
- * characters split at the wrap or between chunks put back together. It
+ * characters split at the wrap or between chunks put back together. Called
+ * before the first read, it decodes in place from the ring (one string per
+ * run, no Buffer copied out): the fast way to read text. It
  * ends when the producer has closed the ring and every byte was read, and
  * errors with the buffer's BufferAbortedError when either side aborts.
  * Destroying it before its end aborts the ring, so that the producer stops.
@@ -165,6 +168,15 @@ export class RingReadable extends Readable {
   private readonly chunkBytes: number;
   private readonly hold = new LoopHold();
   private waiting = false;
+  /**
+   * Set at the first read after setEncoding('utf8'): text is then decoded
+   * straight from the ring, one TextDecoder call per contiguous run, with
+   * no Buffer copied out (the copy and Node's StringDecoder were most of a
+   * text reader's time; bench/README.md).
+   */
+  private text: TextReader | null = null;
+  /** Whether a Buffer was pushed: Node's own decoder then holds the stream's state, so it keeps decoding. */
+  private pushedBytes = false;
 
   constructor(rb: RingBuf, options: RingReadableOptions = {}) {
     super({ highWaterMark: options.highWaterMark });
@@ -177,14 +189,28 @@ export class RingReadable extends Readable {
     if (this.waiting) return;
     const rb = this.ring;
     try {
+      // setEncoding('utf8') before the first chunk: decode runs in place (below).
+      if (this.text === null && !this.pushedBytes && this.readableEncoding === 'utf8') this.text = new TextReader(rb);
       const n = rb.size;
       if (n > 0) {
-        const buf = Buffer.allocUnsafe(Math.min(n, this.chunkBytes));
-        rb.get(buf);
-        this.push(buf);
-        return;
+        if (this.text !== null) {
+          const s = this.text.read(this.chunkBytes);
+          // '' when only the first bytes of a character came: wait for the rest.
+          if (s !== '') {
+            this.push(s, 'utf8');
+            return;
+          }
+        } else {
+          const buf = Buffer.allocUnsafe(Math.min(n, this.chunkBytes));
+          rb.get(buf);
+          this.pushedBytes = true;
+          this.push(buf);
+          return;
+        }
       }
       if (rb.ended) {
+        const rest = this.text?.end() ?? '';
+        if (rest !== '') this.push(rest, 'utf8');
         this.push(null);
         return;
       }

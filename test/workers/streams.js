@@ -88,6 +88,7 @@ const roles = {
 };
 
 if (parentPort !== null && workerData?.role !== undefined) {
+  const port = parentPort;
   const { role, kind, module, descriptor } = workerData;
   const engine = await createEngine(kind, { memory: descriptor.memory, module });
   const port = parentPort;

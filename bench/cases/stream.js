@@ -57,7 +57,6 @@ async function drained(ctl, expected) {
     for (;;) {
       const got = Atomics.load(ctl, 0);
       if (got === expected) return Atomics.load(ctl, 1);
-      // @ts-expect-error: Atomics.waitAsync is ES2024, newer than this project's lib (Node 20 has it).
       const r = Atomics.waitAsync(ctl, 0, got);
       if (r.async) await r.value;
     }

@@ -12,12 +12,10 @@ import { MessageWritable, RingReadable } from '../../dist/bindings/streams/node.
 import { LINES } from './stream.lines.js';
 
 // A worker_threads Worker has a parent port; anywhere else this script is misused.
-if (!parentPort) throw new Error('bench/cases/stream.worker.js runs only in a worker_threads Worker');
-const port = parentPort;
+if (!maybePort) throw new Error('bench/cases/stream.worker.js runs only in a worker_threads Worker');
+const port = maybePort;
 
 const { role, impl, descriptor, module } = workerData;
-/** This file only runs as a Worker, where the port exists. */
-const parentPort = /** @type {import('node:worker_threads').MessagePort} */ (maybePort);
 const ctl = new Int32Array(workerData.ctl);
 let bytes = 0,
   sum = 0;

@@ -91,7 +91,6 @@ if (parentPort !== null && workerData?.role !== undefined) {
   const port = parentPort;
   const { role, kind, module, descriptor } = workerData;
   const engine = await createEngine(kind, { memory: descriptor.memory, module });
-  const port = parentPort;
   roles[role]({ ...workerData, engine }).then(
     (result) => port.postMessage({ result }),
     (e) => port.postMessage({ error: e instanceof Error ? e.stack : String(e) }),

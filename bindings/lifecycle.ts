@@ -147,7 +147,7 @@ export class Lifecycle {
   gate(): Int32Array {
     const v = this.views;
     v.sync();
-    return new Int32Array(v.i32.buffer, this.stateWord << 2, 1);
+    return new Int32Array(v.i32.buffer, this.stateWord * 4, 1);
   }
 
   /**

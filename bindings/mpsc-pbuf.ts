@@ -48,7 +48,7 @@ import { checkEngine, type Engine } from './engine.js';
 import { checkInt, checkWindow, checkWords, describe } from './errors.js';
 import { attachAddress, type BufferDescriptor, Handle } from './handle.js';
 import { DISPOSE } from './lifecycle.js';
-import { canBlock, sleepOn, sleepOnAsync } from './wait.js';
+import { canBlock, checkMs, sleepOn, sleepOnAsync } from './wait.js';
 
 /**
  * Called with the word offset of each packet dropped to make room; the
@@ -248,14 +248,14 @@ export class MpscPbuf extends Handle {
    * (Zephyr's mpsc_pbuf_alloc). Its valid and busy bits are clear; write the
    * header (with its length) and the payload, then {@link MpscPbuf.commit}.
    *
-   * With `timeoutMs` 0 (the default, K_NO_WAIT) a full buffer drops the
+   * With `ms` 0 (the default, K_NO_WAIT) a full buffer drops the
    * oldest packets in overwrite mode, or fails. With a timeout (Infinity for
    * ever) it never drops: it waits until the consumer frees enough space, in
-   * total at most `timeoutMs`. Where this thread may not block (see
+   * total at most `ms`. Where this thread may not block (see
    * `mayBlock`) a timed alloc is a no-wait one, as in a Zephyr ISR. On an
    * unshared memory nothing can free space while this thread waits, so it
    * returns null at once instead of sleeping.
-   * @throws RangeError if `wlen` is not an integer from 1 to `size` or `timeoutMs` is not a number >= 0;
+   * @throws RangeError if `wlen` is not an integer from 1 to `size` or `ms` is not a number >= 0;
    * BufferClosedError or BufferAbortedError once the buffer is closed or aborted (a waiting alloc wakes at once).
    * @example
    * ```ts
@@ -263,13 +263,13 @@ export class MpscPbuf extends Handle {
    * const q = pb.alloc(4, 10);                   // waits up to 10 ms for a free (in a worker)
    * ```
    */
-  alloc(wlen: number, timeoutMs = 0): number | null {
+  alloc(wlen: number, ms = 0): number | null {
     checkInt('wlen', wlen, 1, this.size);
-    if (timeoutMs !== 0) checkTimeout(timeoutMs);
+    if (ms !== 0) checkMs(ms);
     const core = this.core,
       cb = this.address,
       scr = this.scratch;
-    const mode = timeoutMs !== 0 && this.mayBlock ? MP_MODE_WAIT : MP_MODE_NOWAIT;
+    const mode = ms !== 0 && this.mayBlock ? MP_MODE_WAIT : MP_MODE_NOWAIT;
     let deadline = -1;
     for (;;) {
       // Frees so far, read before the attempt: a free after this read makes
@@ -282,7 +282,7 @@ export class MpscPbuf extends Handle {
       } else if (r === MP_R_CLOSED) {
         throw this.lc.refusal();
       } else if (r === MP_R_WAIT && this.shared) {
-        if (deadline < 0) deadline = performance.now() + timeoutMs;
+        if (deadline < 0) deadline = performance.now() + ms;
         if (
           !sleepOn(
             this.fresh().i32,
@@ -301,7 +301,7 @@ export class MpscPbuf extends Handle {
 
   /**
    * {@link MpscPbuf.alloc} for contexts that may not block (a browser's main
-   * thread): waits up to `timeoutMs` without blocking, with Atomics.waitAsync
+   * thread): waits up to `ms` without blocking, with Atomics.waitAsync
    * on a shared memory or short sleeps otherwise (so a consumer in this same
    * thread can free space meanwhile). Never drops while it waits.
    * @example
@@ -309,11 +309,11 @@ export class MpscPbuf extends Handle {
    * const p = await pb.allocAsync(8, 100);
    * ```
    */
-  async allocAsync(wlen: number, timeoutMs = 0): Promise<number | null> {
+  async allocAsync(wlen: number, ms = 0): Promise<number | null> {
     checkInt('wlen', wlen, 1, this.size);
-    if (timeoutMs !== 0) checkTimeout(timeoutMs);
-    const mode = timeoutMs !== 0 ? MP_MODE_WAIT : MP_MODE_NOWAIT;
-    const deadline = performance.now() + timeoutMs;
+    if (ms !== 0) checkMs(ms);
+    const mode = ms !== 0 ? MP_MODE_WAIT : MP_MODE_NOWAIT;
+    const deadline = performance.now() + ms;
     for (;;) {
       const seen = Atomics.load(this.fresh().i32, this.cbWord + (MP_SEM_OFF >> 2)); // as in alloc
       const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
@@ -495,13 +495,13 @@ export class MpscPbuf extends Handle {
    * Claims the oldest committed packet and returns its offset, or null
    * (mpsc_pbuf_claim). Skip packets are passed over. Free it before the next claim.
    *
-   * With `timeoutMs` (Infinity for ever) an empty buffer makes it sleep until
-   * a producer commits, at most `timeoutMs` in total; where this thread may
+   * With `ms` (Infinity for ever) an empty buffer makes it sleep until
+   * a producer commits, at most `ms` in total; where this thread may
    * not block (see `mayBlock`) or the memory is unshared it does not wait:
    * use {@link MpscPbuf.claimAsync} there. On a closed buffer it returns
    * null at once when nothing is left ({@link MpscPbuf.ended}).
    * @throws TypeError while another claimed packet has not been freed (nothing changes);
-   * RangeError if `timeoutMs` is not a number >= 0; BufferAbortedError if the
+   * RangeError if `ms` is not a number >= 0; BufferAbortedError if the
    * buffer is or gets aborted (a waiting claim wakes at once).
    * @example
    * ```ts
@@ -510,8 +510,8 @@ export class MpscPbuf extends Handle {
    * const q = pb.claim(100);                     // a worker: sleeps up to 100 ms for a packet
    * ```
    */
-  claim(timeoutMs = 0): number | null {
-    if (timeoutMs !== 0) return this.claimWaiting(timeoutMs);
+  claim(ms = 0): number | null {
+    if (ms !== 0) return this.claimWaiting(ms);
     this.live(false);
     return this.claimed(this.core.mp_claim(this.address));
   }
@@ -526,12 +526,12 @@ export class MpscPbuf extends Handle {
     return null;
   }
 
-  private claimWaiting(timeoutMs: number): number | null {
-    checkTimeout(timeoutMs);
+  private claimWaiting(ms: number): number | null {
+    checkMs(ms);
     const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
       waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
     const wait = this.shared && this.mayBlock;
-    const deadline = performance.now() + timeoutMs;
+    const deadline = performance.now() + ms;
     for (;;) {
       // Commits so far, read before the attempt: a commit after this read
       // makes the wait below return at once (layout.ts, MP_COMMITS_OFF).
@@ -560,17 +560,17 @@ export class MpscPbuf extends Handle {
    * if (p !== null) { draw(pb.words, p); pb.free(p); }
    * ```
    */
-  async claimAsync(timeoutMs = 0): Promise<number | null> {
-    if (timeoutMs !== 0) checkTimeout(timeoutMs);
+  async claimAsync(ms = 0): Promise<number | null> {
+    if (ms !== 0) checkMs(ms);
     const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
       waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
-    const deadline = performance.now() + timeoutMs;
+    const deadline = performance.now() + ms;
     for (;;) {
       const i32 = this.fresh().i32;
       const seen = Atomics.load(i32, commits);
       this.live(false);
       const r = this.claimed(this.core.mp_claim(this.address));
-      if (r !== null || timeoutMs === 0 || this.drained()) return r;
+      if (r !== null || ms === 0 || this.drained()) return r;
       if (!(await sleepOnAsync(i32, waiters, commits, seen, deadline))) {
         this.live(false);
         return null;
@@ -778,9 +778,4 @@ function placeMpsc(engine: Engine, size: number, options: MpscPbufOptions): numb
   const lens = address + MP_CB_BYTES + size * 4;
   engine.core.mp_init(address, address + MP_CB_BYTES, size, flags, mask, lens, engine.shared ? 1 : 0);
   return address;
-}
-
-function checkTimeout(ms: number): void {
-  if (typeof ms !== 'number') throw new TypeError(`timeoutMs must be a number, got ${typeof ms}`);
-  if (!(ms >= 0)) throw new RangeError(`timeoutMs must be a number of milliseconds from 0 to Infinity, got ${ms}`);
 }

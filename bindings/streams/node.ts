@@ -34,6 +34,16 @@ export interface RingWritableOptions {
 
 const writeError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
+/** Calls a stream callback when a write step is done: at once if it finished synchronously, else when it settles. */
+function settle(p: Promise<void> | undefined, cb: (e?: Error | null) => void): void {
+  if (p === undefined) cb();
+  else
+    p.then(
+      () => cb(),
+      (e) => cb(writeError(e)),
+    );
+}
+
 /**
  * A Writable of bytes and strings into a RingBuf, for the producer's thread.
  * Chunks go into the ring as they come and are published together on the
@@ -76,12 +86,7 @@ export class RingWritable extends Writable {
       cb(writeError(e));
       return;
     }
-    if (p === undefined) cb();
-    else
-      p.then(
-        () => cb(),
-        (e) => cb(writeError(e)),
-      );
+    settle(p, cb);
   }
 
   /** @internal Places every chunk of the batch, then publishes them with one flush. */
@@ -89,10 +94,7 @@ export class RingWritable extends Writable {
     chunks: { chunk: Buffer | string; encoding: BufferEncoding }[],
     cb: (e?: Error | null) => void,
   ): void {
-    this.writeFrom(chunks, 0).then(
-      () => cb(),
-      (e) => cb(writeError(e)),
-    );
+    settle(this.writeFrom(chunks, 0), cb);
   }
 
   private async writeFrom(chunks: { chunk: Buffer | string; encoding: BufferEncoding }[], i: number): Promise<void> {
@@ -327,12 +329,7 @@ export class MessageWritable extends Writable {
       cb(writeError(e));
       return;
     }
-    if (p === undefined) cb();
-    else
-      p.then(
-        () => cb(),
-        (e) => cb(writeError(e)),
-      );
+    settle(p, cb);
   }
 
   /** @internal end(): the end marker, and a close of the buffer with `end: 'buffer'`. */

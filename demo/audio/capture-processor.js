@@ -8,27 +8,13 @@
 // ring has less than a block free, the quantum is dropped and counted as an
 // overrun: dropping the newest audio keeps what is queued in order, and the
 // count says exactly how many 128-frame blocks the recording is missing.
-import { attachRing, blockViews } from './attach.js';
-import { C, QUANTUM_FRAMES, quantumBytes } from './format.js';
+import { RingProcessor } from './ring-processor.js';
+import { C, QUANTUM_FRAMES } from './format.js';
 
-class RingCapture extends AudioWorkletProcessor {
-  /** processorOptions: { engine: 'wasm' | 'js', module, descriptor, counters: SharedArrayBuffer, channels } */
+class RingCapture extends RingProcessor {
   constructor(options) {
-    super();
-    const { engine, module, descriptor, counters, channels } = options.processorOptions;
-    this.counters = new Int32Array(counters);
-    this.channels = channels;
-    this.blockBytes = quantumBytes(channels);
+    super(options);
     this.silence = new Float32Array(QUANTUM_FRAMES); // stands in for a missing input
-    this.ring = null; // until attached, quanta pass uncounted
-    attachRing(engine, module, descriptor).then(
-      (ring) => {
-        this.blocks = blockViews(ring, channels);
-        this.ring = ring;
-        this.port.postMessage({ type: 'ready' });
-      },
-      (e) => this.port.postMessage({ type: 'error', message: String(e?.message ?? e) }),
-    );
   }
 
   process(inputs) {

@@ -7,28 +7,10 @@
 // views made once. When the ring holds less than a block it outputs silence
 // and counts an underrun; what is there stays for the next quantum, so
 // nothing the worker wrote is skipped, only delayed.
-import { attachRing, blockViews } from './attach.js';
-import { C, quantumBytes } from './format.js';
+import { RingProcessor } from './ring-processor.js';
+import { C } from './format.js';
 
-class RingPlayback extends AudioWorkletProcessor {
-  /** processorOptions: { engine: 'wasm' | 'js', module, descriptor, counters: SharedArrayBuffer, channels } */
-  constructor(options) {
-    super();
-    const { engine, module, descriptor, counters, channels } = options.processorOptions;
-    this.counters = new Int32Array(counters);
-    this.channels = channels;
-    this.blockBytes = quantumBytes(channels);
-    this.ring = null;
-    attachRing(engine, module, descriptor).then(
-      (ring) => {
-        this.blocks = blockViews(ring, channels);
-        this.ring = ring;
-        this.port.postMessage({ type: 'ready' });
-      },
-      (e) => this.port.postMessage({ type: 'error', message: String(e?.message ?? e) }),
-    );
-  }
-
+class RingPlayback extends RingProcessor {
   process(_inputs, outputs) {
     const out = outputs[0];
     const ring = this.ring;

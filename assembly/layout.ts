@@ -10,22 +10,51 @@
 //
 // ── The memory as a whole ─────────────────────────────────────────────────
 //
-//   0        64                                                  heap top
-//   +--------+--------------+---------+--------------+---------+--- … ---+
-//   | HEAP   | control block| storage | control block| storage |  free   |
-//   | header | (buffer A)   | (A)     | (buffer B)   | (B)     |         |
-//   +--------+--------------+---------+--------------+---------+--- … ---+
+//   0        64       128                                          heap top
+//   +--------+--------+--------------+---------+--------+------+--- … ---+
+//   | HEAP   | block  | control block| storage | block  | free |  never  |
+//   | header | header | (buffer A)   | (A)     | header | block|  placed |
+//   +--------+--------+--------------+---------+--------+------+--- … ---+
+//            |<---------- block A: BLK_LINES_OFF lines --->|
 //
-//   Address 0 is never handed out, so 0 can mean "none". Blocks are 64-byte
-//   aligned so that no two structures share a cache line. The heap only
-//   grows (buffers never move, so views and addresses stay valid forever).
+//   Address 0 is never handed out, so 0 can mean "none". Every block starts
+//   with a header on its own 64-byte line, and its payload (what the
+//   bindings use: a control block and its storage, or a scratch area)
+//   starts on the next line, so that no two structures share a cache line.
+//   The blocks tile [64, top) with no gap: from the first one at
+//   HEAP_HEADER_BYTES, each header's length leads to the next, which is how
+//   attach proves an address is a block the heap placed (bytes written into
+//   a storage are not on that chain). A freed block stays on the chain,
+//   marked BLK_KIND_FREE, merged with free neighbours, and is reused first
+//   fit; a free block that ends at the top is given back to the top.
+//   Buffers never move while placed, so views and addresses stay valid
+//   until the buffer is freed.
 //
-//   HEAP header (bytes 0..63):
-//     +0  HEAP_MAGIC_OFF   "wrb3" once the heap is initialised (the digit is the
+//   HEAP header (bytes 0..63), every word atomic:
+//     +0  HEAP_MAGIC_OFF   "wrb4" once the heap is initialised (the digit is the
 //                      layout version: a memory laid out by another version
 //                      is refused rather than misread; 3 added the lifecycle
-//                      words: state, abort code, ring wake words)
-//     +4  HEAP_TOP_OFF     first free byte; bumped with a CAS by any thread
+//                      words, 4 the block headers, the free list and its
+//                      lock). HEAP_MAGIC_INIT while one thread lays it out.
+//     +4  HEAP_TOP_OFF     end of the last block, in 64-byte lines: 2^32 bytes
+//                      is 2^26 lines, so a block that ends at 4 GiB does not
+//                      wrap the top to 0 (issue 17)
+//     +8  HEAP_LOCK_OFF    0 free, 1 held: every change to the chain (place,
+//                      attach, free) and every walk of it holds this lock
+//     +12 HEAP_WAITERS_OFF threads asleep on HEAP_LOCK_OFF: unlock notifies only if > 0
+//     +16 HEAP_GEN_OFF     generations handed out, mod 2^32: each placement
+//                      and each free takes the next one, so a generation
+//                      names one life of one block
+//
+//   Block header (the line before each payload; under the heap lock):
+//     +0  BLK_KIND_OFF     what the payload is: RB_KIND_BYTES, RB_KIND_ITEMS,
+//                      MP_KIND_VALUE, BLK_KIND_SCRATCH (the bindings' side
+//                      areas) or BLK_KIND_FREE
+//     +4  BLK_LINES_OFF    the block's length in lines, its header included
+//     +8  BLK_GEN_OFF      the generation of this life of the block (descriptors
+//                      carry it: a stale one no longer matches)
+//     +12 BLK_ATTACH_OFF   handles alive on the block, in every thread; the
+//                      last one to let go frees it
 //
 // ── RingBuf / ItemRingBuf control block (RB_CB_BYTES = 320) ───────────────
 //
@@ -97,9 +126,21 @@
 
 export const HEAP_MAGIC_OFF = 0;
 export const HEAP_TOP_OFF = 4;
+export const HEAP_LOCK_OFF = 8;
+export const HEAP_WAITERS_OFF = 12;
+export const HEAP_GEN_OFF = 16;
 export const HEAP_HEADER_BYTES = 64;
-export const HEAP_MAGIC_VALUE = 0x33627277; // "wrb3" little-endian
+export const HEAP_MAGIC_VALUE = 0x34627277; // "wrb4" little-endian
+export const HEAP_MAGIC_INIT = 0x21627277; // "wrb!": being laid out
 export const LINE_BYTES = 64;
+
+export const BLK_KIND_OFF = 0;
+export const BLK_LINES_OFF = 4;
+export const BLK_GEN_OFF = 8;
+export const BLK_ATTACH_OFF = 12;
+export const BLK_HEADER_BYTES = 64;
+export const BLK_KIND_FREE = 0x424c0000;
+export const BLK_KIND_SCRATCH = 0x424c0001;
 
 export const RB_KIND_OFF = 0;
 export const RB_SIZE_OFF = 4;

@@ -12,15 +12,17 @@ import {
   RB_ABORT_CODE_OFF,
   RB_CB_BYTES,
   RB_DATA_WAKE_OFF,
-  RB_KIND_OFF,
   RB_SPACE_WAKE_OFF,
   RB_STATE_OFF,
   ST_OPEN,
   U32_MAX,
 } from '../assembly/layout.js';
+import { placeBlock, releaseBlock, ticket } from './blocks.js';
 import type { Core } from './core.js';
 import { checkEngine, type Engine } from './engine.js';
 import { checkInt } from './errors.js';
+import { freedPrototype } from './freed.js';
+import { type Block, heapAttach } from './heap.js';
 import { type BufferState, Lifecycle } from './lifecycle.js';
 import type { Views } from './views.js';
 
@@ -49,6 +51,11 @@ export interface BufferDescriptor {
   memory: WebAssembly.Memory;
   /** Address of the buffer's control block in that memory. */
   address: number;
+  /**
+   * Which life of that memory block the descriptor names: a block freed
+   * and placed again has a new one, so a stale descriptor is refused.
+   */
+  generation: number;
 }
 
 /**
@@ -77,17 +84,22 @@ export abstract class Handle {
   /** A one-word view of the state, for the one-load check of every operation. */
   private stateGate: Int32Array;
   private readonly type: BufferType;
+  /** The heap block this handle holds (one of its holders). */
+  private readonly block: Block;
 
   /**
-   * @internal Takes the buffer at `address`, whose storage address is the
-   * word at `storageOff` of its control block and spans `storageBytes`.
+   * @internal Takes the buffer in `block` (placed or attached for this
+   * handle), whose storage address is the word at `storageOff` of its
+   * control block and spans `storageBytes`.
    */
-  constructor(engine: Engine, type: BufferType, address: number, storageOff: number, storageBytes: number) {
+  constructor(engine: Engine, type: BufferType, block: Block, storageOff: number, storageBytes: number) {
     checkEngine(engine);
     this.engine = engine;
     this.type = type;
     this.core = engine.core;
     this.views = engine.views;
+    this.block = block;
+    const address = block.address;
     this.address = address;
     this.storageAddress = this.views.u32[(address + storageOff) >>> 2];
     // Another thread may have placed the buffer beyond what our views cover.
@@ -163,8 +175,38 @@ export abstract class Handle {
    * ```
    */
   get descriptor(): BufferDescriptor {
-    return { type: this.type, memory: this.engine.memory, address: this.address };
+    return { type: this.type, memory: this.engine.memory, address: this.address, generation: this.block.generation };
   }
+
+  /**
+   * Frees this handle: it lets go of the buffer. (Named `release`, not
+   * `free`, because `MpscPbuf.free` is Zephyr's packet free.) When the last handle on it,
+   * in any thread, lets go, its memory (control block, storage and side
+   * tables) goes back to the heap for the next buffer, and its descriptors
+   * stop attaching. Every later use of this handle throws
+   * `BufferFreedError`; freeing again does nothing. Data is not lost by
+   * freeing: a RingBuf publishes what `write` left pending first. Memory
+   * views taken from the handle (`storage`, `words`) must not be used after.
+   * @example
+   * ```ts
+   * const rb = new RingBuf(engine, 4096);
+   * rb.put(bytes);
+   * rb.release();               // the 4 KiB can hold the next buffer
+   * rb.put(bytes);              // throws BufferFreedError
+   * ```
+   */
+  release(): void {
+    try {
+      this.letGo();
+      releaseBlock(this.engine, this.block);
+    } finally {
+      // The handle's methods now throw: live handles pay nothing for this check.
+      Object.setPrototypeOf(this, freedPrototype(Object.getPrototypeOf(this)));
+    }
+  }
+
+  /** @internal What a class does before its handle lets go: publish pending data, release side areas. Must not throw. */
+  protected letGo(): void {}
 
   /**
    * @internal The memory's views, current: an unshared memory that grew
@@ -179,40 +221,43 @@ export abstract class Handle {
   }
 }
 
-/** @internal Validates a descriptor for `engine` and returns its control block address. */
-export function attachAddress(engine: Engine, d: BufferDescriptor, type: BufferType, kind: number): number {
+/**
+ * @internal Proves that `d` names a live buffer of class `type` (block kind
+ * `kind`) in `engine`'s memory, adds a holder to its block and returns the
+ * ticket for the constructor. The descriptor is read once: a getter cannot
+ * answer one thing to the checks and another to the use.
+ */
+export function attachBlock(engine: Engine, d: BufferDescriptor, type: BufferType, kind: number): Block {
   checkEngine(engine);
   if (d === null || typeof d !== 'object') throw new TypeError(`descriptor must be a ${type} descriptor object`);
-  if (d.type !== type) throw new TypeError(`descriptor.type must be '${type}', got ${String(d.type)}`);
-  if (d.memory !== engine.memory) {
+  const { type: dType, memory, address, generation } = d;
+  if (dType !== type) throw new TypeError(`descriptor.type must be '${type}', got ${String(dType)}`);
+  if (memory !== engine.memory) {
     throw new TypeError(
       "descriptor.memory must be the engine's memory: create the engine with { memory: descriptor.memory }",
     );
   }
-  checkInt('descriptor.address', d.address, LINE_BYTES, U32_MAX + 1 - LINE_BYTES);
-  // Every control block starts on a line (heap.ts) and lies inside the
-  // memory: anything else cannot be one, and must not be read as one.
-  if (d.address % LINE_BYTES !== 0) {
-    throw new RangeError(`descriptor.address must be a multiple of ${LINE_BYTES}, got ${d.address}`);
+  checkInt('descriptor.address', address, LINE_BYTES, U32_MAX + 1 - LINE_BYTES);
+  checkInt('descriptor.generation', generation, 0, U32_MAX);
+  // Every control block starts on a line (heap.ts) and lies inside the memory.
+  if (address % LINE_BYTES !== 0) {
+    throw new RangeError(`descriptor.address must be a multiple of ${LINE_BYTES}, got ${address}`);
   }
   const end = engine.memory.buffer.byteLength;
-  if (d.address + LINE_BYTES > end) {
+  if (address + LINE_BYTES > end) {
     throw new RangeError(
-      `descriptor.address must be at most ${end - LINE_BYTES} (the memory has ${end} bytes), got ${d.address}`,
+      `descriptor.address must be at most ${end - LINE_BYTES} (the memory has ${end} bytes), got ${address}`,
     );
   }
-  engine.views.cover(d.address + LINE_BYTES);
-  // Every control block starts with its kind word (RB_KIND_OFF = MP_KIND_OFF = 0).
-  const found = engine.views.u32[(d.address + RB_KIND_OFF) >>> 2];
-  if (found !== kind) {
-    throw new TypeError(`descriptor.address ${d.address} does not hold a ${type} (kind word 0x${found.toString(16)})`);
-  }
-  return d.address;
+  // The heap walks its chain of blocks: only a block start it placed, live,
+  // of this kind and of this generation, is accepted.
+  heapAttach(engine.views, address, kind, generation, type);
+  return ticket({ address, generation });
 }
 
 /**
  * @internal Places a new, empty ring (either kind) of `capacity` units of
- * `unitBytes` bytes and returns its control block address. `what` names the
+ * `unitBytes` bytes and returns its block (its address: the control block). `what` names the
  * request in the error thrown when the memory cannot hold it.
  */
 export function placeRing(
@@ -222,11 +267,11 @@ export function placeRing(
   maxCapacity: number,
   unitBytes: number,
   what: string,
-): number {
+): Block {
   checkEngine(engine);
   checkInt('capacity', capacity, 1, maxCapacity);
   const bytes = unitBytes * capacity;
-  const address = engine.alloc(RB_CB_BYTES + bytes, what);
-  engine.core.rb_init(address, kind, address + RB_CB_BYTES, bytes);
-  return address;
+  const block = placeBlock(engine, kind, RB_CB_BYTES + bytes, 0, what);
+  engine.core.rb_init(block.address, kind, block.address + RB_CB_BYTES, bytes);
+  return block;
 }

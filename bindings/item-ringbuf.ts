@@ -31,7 +31,10 @@ import {
 import { copyWords } from './copy.js';
 import type { Engine } from './engine.js';
 import { checkInt, checkWindow, checkWords, checkWordsAgain } from './errors.js';
-import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
+import { redeem, releaseBlock } from './blocks.js';
+import { checkEngine } from './engine.js';
+import { attachBlock, type BufferDescriptor, Handle, placeRing } from './handle.js';
+import { acquireStage, releaseStage, STAGE_OFFSET, STAGE_WORDS } from './item-stage.js';
 import { DISPOSE } from './lifecycle.js';
 import { Placement } from './placement.js';
 import { RingWaits } from './wait.js';
@@ -84,25 +87,6 @@ const headerWordsOf = (header: number): number => (header >>> WORDS_SHIFT) & WOR
 
 /** Largest capacity in words: storage is 4 bytes a word and at most RB_MAX_SIZE_BYTES bytes. */
 const MAX_CAPACITY = Math.floor(RB_MAX_SIZE_BYTES / 4);
-
-/**
- * Per engine (one memory in one thread): the core's output word at +0 and,
- * from +64, room for JS-array data on its way in or out. Several handles of
- * one engine share it, since calls in one thread never overlap.
- */
-const STAGE_OFFSET = 64;
-/** Staging room in words (16 KiB): a batch of 64 items of 32 words goes in one chunk, and any chunk holds the largest item. */
-const STAGE_WORDS = 4096;
-const scratchOf = new WeakMap<Engine, number>();
-
-function scratch(engine: Engine): number {
-  let at = scratchOf.get(engine);
-  if (at === undefined) {
-    at = engine.alloc(STAGE_OFFSET + 4 * STAGE_WORDS, 'the item staging area');
-    scratchOf.set(engine, at);
-  }
-  return at;
-}
 
 /** Longest in-memory batch handed to the core in one call: its byte count must fit in a u32. */
 const MAX_DIRECT_WORDS = 2 ** 29;
@@ -177,18 +161,29 @@ export class ItemRingBuf extends Handle {
    * @throws RangeError if `capacity` is not an integer from 1 to 536870911, or the memory cannot hold it.
    */
   constructor(engine: Engine, capacity: number);
-  /** @internal Attaches to the control block at `address` (see {@link ItemRingBuf.attach}). */
-  constructor(engine: Engine, capacity: number, address: number);
-  constructor(engine: Engine, capacity: number, address?: number) {
-    super(
-      engine,
-      'ItemRingBuf',
-      address ?? placeRing(engine, RB_KIND_ITEMS, capacity, MAX_CAPACITY, 4, `capacity ${capacity} words`),
-      RB_STORAGE_OFF,
-      4 * capacity,
-    );
+  /** @internal Attaches with a ticket from {@link ItemRingBuf.attach}; nothing else is accepted. */
+  constructor(engine: Engine, capacity: number, ticket: unknown);
+  constructor(engine: Engine, capacity: number, ticket?: unknown) {
+    checkEngine(engine);
+    const attached = ticket === undefined ? undefined : redeem(ticket, 'ItemRingBuf', 'engine, capacity');
+    // The staging area first: when the memory cannot hold it, nothing is placed.
+    let out: number;
+    try {
+      out = acquireStage(engine);
+    } catch (e) {
+      if (attached !== undefined) releaseBlock(engine, attached);
+      throw e;
+    }
+    let block = attached;
+    try {
+      block ??= placeRing(engine, RB_KIND_ITEMS, capacity, MAX_CAPACITY, 4, `capacity ${capacity} words`);
+    } catch (e) {
+      releaseStage(engine);
+      throw e;
+    }
+    super(engine, 'ItemRingBuf', block, RB_STORAGE_OFF, 4 * capacity);
     this.capacity = capacity;
-    this.out = scratch(engine);
+    this.out = out;
     this.stage = this.out + STAGE_OFFSET;
     this.stageWord = this.stage >>> 2;
     this.putClaimWord = (this.address + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2;
@@ -206,8 +201,8 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   static attach(engine: Engine, descriptor: BufferDescriptor): ItemRingBuf {
-    const address = attachAddress(engine, descriptor, 'ItemRingBuf', RB_KIND_ITEMS);
-    return new ItemRingBuf(engine, engine.views.u32[(address + RB_SIZE_OFF) >>> 2] / 4, address);
+    const block = attachBlock(engine, descriptor, 'ItemRingBuf', RB_KIND_ITEMS);
+    return new ItemRingBuf(engine, engine.views.u32[(block.address + RB_SIZE_OFF) >>> 2] / 4, block);
   }
 
   /**
@@ -651,14 +646,21 @@ export class ItemRingBuf extends Handle {
     return this.lc.load() === ST_CLOSED && this.core.rb_size(this.address) === 0;
   }
 
+  /** @internal This handle's share of the engine's staging area goes back with it. */
+  protected override letGo(): void {
+    releaseStage(this.engine);
+  }
+
   /**
-   * `using` support: closes the producer side; does nothing on an aborted ring.
+   * `using` support: closes the producer side (not on an aborted ring),
+   * then releases this handle (see {@link Handle.release}).
    * @example
    * ```ts
-   * { using out = ItemRingBuf.attach(engine, desc); out.put(1, 0); }   // closed here
+   * { using out = ItemRingBuf.attach(engine, desc); out.put(1, 0); }   // closed and released here
    * ```
    */
   [DISPOSE](): void {
     if (this.lc.load() !== ST_ABORTED) this.close();
+    this.release();
   }
 }

@@ -8,6 +8,7 @@
 // the core's error results into exceptions before anything has changed.
 
 import {
+  BLK_KIND_SCRATCH,
   MP_SIZE_OFF,
   MP_STORAGE_OFF,
   MP_LEN_MASK_OFF,
@@ -46,7 +47,9 @@ import {
 } from '../assembly/layout.js';
 import { checkEngine, type Engine } from './engine.js';
 import { checkInt, checkWindow, checkWords, describe } from './errors.js';
-import { attachAddress, type BufferDescriptor, Handle } from './handle.js';
+import { placeBlock, redeem, releaseBlock } from './blocks.js';
+import { attachBlock, type BufferDescriptor, Handle } from './handle.js';
+import type { Block } from './heap.js';
 import { DISPOSE } from './lifecycle.js';
 import { canBlock, checkMs, sleepOn, sleepOnAsync } from './wait.js';
 
@@ -152,6 +155,7 @@ export class MpscPbuf extends Handle {
   /** Width of the header's length field, or 0 when lengths come from `getWlen`. */
   readonly lengthBits: number;
   private readonly scratch: number;
+  private readonly scratchBlock: Block;
   private readonly dropWord: number;
   private readonly cbWord: number;
   private readonly lenMask: number;
@@ -169,9 +173,9 @@ export class MpscPbuf extends Handle {
    * or the memory cannot hold the buffer; TypeError for callbacks that are not functions.
    */
   constructor(engine: Engine, size: number, options?: MpscPbufOptions);
-  /** @internal Attaches to the control block at `address` (see {@link MpscPbuf.attach}). */
-  constructor(engine: Engine, size: number, options: MpscHandleOptions | undefined, address: number);
-  constructor(engine: Engine, size: number, options: MpscPbufOptions = {}, address?: number) {
+  /** @internal Attaches with a ticket from {@link MpscPbuf.attach}; nothing else is accepted. */
+  constructor(engine: Engine, size: number, options: MpscHandleOptions | undefined, ticket: unknown);
+  constructor(engine: Engine, size: number, options: MpscPbufOptions = {}, ticket?: unknown) {
     checkEngine(engine);
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new TypeError(`options must be an object, got ${describe(options)}`);
@@ -184,23 +188,33 @@ export class MpscPbuf extends Handle {
     if (mayBlock !== undefined && typeof mayBlock !== 'boolean') {
       throw new TypeError('options.mayBlock must be a boolean');
     }
-    super(engine, 'MpscPbuf', address ?? placeMpsc(engine, size, options), MP_STORAGE_OFF, 4 * size);
+    const block =
+      ticket === undefined ? placeMpsc(engine, size, options) : redeem(ticket, 'MpscPbuf', 'engine, size, options');
+    // Zephyr's alloc loop keeps prev_tmp_wr and shift in locals; here they
+    // live in a scratch block of this handle (one per handle, so one per
+    // producer thread), zeroed, freed with the handle. A refusal here lets
+    // go of the buffer's block: a failed constructor places nothing.
+    let scratch: Block;
+    try {
+      if (engine.views.u32[(block.address + MP_LEN_MASK_OFF) >>> 2] === 0 && getWlen === undefined) {
+        throw new TypeError('options.getWlen is required: the buffer was created with custom packet lengths');
+      }
+      scratch = placeBlock(engine, BLK_KIND_SCRATCH, MP_SCR_BYTES, MP_SCR_BYTES, 'the MpscPbuf handle');
+    } catch (e) {
+      releaseBlock(engine, block);
+      throw e;
+    }
+    super(engine, 'MpscPbuf', block, MP_STORAGE_OFF, 4 * size);
     const v = this.views;
     this.cbWord = this.address >>> 2;
     this.size = v.u32[this.cbWord + (MP_SIZE_OFF >> 2)];
     this.lenMask = v.u32[this.cbWord + (MP_LEN_MASK_OFF >> 2)];
     this.lengthBits = this.lenMask === 0 ? 0 : Math.log2(this.lenMask + 1);
     this.overwrite = (v.u32[this.cbWord + (MP_FLAGS_OFF >> 2)] & MP_FLAG_OVERWRITE) !== 0;
-    if (this.lenMask === 0 && getWlen === undefined) {
-      throw new TypeError('options.getWlen is required: the buffer was created with custom packet lengths');
-    }
     this.getWlen = getWlen;
     this.onDrop = onDrop ?? noDrop;
-    // Zephyr's alloc loop keeps prev_tmp_wr and shift in locals; here they
-    // live in a scratch block of this handle (one per handle, so one per
-    // producer thread), placed once.
-    this.scratch = engine.alloc(MP_SCR_BYTES, 'the MpscPbuf handle');
-    v.u32.fill(0, this.scratch >>> 2, (this.scratch + MP_SCR_BYTES) >>> 2);
+    this.scratchBlock = scratch;
+    this.scratch = scratch.address;
     this.dropWord = (this.scratch + MP_SCR_DROP_OFF) >>> 2;
     this.shared = engine.shared;
     this.mayBlock = mayBlock ?? canBlock();
@@ -219,8 +233,8 @@ export class MpscPbuf extends Handle {
    * ```
    */
   static attach(engine: Engine, descriptor: BufferDescriptor, options?: MpscHandleOptions): MpscPbuf {
-    const address = attachAddress(engine, descriptor, 'MpscPbuf', MP_KIND_VALUE);
-    return new MpscPbuf(engine, engine.views.u32[(address + MP_SIZE_OFF) >>> 2], options, address);
+    const block = attachBlock(engine, descriptor, 'MpscPbuf', MP_KIND_VALUE);
+    return new MpscPbuf(engine, engine.views.u32[(block.address + MP_SIZE_OFF) >>> 2], options, block);
   }
 
   /**
@@ -748,20 +762,28 @@ export class MpscPbuf extends Handle {
     return this.drained();
   }
 
+  /** @internal This handle's scratch block goes back with it. */
+  protected override letGo(): void {
+    releaseBlock(this.engine, this.scratchBlock);
+  }
+
   /**
-   * `using` support. Does nothing: one handle leaving scope must not end
-   * the stream for the other producers; close the buffer with
-   * {@link MpscPbuf.close} once all of them are done.
+   * `using` support: releases this handle (see {@link Handle.release}). It does
+   * not close: one handle leaving scope must not end the stream for the
+   * other producers; close the buffer with {@link MpscPbuf.close} once all
+   * of them are done.
    * @example
    * ```ts
-   * { using pb = MpscPbuf.attach(engine, desc); pb.putWord(word); }
+   * { using pb = MpscPbuf.attach(engine, desc); pb.putWord(word); }   // released here
    * ```
    */
-  [DISPOSE](): void {}
+  [DISPOSE](): void {
+    this.release();
+  }
 }
 
 /** Validates the creation options, then places and initialises a new buffer of `size` words. */
-function placeMpsc(engine: Engine, size: number, options: MpscPbufOptions): number {
+function placeMpsc(engine: Engine, size: number, options: MpscPbufOptions): Block {
   checkInt('size', size, 1, MP_MAX_SIZE_WORDS);
   const { overwrite = false, maxUtilization = false, lengthBits = 30, getWlen } = options;
   if (typeof overwrite !== 'boolean') throw new TypeError('options.overwrite must be a boolean');
@@ -772,10 +794,11 @@ function placeMpsc(engine: Engine, size: number, options: MpscPbufOptions): numb
   // the core never follows a header; custom lengths need no call into JS
   // with the lock held either.
   const custom = getWlen !== undefined;
-  const address = engine.alloc(MP_CB_BYTES + size * 8, `size ${size}`);
+  const block = placeBlock(engine, MP_KIND_VALUE, MP_CB_BYTES + size * 8, 0, `size ${size}`);
+  const address = block.address;
   const flags = (overwrite ? MP_FLAG_OVERWRITE : 0) | (maxUtilization ? MP_FLAG_MAXUTIL : 0);
   const mask = custom ? 0 : 2 ** lengthBits - 1;
   const lens = address + MP_CB_BYTES + size * 4;
   engine.core.mp_init(address, address + MP_CB_BYTES, size, flags, mask, lens, engine.shared ? 1 : 0);
-  return address;
+  return block;
 }

@@ -17,7 +17,8 @@ import {
 import { copyBytes, LOOP_BYTES_SHARED, LOOP_BYTES_UNSHARED } from './copy.js';
 import type { Engine } from './engine.js';
 import { checkBytesAgain, checkInt, checkWindow, finishError } from './errors.js';
-import { attachAddress, type BufferDescriptor, Handle, placeRing } from './handle.js';
+import { redeem } from './blocks.js';
+import { attachBlock, type BufferDescriptor, Handle, placeRing } from './handle.js';
 import { DISPOSE } from './lifecycle.js';
 import { Placement } from './placement.js';
 import { checkMs, RingWaits } from './wait.js';
@@ -65,13 +66,15 @@ export class RingBuf extends Handle {
    * @throws RangeError if `capacity` is not an integer from 1 to 2^31-1, or the memory cannot hold it.
    */
   constructor(engine: Engine, capacity: number);
-  /** @internal Attaches to the control block at `address` (see {@link RingBuf.attach}). */
-  constructor(engine: Engine, capacity: number, address: number);
-  constructor(engine: Engine, capacity: number, address?: number) {
+  /** @internal Attaches with a ticket from {@link RingBuf.attach}; nothing else is accepted. */
+  constructor(engine: Engine, capacity: number, ticket: unknown);
+  constructor(engine: Engine, capacity: number, ticket?: unknown) {
     super(
       engine,
       'RingBuf',
-      address ?? placeRing(engine, RB_KIND_BYTES, capacity, RB_MAX_SIZE_BYTES, 1, `capacity ${capacity}`),
+      ticket === undefined
+        ? placeRing(engine, RB_KIND_BYTES, capacity, RB_MAX_SIZE_BYTES, 1, `capacity ${capacity}`)
+        : redeem(ticket, 'RingBuf', 'engine, capacity'),
       RB_STORAGE_OFF,
       capacity,
     );
@@ -97,8 +100,8 @@ export class RingBuf extends Handle {
    * ```
    */
   static attach(engine: Engine, descriptor: BufferDescriptor): RingBuf {
-    const address = attachAddress(engine, descriptor, 'RingBuf', RB_KIND_BYTES);
-    return new RingBuf(engine, engine.views.u32[(address + RB_SIZE_OFF) >>> 2], address);
+    const block = attachBlock(engine, descriptor, 'RingBuf', RB_KIND_BYTES);
+    return new RingBuf(engine, engine.views.u32[(block.address + RB_SIZE_OFF) >>> 2], block);
   }
 
   /**
@@ -593,15 +596,22 @@ export class RingBuf extends Handle {
     return this.lc.load() === ST_CLOSED && this.core.rb_size(this.address) === 0;
   }
 
+  /** @internal Publishes what write() left pending (nothing is lost by freeing), unless the ring is no longer open. */
+  protected override letGo(): void {
+    if (this.unflushed !== 0 && this.lc.load() === ST_OPEN) this.flush();
+  }
+
   /**
-   * `using` support: closes the producer side (see {@link RingBuf.close});
-   * on an aborted ring it does nothing, so that leaving a scope never throws.
+   * `using` support: closes the producer side (see {@link RingBuf.close};
+   * on an aborted ring it does not, so that leaving a scope never throws),
+   * then releases this handle (see {@link Handle.release}).
    * @example
    * ```ts
-   * { using producer = RingBuf.attach(engine, desc); producer.put(bytes); }   // closed here
+   * { using producer = RingBuf.attach(engine, desc); producer.put(bytes); }   // closed and released here
    * ```
    */
   [DISPOSE](): void {
     if (this.lc.load() !== ST_ABORTED) this.close();
+    this.release();
   }
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BufferAbortedError,
   BufferClosedError,
+  BufferFreedError,
   createEngine,
   EAGAIN,
   ItemRingBuf,
@@ -222,16 +223,19 @@ describe.each(kinds)('RingBuf lifecycle, %s engine', (kind) => {
     expectAborted(() => rb.get(new Uint8Array(1)), 'RingBuf', 6);
   });
 
-  it('[Symbol.dispose] closes the producer side; on an aborted ring it does nothing and does not throw', async () => {
-    const { rb } = await ring();
+  it('[Symbol.dispose] closes the producer side and releases the handle; on an aborted ring it does not close and does not throw', async () => {
+    const { engine, rb } = await ring();
+    const reader = RingBuf.attach(engine, rb.descriptor);
     rb.write(new Uint8Array([1, 2, 3]));
     rb[Symbol.dispose]();
-    expect(rb.state).toBe('closed');
-    expect(rb.size).toBe(3);
-    const { rb: rb2 } = await ring();
+    expect(reader.state).toBe('closed');
+    expect(reader.size).toBe(3);
+    expect(() => rb.size).toThrow(BufferFreedError);
+    const { engine: e2, rb: rb2 } = await ring();
+    const peer = RingBuf.attach(e2, rb2.descriptor);
     rb2.abort(1);
     rb2[Symbol.dispose]();
-    expect(rb2.state).toBe('aborted');
+    expect(peer.state).toBe('aborted');
   });
 });
 
@@ -397,9 +401,11 @@ describe.each(kinds)('MpscPbuf lifecycle, %s engine', (kind) => {
     expect(pb.ended).toBe(true);
   });
 
-  it('[Symbol.dispose] leaves the buffer open (other producers may still be writing)', async () => {
-    const { pb } = await buffer();
+  it('[Symbol.dispose] releases the handle and leaves the buffer open (other producers may still be writing)', async () => {
+    const { engine, pb } = await buffer();
+    const peer = MpscPbuf.attach(engine, pb.descriptor);
     pb[Symbol.dispose]();
-    expect(pb.state).toBe('open');
+    expect(peer.state).toBe('open');
+    expect(() => pb.state).toThrow(BufferFreedError);
   });
 });

@@ -139,7 +139,7 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf bad input on the %s engine', (k
     );
     expect(() => MpscPbuf.attach(other, pb.descriptor)).toThrow(/descriptor.memory must be the engine's memory/);
     expect(() => MpscPbuf.attach(engine, { ...pb.descriptor, address: pb.address + 64 })).toThrow(
-      /does not hold a MpscPbuf/,
+      /is not the start of a live MpscPbuf/,
     );
     const custom = new MpscPbuf(engine, 8, { getWlen: () => 1 });
     expect(() => MpscPbuf.attach(engine, custom.descriptor)).toThrow(/options.getWlen is required/);

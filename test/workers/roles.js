@@ -706,7 +706,44 @@ async function lcAborter(data) {
   return { aborted: buffers.length };
 }
 
+/**
+ * Creates and releases buffers of every class `data.cycles` times (sizes
+ * from a seeded generator), attaching to and releasing the long-lived
+ * buffer of `data.descriptor` on the way, and checks each new buffer works.
+ * Returns the largest memory size it saw.
+ */
+async function heapChurn(data) {
+  const engine = await createEngine(data.kind, { memory: data.memory, module: data.module });
+  const rand = prng(data.seed);
+  const one = new Uint8Array(1);
+  let largest = 0;
+  for (let i = 0; i < data.cycles; i++) {
+    const pick = rand() % 4;
+    if (pick === 0) {
+      const rb = new RingBuf(engine, 64 + (rand() % 4096));
+      one[0] = i;
+      if (rb.put(one) !== 1 || rb.get(one) !== 1 || one[0] !== (i & 255))
+        throw new Error(`cycle ${i}: a new RingBuf lost its byte`);
+      rb.release();
+    } else if (pick === 1) {
+      const rb = new ItemRingBuf(engine, 16 + (rand() % 512));
+      if (rb.put(i & 0xffff, 1) !== 0 || rb.get() !== 0 || rb.itemType !== (i & 0xffff))
+        throw new Error(`cycle ${i}: a new ItemRingBuf lost its item`);
+      rb.release();
+    } else if (pick === 2) {
+      const pb = new MpscPbuf(engine, 8 + (rand() % 256));
+      if (!pb.putWord(1 | (1 << 2)) || pb.claim() === null) throw new Error(`cycle ${i}: a new MpscPbuf refused a word`);
+      pb.release();
+    } else {
+      RingBuf.attach(engine, data.descriptor).release();
+    }
+    largest = Math.max(largest, engine.memory.buffer.byteLength);
+  }
+  return { largest };
+}
+
 const roles = {
+  heapChurn,
   bytesProducer,
   bytesConsumer,
   delayedPut,

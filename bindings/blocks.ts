@@ -23,9 +23,7 @@ export function ticket(block: Block): Block {
  */
 export function redeem(t: unknown, type: string, args: string): Block {
   if (typeof t !== 'object' || t === null || !issued.has(t as Block)) {
-    throw new TypeError(
-      `${type} takes (${args}): to use an existing buffer, call ${type}.attach(engine, descriptor)`,
-    );
+    throw new TypeError(`${type} takes (${args}): to use an existing buffer, call ${type}.attach(engine, descriptor)`);
   }
   issued.delete(t as Block);
   return t as Block;

@@ -20,7 +20,9 @@ import { DISPOSE } from './lifecycle.js';
 export class BufferFreedError extends Error {
   /** @internal */
   constructor(type: string) {
-    super(`${type} handle was freed by release(): it can no longer be used (attach a new handle from a live descriptor)`);
+    super(
+      `${type} handle was freed by release(): it can no longer be used (attach a new handle from a live descriptor)`,
+    );
     this.name = 'BufferFreedError';
   }
 }

@@ -23,7 +23,10 @@ const stages = new WeakMap<Engine, { block: Block; users: number }>();
 export function acquireStage(engine: Engine): number {
   let s = stages.get(engine);
   if (s === undefined) {
-    s = { block: placeBlock(engine, BLK_KIND_SCRATCH, STAGE_OFFSET + 4 * STAGE_WORDS, 0, 'the item staging area'), users: 0 };
+    s = {
+      block: placeBlock(engine, BLK_KIND_SCRATCH, STAGE_OFFSET + 4 * STAGE_WORDS, 0, 'the item staging area'),
+      users: 0,
+    };
     stages.set(engine, s);
   }
   s.users++;

@@ -64,12 +64,15 @@ describe.each(kinds)('item 7: createEngine over a given memory, %s engine', (kin
     expect(RingBuf.attach(again, rb.descriptor).capacity).toBe(16);
   });
 
-  it.each([['a string', 'yes'], ['null', null], ['a number', 1]])(
-    'claim %s throws a TypeError naming options.claim',
-    async (_, claim) => {
-      await expect(createEngine(kind, { claim: claim as boolean })).rejects.toThrow(/^options.claim must be a boolean/);
-    },
-  );
+  it.each([
+    ['a string', 'yes'],
+    ['null', null],
+    ['a number', 1],
+  ])('claim %s throws a TypeError naming options.claim', async (_, claim) => {
+    await expect(createEngine(kind, { claim: claim as unknown as boolean })).rejects.toThrow(
+      /^options.claim must be a boolean/,
+    );
+  });
 });
 
 describe.each(kinds)('item 11: release(), %s engine', (kind) => {
@@ -79,45 +82,51 @@ describe.each(kinds)('item 11: release(), %s engine', (kind) => {
     ['MpscPbuf', (e: Engine) => new MpscPbuf(e, 1024)],
   ] as const;
 
-  it.each(classes)('%s: every later use throws BufferFreedError; release and dispose again do nothing', async (name, make) => {
-    const e = await createEngine(kind);
-    const h = make(e);
-    h.release();
-    expect(() => h.state).toThrow(BufferFreedError);
-    expect(() => h.state).toThrow(`${name} handle was freed by release()`);
-    expect(() => h.descriptor).toThrow(BufferFreedError);
-    expect(() => h.abort(1)).toThrow(BufferFreedError);
-    if (h instanceof RingBuf) {
-      expect(() => h.put(new Uint8Array(1))).toThrow(BufferFreedError);
-      expect(() => h.size).toThrow(BufferFreedError);
-      expect(() => h.storage).toThrow(BufferFreedError);
-    } else if (h instanceof ItemRingBuf) {
-      expect(() => h.put(1, 0)).toThrow(BufferFreedError);
-      expect(() => h.get()).toThrow(BufferFreedError);
-    } else {
-      expect(() => h.alloc(1)).toThrow(BufferFreedError);
-      expect(() => h.free(0)).toThrow(BufferFreedError);
-      expect(() => h.words).toThrow(BufferFreedError);
-    }
-    h.release();
-    h[Symbol.dispose]();
-  });
+  it.each(classes)(
+    '%s: every later use throws BufferFreedError; release and dispose again do nothing',
+    async (name, make) => {
+      const e = await createEngine(kind);
+      const h = make(e);
+      h.release();
+      expect(() => h.state).toThrow(BufferFreedError);
+      expect(() => h.state).toThrow(`${name} handle was freed by release()`);
+      expect(() => h.descriptor).toThrow(BufferFreedError);
+      expect(() => h.abort(1)).toThrow(BufferFreedError);
+      if (h instanceof RingBuf) {
+        expect(() => h.put(new Uint8Array(1))).toThrow(BufferFreedError);
+        expect(() => h.size).toThrow(BufferFreedError);
+        expect(() => h.storage).toThrow(BufferFreedError);
+      } else if (h instanceof ItemRingBuf) {
+        expect(() => h.put(1, 0)).toThrow(BufferFreedError);
+        expect(() => h.get()).toThrow(BufferFreedError);
+      } else {
+        expect(() => h.alloc(1)).toThrow(BufferFreedError);
+        expect(() => h.free(0)).toThrow(BufferFreedError);
+        expect(() => h.words).toThrow(BufferFreedError);
+      }
+      h.release();
+      h[Symbol.dispose]();
+    },
+  );
 
-  it.each(classes)('%s: the last handle to let go gives the memory back; the next buffer reuses it', async (_, make) => {
-    const e = await createEngine(kind);
-    const first = make(e);
-    const other = (first.constructor as typeof RingBuf).attach(e, first.descriptor as never);
-    const before = top(e);
-    first.release();
-    // Another handle still holds it: nothing moves.
-    expect(top(e)).toBe(before);
-    other.release();
-    expect(top(e)).toBeLessThan(before);
-    const again = make(e);
-    expect(again.address).toBe(first.address);
-    for (let i = 0; i < 2000; i++) make(e).release();
-    expect(top(e)).toBeLessThanOrEqual(before);
-  });
+  it.each(classes)(
+    '%s: the last handle to let go gives the memory back; the next buffer reuses it',
+    async (_, make) => {
+      const e = await createEngine(kind);
+      const first = make(e);
+      const other = (first.constructor as typeof RingBuf).attach(e, first.descriptor as never);
+      const before = top(e);
+      first.release();
+      // Another handle still holds it: nothing moves.
+      expect(top(e)).toBe(before);
+      other.release();
+      expect(top(e)).toBeLessThan(before);
+      const again = make(e);
+      expect(again.address).toBe(first.address);
+      for (let i = 0; i < 2000; i++) make(e).release();
+      expect(top(e)).toBeLessThanOrEqual(before);
+    },
+  );
 
   it('a block freed between two live ones is reused first fit, and merges with a free neighbour', async () => {
     const e = await createEngine(kind);
@@ -244,9 +253,7 @@ describe.each(kinds)('item 4: attach proves a live block, %s engine', (kind) => 
     const MP = MpscPbuf as unknown as new (...a: unknown[]) => MpscPbuf;
     expect(() => new RB(e, 64, 0)).toThrow(/^RingBuf takes \(engine, capacity\)/);
     expect(() => new RB(e, 64, first.address)).toThrow(TypeError);
-    expect(() => new RB(e, 64, { address: first.address, generation: first.descriptor.generation })).toThrow(
-      TypeError,
-    );
+    expect(() => new RB(e, 64, { address: first.address, generation: first.descriptor.generation })).toThrow(TypeError);
     expect(() => new IR(e, 64, 0)).toThrow(/^ItemRingBuf takes/);
     expect(() => new MP(e, 8, {}, 0)).toThrow(/^MpscPbuf takes/);
     expect(image(e)).toEqual(before);

@@ -16,7 +16,13 @@ describe.each([['wasm'], ['js']] as [EngineKind][])('heap reuse across threads, 
     const engine = await createEngine('wasm', { shared: true });
     const keeper = new RingBuf(engine, 256);
     keeper.put(new Uint8Array([1, 2, 3, 4]));
-    const common = { kind, memory: engine.memory, module: engine.module, descriptor: keeper.descriptor, cycles: CYCLES };
+    const common = {
+      kind,
+      memory: engine.memory,
+      module: engine.module,
+      descriptor: keeper.descriptor,
+      cycles: CYCLES,
+    };
     const results = await runRoles<{ largest: number }>(
       [
         { ...common, role: 'heapChurn', seed },

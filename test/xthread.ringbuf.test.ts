@@ -18,7 +18,7 @@ interface StreamResult {
   frames: number;
   bytes: number;
   waits: number;
-  grown?: { address: number; grew: boolean }[];
+  grown?: { address: number; generation: number; grew: boolean }[];
 }
 
 describe(`RingBuf stress in two threads (seed ${seed})`, () => {
@@ -68,9 +68,9 @@ describe(`RingBuf stress in two threads (seed ${seed})`, () => {
     expect(engine.memory.buffer.byteLength).toBeGreaterThan(pagesBefore);
     // This thread's views predate the growth: attach must still reach the new blocks.
     const twin = await createEngine('js', { memory: engine.memory });
-    for (const { address } of grown) {
+    for (const { address, generation } of grown) {
       for (const e of [engine, twin]) {
-        const b = RingBuf.attach(e, { type: 'RingBuf', memory: engine.memory, address });
+        const b = RingBuf.attach(e, { type: 'RingBuf', memory: engine.memory, address, generation });
         expect(b.put(new Uint8Array([1, 2, 3]))).toBe(3);
         const out = new Uint8Array(3);
         expect(b.get(out)).toBe(3);

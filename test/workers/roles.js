@@ -167,7 +167,8 @@ async function bytesConsumer(data) {
     seq++;
     if (data.grow && seq % data.grow === 0) {
       const before = engine.memory.buffer.byteLength;
-      grown.push({ address: new RingBuf(engine, 65536).address, grew: engine.memory.buffer.byteLength > before });
+      const { address, generation } = new RingBuf(engine, 65536).descriptor;
+      grown.push({ address, generation, grew: engine.memory.buffer.byteLength > before });
     }
   }
   return { frames: seq, bytes: got, waits: waits.n, grown };
@@ -732,7 +733,8 @@ async function heapChurn(data) {
       rb.release();
     } else if (pick === 2) {
       const pb = new MpscPbuf(engine, 8 + (rand() % 256));
-      if (!pb.putWord(1 | (1 << 2)) || pb.claim() === null) throw new Error(`cycle ${i}: a new MpscPbuf refused a word`);
+      if (!pb.putWord(1 | (1 << 2)) || pb.claim() === null)
+        throw new Error(`cycle ${i}: a new MpscPbuf refused a word`);
       pb.release();
     } else {
       RingBuf.attach(engine, data.descriptor).release();

@@ -197,11 +197,15 @@ export abstract class Handle {
    */
   release(): void {
     try {
+      // An abort racing in from another thread can make the class's step throw: the block goes back all the same.
       this.letGo();
-      releaseBlock(this.engine, this.block);
     } finally {
-      // The handle's methods now throw: live handles pay nothing for this check.
-      Object.setPrototypeOf(this, freedPrototype(Object.getPrototypeOf(this)));
+      try {
+        releaseBlock(this.engine, this.block);
+      } finally {
+        // The handle's methods now throw: live handles pay nothing for this check.
+        Object.setPrototypeOf(this, freedPrototype(Object.getPrototypeOf(this)));
+      }
     }
   }
 

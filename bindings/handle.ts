@@ -186,7 +186,9 @@ export abstract class Handle {
    * stop attaching. Every later use of this handle throws
    * `BufferFreedError`; freeing again does nothing. Data is not lost by
    * freeing: a RingBuf publishes what `write` left pending first. Memory
-   * views taken from the handle (`storage`, `words`) must not be used after.
+   * views taken from the handle (`storage`, `words`) must not be used
+   * after, and a handle must not be released while one of its async waits
+   * is pending (the wait would go on watching the freed block).
    * @example
    * ```ts
    * const rb = new RingBuf(engine, 4096);

@@ -177,31 +177,34 @@ export class MpscPbuf extends Handle {
   constructor(engine: Engine, size: number, options: MpscHandleOptions | undefined, ticket: unknown);
   constructor(engine: Engine, size: number, options: MpscPbufOptions = {}, ticket?: unknown) {
     checkEngine(engine);
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new TypeError(`options must be an object, got ${describe(options)}`);
-    }
-    const { onDrop, getWlen, mayBlock } = options;
-    if (onDrop !== undefined && typeof onDrop !== 'function') throw new TypeError('options.onDrop must be a function');
-    if (getWlen !== undefined && typeof getWlen !== 'function') {
-      throw new TypeError('options.getWlen must be a function');
-    }
-    if (mayBlock !== undefined && typeof mayBlock !== 'boolean') {
-      throw new TypeError('options.mayBlock must be a boolean');
-    }
-    const block =
-      ticket === undefined ? placeMpsc(engine, size, options) : redeem(ticket, 'MpscPbuf', 'engine, size, options');
-    // Zephyr's alloc loop keeps prev_tmp_wr and shift in locals; here they
-    // live in a scratch block of this handle (one per handle, so one per
-    // producer thread), zeroed, freed with the handle. A refusal here lets
-    // go of the buffer's block: a failed constructor places nothing.
+    // A refusal below lets go of the buffer's block (attached or placed):
+    // a failed constructor holds nothing.
+    let block = ticket === undefined ? undefined : redeem(ticket, 'MpscPbuf', 'engine, size, options');
+    let onDrop: DropCallback | undefined, getWlen: WlenFunction | undefined, mayBlock: boolean | undefined;
     let scratch: Block;
     try {
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+        throw new TypeError(`options must be an object, got ${describe(options)}`);
+      }
+      ({ onDrop, getWlen, mayBlock } = options);
+      if (onDrop !== undefined && typeof onDrop !== 'function')
+        throw new TypeError('options.onDrop must be a function');
+      if (getWlen !== undefined && typeof getWlen !== 'function') {
+        throw new TypeError('options.getWlen must be a function');
+      }
+      if (mayBlock !== undefined && typeof mayBlock !== 'boolean') {
+        throw new TypeError('options.mayBlock must be a boolean');
+      }
+      block ??= placeMpsc(engine, size, options);
       if (engine.views.u32[(block.address + MP_LEN_MASK_OFF) >>> 2] === 0 && getWlen === undefined) {
         throw new TypeError('options.getWlen is required: the buffer was created with custom packet lengths');
       }
+      // Zephyr's alloc loop keeps prev_tmp_wr and shift in locals; here they
+      // live in a scratch block of this handle (one per handle, so one per
+      // producer thread), zeroed, freed with the handle.
       scratch = placeBlock(engine, BLK_KIND_SCRATCH, MP_SCR_BYTES, MP_SCR_BYTES, 'the MpscPbuf handle');
     } catch (e) {
-      releaseBlock(engine, block);
+      if (block !== undefined) releaseBlock(engine, block);
       throw e;
     }
     super(engine, 'MpscPbuf', block, MP_STORAGE_OFF, 4 * size);

@@ -143,12 +143,18 @@ describe.each(kinds)('item 11: release(), %s engine', (kind) => {
     expect(c.put(new Uint8Array(5))).toBe(5);
   });
 
-  it('MpscPbuf.attach then release leaves the heap where it was', async () => {
+  it('MpscPbuf.attach then release leaves the heap where it was; a refused attach holds nothing', async () => {
     const e = await createEngine(kind);
+    const empty = top(e);
     const pb = new MpscPbuf(e, 64);
     const before = top(e);
     for (let i = 0; i < 100; i++) MpscPbuf.attach(e, pb.descriptor).release();
     expect(top(e)).toBe(before);
+    expect(() => MpscPbuf.attach(e, pb.descriptor, { onDrop: 5 as never })).toThrow(/^options.onDrop/);
+    expect(() => MpscPbuf.attach(e, pb.descriptor, null as never)).toThrow(/^options must be an object/);
+    // Had a refused attach kept a holder, the block would outlive its last handle.
+    pb.release();
+    expect(top(e)).toBe(empty);
   });
 
   it('a failed ItemRingBuf or MpscPbuf constructor places nothing', async () => {

@@ -23,7 +23,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const quickStart = `import { createEngine, Engine, ItemRingBuf, MpscPbuf, RingBuf, canBlock } from 'wasm-ringbuf';
+const quickStart = `import { BufferFreedError, createEngine, Engine, ItemRingBuf, MpscPbuf, RingBuf, canBlock } from 'wasm-ringbuf';
 import type { BufferDescriptor, EngineOptions } from 'wasm-ringbuf';
 
 const options: EngineOptions = { shared: true, initialPages: 1 };
@@ -43,7 +43,10 @@ items.put(7, 1, new Uint32Array([1, 2]));
 const pb = new MpscPbuf(engine, 64, { overwrite: true, onDrop: (p: number) => void p });
 const p = pb.alloc(2);
 if (p !== null) pb.commit(p);
-export const result = [n, canBlock(), items.itemWords, engine.shared];
+items.release();
+const again = await createEngine('js', { memory: d.memory, claim: false });
+const generation: number = RingBuf.attach(again, d).descriptor.generation;
+export const result = [n, canBlock(), items.itemWords, engine.shared, generation, BufferFreedError.name];
 
 // No @internal member may be visible:
 // @ts-expect-error engine.core is internal

@@ -117,6 +117,7 @@ export function heapPlace(v: Views, kind: number, bytes: number, zeroBytes: numb
     for (let at = FIRST; at < top; at += u32[at * WORDS + LINES]) {
       const h = at * WORDS,
         lines = u32[h + LINES];
+      if (lines === 0) throw corrupted(at);
       if (u32[h + KIND] !== BLK_KIND_FREE || lines < need) continue;
       // Split: the rest stays free, with a header of its own.
       if (lines > need) setHeader(u32, at + need, BLK_KIND_FREE, lines - need, 0);
@@ -198,9 +199,16 @@ function findBlock(v: Views, address: number): number {
     if (payload === address) return at;
     if (payload > address) break;
     prev = at;
-    at += u32[at * WORDS + LINES];
+    const lines = u32[at * WORDS + LINES];
+    if (lines === 0) throw corrupted(at);
+    at += lines;
   }
   return -1;
+}
+
+/** A header of length 0 would stop every walk: nothing of ours writes one, so the memory was overwritten. */
+function corrupted(at: number): Error {
+  return new Error(`the heap's block chain is corrupted: the header at ${at * LINE_BYTES} says 0 lines`);
 }
 
 /**
@@ -281,12 +289,6 @@ export function heapRelease(v: Views, block: Block): void {
     v.sync();
     unlockHeap(v.i32);
   }
-}
-
-/** @internal The heap's top in bytes: where the next block would start if none is free. */
-export function heapTop(v: Views): number {
-  v.sync();
-  return Atomics.load(v.u32, TOP) * LINE_BYTES;
 }
 
 /** Grows the memory to at least `end` bytes, or throws a RangeError naming `what`. */

@@ -9,4 +9,6 @@ export { MpscPbuf } from './mpsc-pbuf.js';
 export type { MpscPbufOptions, MpscHandleOptions, DropCallback, WlenFunction } from './mpsc-pbuf.js';
 export { canBlock } from './wait.js';
 export { BufferClosedError, BufferAbortedError } from './lifecycle.js';
+export { SideOwnedError } from './owner.js';
+export type { BufferSide } from './owner.js';
 export type { BufferState, DisposeSymbol } from './lifecycle.js';

@@ -25,6 +25,7 @@ import {
   ITEM_VALUE_SHIFT,
   ITEM_VALUE_MASK,
   U32_MAX,
+  ST_OPEN,
   ST_CLOSED,
   ST_ABORTED,
 } from '../assembly/layout.js';
@@ -552,6 +553,7 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   reset(): void {
+    this.checkBothSidesFree();
     this.core.rb_internal_reset(this.address, 0);
   }
 
@@ -565,6 +567,7 @@ export class ItemRingBuf extends Handle {
    */
   internalReset(value: number): void {
     checkInt('value', value, 0, U32_MAX);
+    this.checkBothSidesFree();
     this.core.rb_internal_reset(this.address, value);
   }
 
@@ -634,7 +637,10 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   close(): void {
+    // Only the producer may end the stream (as RingBuf.close).
+    if (this.lc.load() === ST_OPEN) this.holdProducer();
     this.lc.close();
+    this.releaseSide(true);
   }
 
   /**
@@ -659,6 +665,8 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   [DISPOSE](): void {
-    if (this.lc.load() !== ST_ABORTED) this.close();
+    // Closes as the producer only (as RingBuf's).
+    if (this.lc.load() !== ST_ABORTED && this.mayProduce()) this.close();
+    this.releaseSides();
   }
 }

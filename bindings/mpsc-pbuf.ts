@@ -21,6 +21,7 @@ import {
   MP_DROPPED_OFF,
   MP_LOST_OFF,
   MP_SEM_OFF,
+  MP_CLAIMED_OFF,
   MP_WAITERS_OFF,
   MP_SCR_BYTES,
   MP_SCR_DROP_OFF,
@@ -358,7 +359,8 @@ export class MpscPbuf extends Handle {
     // a length field is read by the core (0), which saves a read per commit.
     const wlen =
       this.getWlen === undefined ? 0 : checkInt('getWlen() result', this.getWlen(packet), 1, this.size - packet);
-    this.live(false);
+    // A producer's operation that a close does not stop (a packet allocated before it may still be committed).
+    this.live(true, true);
     if (this.core.mp_commit(this.address, packet, wlen) !== 0) throw this.commitError(packet, wlen);
   }
 
@@ -757,7 +759,19 @@ export class MpscPbuf extends Handle {
    * { using pb = MpscPbuf.attach(engine, desc); pb.putWord(word); }
    * ```
    */
-  [DISPOSE](): void {}
+  [DISPOSE](): void {
+    this.releaseSides();
+  }
+
+  /**
+   * @internal Before the consumer side is given back: frees the packet this
+   * handle claimed and did not free (it was delivered here), so that the
+   * next consumer's claim is not refused for ever.
+   */
+  protected override settle(): void {
+    const claimed = this.control(MP_CLAIMED_OFF);
+    if (claimed !== 0) this.core.mp_free(this.address, claimed - 1);
+  }
 }
 
 /** Validates the creation options, then places and initialises a new buffer of `size` words. */

@@ -224,7 +224,8 @@ export class RingBuf extends Handle {
    * ```
    */
   flush(): number {
-    this.live(false);
+    // Closed is fine (nothing is pending then), another handle's producer side is not.
+    this.live(true, true);
     // Spill before the finish: its atomic store of the tail is the release
     // that makes every byte it publishes visible, staged ones included.
     this.spillStage();
@@ -474,6 +475,7 @@ export class RingBuf extends Handle {
   }
 
   private resetTo(value: number): void {
+    this.checkBothSidesFree();
     // The staged bytes go to storage first, where put would have left them.
     this.spillStage();
     this.unflushed = 0;
@@ -564,6 +566,8 @@ export class RingBuf extends Handle {
    */
   close(): void {
     if (this.lc.load() === ST_OPEN) {
+      // Only the producer may end the stream: another handle's close would cancel its claims.
+      this.holdProducer();
       // Publish before the state: this tail store precedes the CLOSED store,
       // so a consumer that sees CLOSED and then reads the tail sees these bytes.
       this.spillStage();
@@ -571,6 +575,23 @@ export class RingBuf extends Handle {
       this.unflushed = 0;
     }
     this.lc.close();
+    this.releaseSide(true);
+  }
+
+  /**
+   * @internal Before the producer side is given back: publishes what write()
+   * left pending and cancels an unfinished putClaim, as close does; before
+   * the consumer side is: cancels an unfinished getClaim (those bytes stay
+   * readable for the next owner).
+   */
+  protected override settle(producer: boolean): void {
+    if (!producer) {
+      this.core.rb_get_finish(this.address, 0);
+    } else if (this.lc.load() === ST_OPEN) {
+      this.spillStage();
+      this.core.rb_put_finish(this.address, this.unflushed);
+      this.unflushed = 0;
+    }
   }
 
   /**
@@ -602,6 +623,8 @@ export class RingBuf extends Handle {
    * ```
    */
   [DISPOSE](): void {
-    if (this.lc.load() !== ST_ABORTED) this.close();
+    // Closes as the producer only: a stream another handle produces is not this one's to end.
+    if (this.lc.load() !== ST_ABORTED && this.mayProduce()) this.close();
+    this.releaseSides();
   }
 }

@@ -84,6 +84,7 @@ export abstract class Handle {
    * is null where producers are not owned (MpscPbuf).
    */
   protected readonly producer: SideOwner | null;
+  /** @internal */
   protected readonly consumer: SideOwner;
   /**
    * The one-load check of every operation, per side: a one-word view of the

@@ -107,6 +107,8 @@ async function bytesProducer(data) {
     seq++;
   }
   rb.flush();
+  // Done with the ring: its producer side goes back (what free() does), for the main thread to use.
+  rb.releaseSides();
   return { frames: seq, bytes: sent, waits };
 }
 
@@ -170,6 +172,7 @@ async function bytesConsumer(data) {
       grown.push({ address: new RingBuf(engine, 65536).address, grew: engine.memory.buffer.byteLength > before });
     }
   }
+  rb.releaseSides(); // as the producer's
   return { frames: seq, bytes: got, waits: waits.n, grown };
 }
 

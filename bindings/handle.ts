@@ -140,12 +140,17 @@ export abstract class Handle {
 
   /**
    * @internal Lets an operation of one side go on, or throws: on an aborted
-   * buffer always, on a closed one for a producer's operation unless
-   * `closedOk`, and SideOwnedError if another handle owns the side. The
-   * side's first operation takes it. One load while open and owned.
+   * buffer always, on a closed one for a producer's operation, and
+   * SideOwnedError if another handle owns the side. The side's first
+   * operation takes it. One load while open and owned.
    */
-  protected live(producer: boolean, closedOk = false): void {
-    if ((producer ? this.putGate : this.getGate)[0] !== ST_OPEN) this.enter(producer, closedOk);
+  protected live(producer: boolean): void {
+    if ((producer ? this.putGate : this.getGate)[0] !== ST_OPEN) this.enter(producer, false);
+  }
+
+  /** @internal As live(true), but a closed buffer lets it go on (RingBuf.flush, MpscPbuf.commit). */
+  protected liveAfterClose(): void {
+    if (this.putGate[0] !== ST_OPEN) this.enter(true, true);
   }
 
   /** The slow path of live(): the state's errors first, then the side's owner. */

@@ -360,7 +360,7 @@ export class MpscPbuf extends Handle {
     const wlen =
       this.getWlen === undefined ? 0 : checkInt('getWlen() result', this.getWlen(packet), 1, this.size - packet);
     // A producer's operation that a close does not stop (a packet allocated before it may still be committed).
-    this.live(true, true);
+    this.liveAfterClose();
     if (this.core.mp_commit(this.address, packet, wlen) !== 0) throw this.commitError(packet, wlen);
   }
 

@@ -225,7 +225,7 @@ export class RingBuf extends Handle {
    */
   flush(): number {
     // Closed is fine (nothing is pending then), another handle's producer side is not.
-    this.live(true, true);
+    this.liveAfterClose();
     // Spill before the finish: its atomic store of the tail is the release
     // that makes every byte it publishes visible, staged ones included.
     this.spillStage();

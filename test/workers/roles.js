@@ -17,6 +17,7 @@ import {
   RingBuf,
   SideOwnedError,
 } from '../../dist/bindings/index.js';
+import { releaseSides } from '../util/internals.js';
 
 /** mulberry32: the same generator as test/util/prng.ts, for seeded choices in a thread. */
 export function prng(seed) {
@@ -86,7 +87,7 @@ async function bytesProducer(data) {
   const rb = RingBuf.attach(await engineFor(data), data.descriptor);
   const result = produceFrames(rb, data);
   // Done with the ring: its producer side goes back (what free() does), for the main thread to use.
-  rb.releaseSides();
+  releaseSides(rb);
   return result;
 }
 
@@ -186,7 +187,7 @@ async function bytesConsumer(data) {
       grown.push({ address: new RingBuf(engine, 65536).address, grew: engine.memory.buffer.byteLength > before });
     }
   }
-  rb.releaseSides(); // as the producer's
+  releaseSides(rb); // as the producer's
   return { frames: seq, bytes: got, waits: waits.n, grown };
 }
 
@@ -707,20 +708,26 @@ function refusedUntilClosed(rb, first) {
 }
 
 /**
- * Runs `data.op` ('get', 'put', 'claim' or 'alloc') once on a handle of its
- * own and reports how it went: { ok, result } or the error's name, side and message.
+ * Runs `data.op` once on a handle of its own ('get' on a RingBuf, 'claim'
+ * or 'alloc' on an MpscPbuf) and reports how it went: { ok, result }, or the
+ * error's name, side and message. A handle that succeeded gives its side back.
  */
 async function trySide(data) {
-  const b = attachAny(await engineFor(data), data.descriptor);
+  const engine = await engineFor(data);
   try {
     let result;
-    if (data.op === 'get') result = b.get(new Uint8Array(data.bytes));
-    else if (data.op === 'put') result = b.put(new Uint8Array(data.bytes).fill(9));
-    else if (data.op === 'claim') result = b.claim();
-    else result = b.alloc(1);
-    b.releaseSides();
+    if (data.descriptor.type === 'MpscPbuf') {
+      const pb = MpscPbuf.attach(engine, data.descriptor);
+      result = data.op === 'claim' ? pb.claim() : pb.alloc(1);
+      releaseSides(pb);
+    } else {
+      const rb = RingBuf.attach(engine, data.descriptor);
+      result = rb.get(new Uint8Array(data.bytes));
+      releaseSides(rb);
+    }
     return { ok: true, result };
   } catch (e) {
+    if (!(e instanceof SideOwnedError)) throw e;
     return { ok: false, name: e.name, side: e.side, message: e.message };
   }
 }

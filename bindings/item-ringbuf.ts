@@ -132,8 +132,9 @@ function checkRecords(records: Uint32Array, start: number, end: number): void {
  * Zephyr's ring buffer in item mode: items of 0 to 255 32-bit words, each
  * with a 16-bit type and an 8-bit value, stored as one header word plus the
  * payload, all or nothing. One producer and one consumer may run in two
- * threads at once. Capacity, size and space count 32-bit words; an item
- * takes 1 + its payload words.
+ * threads at once; each side belongs to one handle at a time, as a
+ * RingBuf's (`SideOwnedError`). Capacity, size and space count 32-bit
+ * words; an item takes 1 + its payload words.
  *
  * `get` reports the item's type, value and length through
  * {@link ItemRingBuf.itemType}, {@link ItemRingBuf.itemValue} and
@@ -547,6 +548,7 @@ export class ItemRingBuf extends Handle {
   /**
    * Empties the buffer (Zephyr's ring_buf_reset). Not safe while the other
    * side is running.
+   * @throws SideOwnedError while another handle owns either side.
    * @example
    * ```ts
    * rb.reset();                                        // rb.space === rb.capacity
@@ -628,8 +630,10 @@ export class ItemRingBuf extends Handle {
    * Producer side: ends the stream. The consumer gets every item put
    * before, then sees {@link ItemRingBuf.ended}; every wait wakes, and from
    * then on producer operations (put, putBatch, waitForSpace) throw
-   * `BufferClosedError`. Idempotent. Call it from the producer's thread.
-   * @throws BufferAbortedError if the ring was aborted.
+   * `BufferClosedError`. Idempotent. It gives the producer side back; only
+   * the producer may close.
+   * @throws BufferAbortedError if the ring was aborted; SideOwnedError if
+   * another handle owns the producer side (nothing changes).
    * @example
    * ```ts
    * rb.put(END_OF_BATCH, 0);
@@ -658,7 +662,8 @@ export class ItemRingBuf extends Handle {
   }
 
   /**
-   * `using` support: closes the producer side; does nothing on an aborted ring.
+   * `using` support: closes the producer side unless another handle owns
+   * it, and gives back every side this handle owns; on an aborted ring it only gives them back.
    * @example
    * ```ts
    * { using out = ItemRingBuf.attach(engine, desc); out.put(1, 0); }   // closed here

@@ -126,7 +126,10 @@ const noDrop: DropCallback = () => {};
  * words, write it in place and `commit` it, or store small packets whole
  * with `putWord`/`putWordExt`/`putData`; one consumer `claim`s the oldest
  * committed packet and `free`s it. Packets are word offsets into
- * {@link MpscPbuf.words}; nothing is allocated per operation.
+ * {@link MpscPbuf.words}; nothing is allocated per operation. Any handle
+ * may produce; the consumer side belongs to the handle that claims first,
+ * until it gives it back (`free()` or `[Symbol.dispose]()`): another
+ * handle's claim or free gets `SideOwnedError`.
  *
  * Header (word 0 of a packet): bit 0 valid, bit 1 busy (both owned by the
  * buffer), the length in bits 2.. (width `lengthBits`), your bits above.
@@ -503,6 +506,7 @@ export class MpscPbuf extends Handle {
    * use {@link MpscPbuf.claimAsync} there. On a closed buffer it returns
    * null at once when nothing is left ({@link MpscPbuf.ended}).
    * @throws TypeError while another claimed packet has not been freed (nothing changes);
+   * SideOwnedError if another handle owns the consumer side;
    * RangeError if `ms` is not a number >= 0; BufferAbortedError if the
    * buffer is or gets aborted (a waiting claim wakes at once).
    * @example
@@ -751,9 +755,10 @@ export class MpscPbuf extends Handle {
   }
 
   /**
-   * `using` support. Does nothing: one handle leaving scope must not end
-   * the stream for the other producers; close the buffer with
-   * {@link MpscPbuf.close} once all of them are done.
+   * `using` support: gives the consumer side back if this handle owns it
+   * (a packet it claimed and did not free is freed). It does not close: one
+   * handle leaving scope must not end the stream for the other producers;
+   * close the buffer with {@link MpscPbuf.close} once all of them are done.
    * @example
    * ```ts
    * { using pb = MpscPbuf.attach(engine, desc); pb.putWord(word); }

@@ -27,6 +27,9 @@ import { STAGE_BYTES, WriteStage } from './write-stage.js';
  * Zephyr's byte-mode ring buffer: a copying `put`/`get`/`peek`, a zero-copy
  * claim/finish API for both sides, and one producer plus one consumer that
  * may run in two threads at once. Capacity equals storage: all bytes are usable.
+ * Each side belongs to the handle that uses it first, until it gives it
+ * back (`close()` for the producer, `free()` or `[Symbol.dispose]()`):
+ * another handle that uses it gets `SideOwnedError`. Queries and waits take no side.
  *
  * @example
  * ```ts
@@ -452,6 +455,7 @@ export class RingBuf extends Handle {
   /**
    * Empties the buffer and drops outstanding claims (Zephyr's ring_buf_reset).
    * Not safe while the other side is running.
+   * @throws SideOwnedError while another handle owns either side (its claims and staged bytes would be lost).
    * @example
    * ```ts
    * rb.reset();                             // rb.isEmpty, rb.space === rb.capacity
@@ -555,9 +559,11 @@ export class RingBuf extends Handle {
    * cancelled); the consumer reads everything committed, then sees
    * {@link RingBuf.ended}. Every wait wakes: the consumer's to see the end;
    * from then on producer operations throw `BufferClosedError`. Idempotent.
-   * Call it from the producer's thread: a close from another thread could
-   * land between the producer's state check and its publication.
-   * @throws BufferAbortedError if the ring was aborted.
+   * It gives the producer side back. Only the producer may close: a close
+   * from another thread could land between the producer's state check and
+   * its publication, and would cancel its claims.
+   * @throws BufferAbortedError if the ring was aborted; SideOwnedError if
+   * another handle owns the producer side (nothing changes).
    * @example
    * ```ts
    * rb.write(lastLine);
@@ -615,8 +621,9 @@ export class RingBuf extends Handle {
   }
 
   /**
-   * `using` support: closes the producer side (see {@link RingBuf.close});
-   * on an aborted ring it does nothing, so that leaving a scope never throws.
+   * `using` support: closes the producer side (see {@link RingBuf.close})
+   * unless another handle owns it, and gives back every side this handle
+   * owns; on an aborted ring it only gives them back, so that leaving a scope never throws.
    * @example
    * ```ts
    * { using producer = RingBuf.attach(engine, desc); producer.put(bytes); }   // closed here

@@ -45,6 +45,9 @@
 //     +16 HEAP_GEN_OFF     generations handed out, mod 2^32: each placement
 //                      and each free takes the next one, so a generation
 //                      names one life of one block
+//     +60 HEAP_OWNER_SEQ_OFF  the last owner token handed out (bindings/owner.ts):
+//                      an atomic add by any thread, once per handle, so
+//                      that no two handles of the memory share a token
 //
 //   Block header (the line before each payload; under the heap lock):
 //     +0  BLK_KIND_OFF     what the payload is: RB_KIND_BYTES, RB_KIND_ITEMS,
@@ -62,8 +65,8 @@
 //   64-byte lines, and its published tail sits apart from its private
 //   fields, which the other side never reads (docs/design.md §2.4).
 //
-//   line 0  (read-only after init, except around a sleep and by close and
-//           abort, once each)
+//   line 0  (read-only after init, except around a sleep, by close and
+//           abort, once each, and by a handle taking or releasing a side)
 //     +0   RB_KIND_OFF       RB_KIND_BYTES or RB_KIND_ITEMS
 //     +4   RB_SIZE_OFF       capacity in bytes (items: 4 * words)
 //     +8   RB_STORAGE_OFF    absolute address of the storage
@@ -72,8 +75,9 @@
 //     +20  RB_STATE_OFF      ST_OPEN, ST_CLOSED (the producer closed) or
 //                            ST_ABORTED (either side aborted)         (atomic)
 //     +24  RB_ABORT_CODE_OFF the abort's code, 1..2^31-1; 0 if none   (atomic)
-//     +28  (reserved: the producer's owner word, issue 17)
-//     +32  (reserved: the consumer's owner word, issue 17)
+//     +28  RB_PRODUCER_OWNER_OFF  token of the handle that owns the producer
+//                            side, 0 if none                        (atomic)
+//     +32  RB_CONSUMER_OWNER_OFF  the same for the consumer side      (atomic)
 //     +36  RB_DATA_WAKE_OFF  wake-ups of data sleepers, mod 2^32      (atomic)
 //     +40  RB_SPACE_WAKE_OFF wake-ups of space sleepers, mod 2^32     (atomic)
 //   line 1  producer, private: Zephyr's `put` index, at RB_PUT_OFF
@@ -119,6 +123,15 @@
 //   that close and abort can wake it without touching a tail. Why no wake-up
 //   is lost, and why these words sit on line 0: docs/design.md §3.
 //
+//   Owner words (bindings/owner.ts): one handle at a time owns each side.
+//   Any thread's handle writes one: a compare-exchange 0 -> its token on the
+//   side's first operation, a compare-exchange back to 0 when it releases
+//   the side (close, releaseSides). Both are seq-cst: a lock hand-off, so the
+//   next owner sees everything the previous one wrote before it released,
+//   and a handle that takes the producer side after a close sees CLOSED.
+//   They sit on line 0 with the other words written once in a while: every
+//   operation's hot path reads a handle field instead, never these words.
+//
 //   Close and end-of-stream (docs/design.md §10): the producer publishes
 //   its tail (seq-cst) before it stores ST_CLOSED (seq-cst); a consumer that
 //   finds nothing reads the state and, if closed, reads the tail again
@@ -129,6 +142,7 @@ export const HEAP_TOP_OFF = 4;
 export const HEAP_LOCK_OFF = 8;
 export const HEAP_WAITERS_OFF = 12;
 export const HEAP_GEN_OFF = 16;
+export const HEAP_OWNER_SEQ_OFF = 60;
 export const HEAP_HEADER_BYTES = 64;
 export const HEAP_MAGIC_VALUE = 0x34627277; // "wrb4" little-endian
 export const HEAP_MAGIC_INIT = 0x21627277; // "wrb!": being laid out
@@ -149,6 +163,8 @@ export const RB_DATA_WAITERS_OFF = 12;
 export const RB_SPACE_WAITERS_OFF = 16;
 export const RB_STATE_OFF = 20;
 export const RB_ABORT_CODE_OFF = 24;
+export const RB_PRODUCER_OWNER_OFF = 28;
+export const RB_CONSUMER_OWNER_OFF = 32;
 export const RB_DATA_WAKE_OFF = 36;
 export const RB_SPACE_WAKE_OFF = 40;
 export const RB_PUT_OFF = 64;
@@ -200,8 +216,8 @@ export const ENOTSUP = 95;
 //   wr is not a position but a count of committed words (plus skips), kept
 //   modulo size: commits may come in any order.
 //
-//   line 0  (read-only after init, except by a consumer about to sleep and
-//           by close and abort)
+//   line 0  (read-only after init, except by a consumer about to sleep, by
+//           close and abort, and by a handle taking or releasing the consumer side)
 //     +0   MP_KIND_OFF       MP_KIND_VALUE
 //     +4   MP_SIZE_OFF       capacity in words
 //     +8   MP_STORAGE_OFF    absolute byte address of the storage (size words)
@@ -217,7 +233,9 @@ export const ENOTSUP = 95;
 //     +28  MP_STATE_OFF      ST_OPEN, ST_CLOSED (by any handle: the whole buffer)
 //                        or ST_ABORTED                                (atomic)
 //     +32  MP_ABORT_CODE_OFF the abort's code, 0 if none              (atomic)
-//     +36  (reserved: issue 17)
+//     +36  MP_CONSUMER_OWNER_OFF  token of the handle that owns the consumer
+//                        side, 0 if none, as RB_CONSUMER_OWNER_OFF     (atomic).
+//                        Producers are many by design: no owner word.
 //   line 1  the locked state: everything Zephyr's spinlock protects
 //     +64  MP_LOCK_OFF       0 free, 1 held (CAS acquire, atomic store release)
 //     +68  MP_TMP_WR_OFF     allocation frontier
@@ -294,6 +312,7 @@ export const MP_LOCKING_OFF = 20;
 export const MP_CONS_WAITERS_OFF = 24;
 export const MP_STATE_OFF = 28;
 export const MP_ABORT_CODE_OFF = 32;
+export const MP_CONSUMER_OWNER_OFF = 36;
 export const MP_LOCK_OFF = 64;
 export const MP_TMP_WR_OFF = 68;
 export const MP_WR_OFF = 72;

@@ -7,13 +7,17 @@ import {
   LINE_BYTES,
   MP_ABORT_CODE_OFF,
   MP_COMMITS_OFF,
+  MP_CONSUMER_OWNER_OFF,
   MP_SEM_OFF,
   MP_STATE_OFF,
   RB_ABORT_CODE_OFF,
   RB_CB_BYTES,
+  RB_CONSUMER_OWNER_OFF,
   RB_DATA_WAKE_OFF,
+  RB_PRODUCER_OWNER_OFF,
   RB_SPACE_WAKE_OFF,
   RB_STATE_OFF,
+  ST_ABORTED,
   ST_OPEN,
   U32_MAX,
 } from '../assembly/layout.js';
@@ -24,6 +28,7 @@ import { checkInt } from './errors.js';
 import { freedPrototype } from './freed.js';
 import { type Block, heapAttach } from './heap.js';
 import { type BufferState, Lifecycle } from './lifecycle.js';
+import { ownerToken, SideOwner } from './owner.js';
 import type { Views } from './views.js';
 
 /**
@@ -81,8 +86,21 @@ export abstract class Handle {
   protected readonly views: Views;
   /** @internal The state and abort code in the control block (lifecycle.ts). */
   protected readonly lc: Lifecycle;
-  /** A one-word view of the state, for the one-load check of every operation. */
-  private stateGate: Int32Array;
+  /**
+   * @internal The owner words of this handle's sides (owner.ts); `producer`
+   * is null where producers are not owned (MpscPbuf).
+   */
+  protected readonly producer: SideOwner | null;
+  /** @internal */
+  protected readonly consumer: SideOwner;
+  /**
+   * The one-load check of every operation, per side: a one-word view of the
+   * state once this handle owns the side (or the side has no owner), and
+   * NOT_HELD until then, so that the first operation takes the slow path,
+   * which takes the side.
+   */
+  private putGate: Int32Array;
+  private getGate: Int32Array;
   private readonly type: BufferType;
   /** The heap block this handle holds (one of its holders). */
   private readonly block: Block;
@@ -118,16 +136,98 @@ export abstract class Handle {
             RB_DATA_WAKE_OFF,
             RB_SPACE_WAKE_OFF,
           );
-    this.stateGate = this.lc.gate();
+    const token = ownerToken(this.views);
+    const ring = type !== 'MpscPbuf';
+    this.producer = ring ? new SideOwner(this.views, type, 'producer', address + RB_PRODUCER_OWNER_OFF, token) : null;
+    this.consumer = new SideOwner(
+      this.views,
+      type,
+      'consumer',
+      address + (ring ? RB_CONSUMER_OWNER_OFF : MP_CONSUMER_OWNER_OFF),
+      token,
+    );
+    this.putGate = ring ? NOT_HELD : this.lc.gate();
+    this.getGate = NOT_HELD;
   }
 
   /**
-   * @internal Lets an operation go on, or throws: on an aborted buffer
-   * always, on a closed one for a producer's operation. One load while open.
+   * @internal Lets an operation of one side go on, or throws: on an aborted
+   * buffer always, on a closed one for a producer's operation, and
+   * SideOwnedError if another handle owns the side. The side's first
+   * operation takes it. One load while open and owned.
    */
   protected live(producer: boolean): void {
-    if (this.stateGate[0] !== ST_OPEN) this.stateGate = this.lc.check(producer);
+    if ((producer ? this.putGate : this.getGate)[0] !== ST_OPEN) this.enter(producer, false);
   }
+
+  /** @internal As live(true), but a closed buffer lets it go on (RingBuf.flush, MpscPbuf.commit). */
+  protected liveAfterClose(): void {
+    if (this.putGate[0] !== ST_OPEN) this.enter(true, true);
+  }
+
+  /** The slow path of live(): the state's errors first, then the side's owner. */
+  private enter(producer: boolean, closedOk: boolean): void {
+    let gate = this.lc.check(producer && !closedOk);
+    const owner = producer ? this.producer : this.consumer;
+    // A ring that is no longer open has no producer to protect: nothing can be put.
+    if (owner !== null && !owner.held && !(producer && gate[0] !== ST_OPEN)) {
+      owner.take();
+      // A close that released the side just before our take stored CLOSED first: look again.
+      if (producer && this.lc.load() !== ST_OPEN) {
+        owner.release();
+        gate = this.lc.check(!closedOk);
+      }
+    }
+    if (producer) this.putGate = gate;
+    else this.getGate = gate;
+  }
+
+  /** @internal Takes the producer side for this handle (close), or throws SideOwnedError. */
+  protected holdProducer(): void {
+    this.producer?.take();
+  }
+
+  /** @internal Whether this handle owns the producer side, or could take it now (taking it). */
+  protected mayProduce(): boolean {
+    return this.producer === null || this.producer.tryTake();
+  }
+
+  /**
+   * @internal Throws SideOwnedError if another handle owns either side:
+   * reset empties both, and would drop that handle's claims and staged bytes.
+   */
+  protected checkBothSidesFree(): void {
+    this.producer?.checkNotElsewhere();
+    this.consumer.checkNotElsewhere();
+  }
+
+  /**
+   * @internal Gives back every side this handle owns (release() and
+   * [Symbol.dispose] call it), after settling what the handle kept of each
+   * (see {@link Handle.settle}). Another handle may then take them; so may
+   * this one, on its next operation of that side.
+   */
+  releaseSides(): void {
+    this.releaseSide(true);
+    this.releaseSide(false);
+  }
+
+  /** @internal Gives back one side if this handle owns it. */
+  protected releaseSide(producer: boolean): void {
+    const owner = producer ? this.producer : this.consumer;
+    if (owner === null || !owner.held) return;
+    if (this.lc.load() !== ST_ABORTED) this.settle(producer);
+    owner.release();
+    if (producer) this.putGate = NOT_HELD;
+    else this.getGate = NOT_HELD;
+  }
+
+  /**
+   * @internal Before a side is given back, on a buffer not aborted: leaves
+   * nothing of it half done in this handle (claims, staged bytes), so that
+   * the next owner starts clean. Nothing by default.
+   */
+  protected settle(_producer: boolean): void {}
 
   /**
    * Either side: gives up. Every later operation on every handle of the
@@ -198,15 +298,20 @@ export abstract class Handle {
    * ```
    */
   release(): void {
+    // An abort racing in from another thread can make a step throw: each later step runs all the same.
     try {
-      // An abort racing in from another thread can make the class's step throw: the block goes back all the same.
-      this.letGo();
+      // Settles and gives back the sides it owns: write()'s pending bytes are published first.
+      this.releaseSides();
     } finally {
       try {
-        releaseBlock(this.engine, this.block);
+        this.letGo();
       } finally {
-        // The handle's methods now throw: live handles pay nothing for this check.
-        Object.setPrototypeOf(this, freedPrototype(Object.getPrototypeOf(this)));
+        try {
+          releaseBlock(this.engine, this.block);
+        } finally {
+          // The handle's methods now throw: live handles pay nothing for this check.
+          Object.setPrototypeOf(this, freedPrototype(Object.getPrototypeOf(this)));
+        }
       }
     }
   }
@@ -226,6 +331,9 @@ export abstract class Handle {
     return v;
   }
 }
+
+/** The gate of a side this handle does not own yet: never ST_OPEN, never written. */
+const NOT_HELD = new Int32Array([-1]);
 
 /**
  * @internal Proves that `d` names a live buffer of class `type` (block kind

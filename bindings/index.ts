@@ -10,4 +10,6 @@ export type { MpscPbufOptions, MpscHandleOptions, DropCallback, WlenFunction } f
 export { canBlock } from './wait.js';
 export { BufferClosedError, BufferAbortedError } from './lifecycle.js';
 export { BufferFreedError } from './freed.js';
+export { SideOwnedError } from './owner.js';
+export type { BufferSide } from './owner.js';
 export type { BufferState, DisposeSymbol } from './lifecycle.js';

@@ -25,6 +25,7 @@ import {
   ITEM_VALUE_SHIFT,
   ITEM_VALUE_MASK,
   U32_MAX,
+  ST_OPEN,
   ST_CLOSED,
   ST_ABORTED,
 } from '../assembly/layout.js';
@@ -115,8 +116,9 @@ function checkRecords(records: Uint32Array, start: number, end: number): void {
  * Zephyr's ring buffer in item mode: items of 0 to 255 32-bit words, each
  * with a 16-bit type and an 8-bit value, stored as one header word plus the
  * payload, all or nothing. One producer and one consumer may run in two
- * threads at once. Capacity, size and space count 32-bit words; an item
- * takes 1 + its payload words.
+ * threads at once; each side belongs to one handle at a time, as a
+ * RingBuf's (`SideOwnedError`). Capacity, size and space count 32-bit
+ * words; an item takes 1 + its payload words.
  *
  * `get` reports the item's type, value and length through
  * {@link ItemRingBuf.itemType}, {@link ItemRingBuf.itemValue} and
@@ -541,12 +543,14 @@ export class ItemRingBuf extends Handle {
   /**
    * Empties the buffer (Zephyr's ring_buf_reset). Not safe while the other
    * side is running.
+   * @throws SideOwnedError while another handle owns either side.
    * @example
    * ```ts
    * rb.reset();                                        // rb.space === rb.capacity
    * ```
    */
   reset(): void {
+    this.checkBothSidesFree();
     this.core.rb_internal_reset(this.address, 0);
   }
 
@@ -560,6 +564,7 @@ export class ItemRingBuf extends Handle {
    */
   internalReset(value: number): void {
     checkInt('value', value, 0, U32_MAX);
+    this.checkBothSidesFree();
     this.core.rb_internal_reset(this.address, value);
   }
 
@@ -620,8 +625,10 @@ export class ItemRingBuf extends Handle {
    * Producer side: ends the stream. The consumer gets every item put
    * before, then sees {@link ItemRingBuf.ended}; every wait wakes, and from
    * then on producer operations (put, putBatch, waitForSpace) throw
-   * `BufferClosedError`. Idempotent. Call it from the producer's thread.
-   * @throws BufferAbortedError if the ring was aborted.
+   * `BufferClosedError`. Idempotent. It gives the producer side back; only
+   * the producer may close.
+   * @throws BufferAbortedError if the ring was aborted; SideOwnedError if
+   * another handle owns the producer side (nothing changes).
    * @example
    * ```ts
    * rb.put(END_OF_BATCH, 0);
@@ -629,7 +636,10 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   close(): void {
+    // Only the producer may end the stream (as RingBuf.close).
+    if (this.lc.load() === ST_OPEN) this.holdProducer();
     this.lc.close();
+    this.releaseSide(true);
   }
 
   /**
@@ -652,15 +662,16 @@ export class ItemRingBuf extends Handle {
   }
 
   /**
-   * `using` support: closes the producer side (not on an aborted ring),
-   * then releases this handle (see {@link Handle.release}).
+   * `using` support: closes the producer side unless another handle owns
+   * it, and gives back every side this handle owns; on an aborted ring it only gives them back.
    * @example
    * ```ts
    * { using out = ItemRingBuf.attach(engine, desc); out.put(1, 0); }   // closed and released here
    * ```
    */
   [DISPOSE](): void {
-    if (this.lc.load() !== ST_ABORTED) this.close();
+    // Closes as the producer only (as RingBuf's).
+    if (this.lc.load() !== ST_ABORTED && this.mayProduce()) this.close();
     this.release();
   }
 }

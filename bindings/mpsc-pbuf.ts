@@ -22,6 +22,7 @@ import {
   MP_DROPPED_OFF,
   MP_LOST_OFF,
   MP_SEM_OFF,
+  MP_CLAIMED_OFF,
   MP_WAITERS_OFF,
   MP_SCR_BYTES,
   MP_SCR_DROP_OFF,
@@ -128,7 +129,10 @@ const noDrop: DropCallback = () => {};
  * words, write it in place and `commit` it, or store small packets whole
  * with `putWord`/`putWordExt`/`putData`; one consumer `claim`s the oldest
  * committed packet and `free`s it. Packets are word offsets into
- * {@link MpscPbuf.words}; nothing is allocated per operation.
+ * {@link MpscPbuf.words}; nothing is allocated per operation. Any handle
+ * may produce; the consumer side belongs to the handle that claims first,
+ * until it gives it back (`release()` or `[Symbol.dispose]()`): another
+ * handle's claim or free gets `SideOwnedError`.
  *
  * Header (word 0 of a packet): bit 0 valid, bit 1 busy (both owned by the
  * buffer), the length in bits 2.. (width `lengthBits`), your bits above.
@@ -375,7 +379,8 @@ export class MpscPbuf extends Handle {
     // a length field is read by the core (0), which saves a read per commit.
     const wlen =
       this.getWlen === undefined ? 0 : checkInt('getWlen() result', this.getWlen(packet), 1, this.size - packet);
-    this.live(false);
+    // A producer's operation that a close does not stop (a packet allocated before it may still be committed).
+    this.liveAfterClose();
     if (this.core.mp_commit(this.address, packet, wlen) !== 0) throw this.commitError(packet, wlen);
   }
 
@@ -518,6 +523,7 @@ export class MpscPbuf extends Handle {
    * use {@link MpscPbuf.claimAsync} there. On a closed buffer it returns
    * null at once when nothing is left ({@link MpscPbuf.ended}).
    * @throws TypeError while another claimed packet has not been freed (nothing changes);
+   * SideOwnedError if another handle owns the consumer side;
    * RangeError if `ms` is not a number >= 0; BufferAbortedError if the
    * buffer is or gets aborted (a waiting claim wakes at once).
    * @example
@@ -771,10 +777,10 @@ export class MpscPbuf extends Handle {
   }
 
   /**
-   * `using` support: releases this handle (see {@link Handle.release}). It does
-   * not close: one handle leaving scope must not end the stream for the
-   * other producers; close the buffer with {@link MpscPbuf.close} once all
-   * of them are done.
+   * `using` support: gives the consumer side back if this handle owns it
+   * (a packet it claimed and did not free is freed). It does not close: one
+   * handle leaving scope must not end the stream for the other producers;
+   * close the buffer with {@link MpscPbuf.close} once all of them are done.
    * @example
    * ```ts
    * { using pb = MpscPbuf.attach(engine, desc); pb.putWord(word); }   // released here
@@ -782,6 +788,16 @@ export class MpscPbuf extends Handle {
    */
   [DISPOSE](): void {
     this.release();
+  }
+
+  /**
+   * @internal Before the consumer side is given back: frees the packet this
+   * handle claimed and did not free (it was delivered here), so that the
+   * next consumer's claim is not refused for ever.
+   */
+  protected override settle(): void {
+    const claimed = this.control(MP_CLAIMED_OFF);
+    if (claimed !== 0) this.core.mp_free(this.address, claimed - 1);
   }
 }
 

@@ -28,6 +28,9 @@ import { STAGE_BYTES, WriteStage } from './write-stage.js';
  * Zephyr's byte-mode ring buffer: a copying `put`/`get`/`peek`, a zero-copy
  * claim/finish API for both sides, and one producer plus one consumer that
  * may run in two threads at once. Capacity equals storage: all bytes are usable.
+ * Each side belongs to the handle that uses it first, until it gives it
+ * back (`close()` for the producer, `release()` or `[Symbol.dispose]()`):
+ * another handle that uses it gets `SideOwnedError`. Queries and waits take no side.
  *
  * @example
  * ```ts
@@ -227,7 +230,8 @@ export class RingBuf extends Handle {
    * ```
    */
   flush(): number {
-    this.live(false);
+    // Closed is fine (nothing is pending then), another handle's producer side is not.
+    this.liveAfterClose();
     // Spill before the finish: its atomic store of the tail is the release
     // that makes every byte it publishes visible, staged ones included.
     this.spillStage();
@@ -454,6 +458,7 @@ export class RingBuf extends Handle {
   /**
    * Empties the buffer and drops outstanding claims (Zephyr's ring_buf_reset).
    * Not safe while the other side is running.
+   * @throws SideOwnedError while another handle owns either side (its claims and staged bytes would be lost).
    * @example
    * ```ts
    * rb.reset();                             // rb.isEmpty, rb.space === rb.capacity
@@ -477,6 +482,7 @@ export class RingBuf extends Handle {
   }
 
   private resetTo(value: number): void {
+    this.checkBothSidesFree();
     // The staged bytes go to storage first, where put would have left them.
     this.spillStage();
     this.unflushed = 0;
@@ -556,9 +562,11 @@ export class RingBuf extends Handle {
    * cancelled); the consumer reads everything committed, then sees
    * {@link RingBuf.ended}. Every wait wakes: the consumer's to see the end;
    * from then on producer operations throw `BufferClosedError`. Idempotent.
-   * Call it from the producer's thread: a close from another thread could
-   * land between the producer's state check and its publication.
-   * @throws BufferAbortedError if the ring was aborted.
+   * It gives the producer side back. Only the producer may close: a close
+   * from another thread could land between the producer's state check and
+   * its publication, and would cancel its claims.
+   * @throws BufferAbortedError if the ring was aborted; SideOwnedError if
+   * another handle owns the producer side (nothing changes).
    * @example
    * ```ts
    * rb.write(lastLine);
@@ -567,6 +575,8 @@ export class RingBuf extends Handle {
    */
   close(): void {
     if (this.lc.load() === ST_OPEN) {
+      // Only the producer may end the stream: another handle's close would cancel its claims.
+      this.holdProducer();
       // Publish before the state: this tail store precedes the CLOSED store,
       // so a consumer that sees CLOSED and then reads the tail sees these bytes.
       this.spillStage();
@@ -574,6 +584,23 @@ export class RingBuf extends Handle {
       this.unflushed = 0;
     }
     this.lc.close();
+    this.releaseSide(true);
+  }
+
+  /**
+   * @internal Before the producer side is given back: publishes what write()
+   * left pending and cancels an unfinished putClaim, as close does; before
+   * the consumer side is: cancels an unfinished getClaim (those bytes stay
+   * readable for the next owner).
+   */
+  protected override settle(producer: boolean): void {
+    if (!producer) {
+      this.core.rb_get_finish(this.address, 0);
+    } else if (this.lc.load() === ST_OPEN) {
+      this.spillStage();
+      this.core.rb_put_finish(this.address, this.unflushed);
+      this.unflushed = 0;
+    }
   }
 
   /**
@@ -596,22 +623,18 @@ export class RingBuf extends Handle {
     return this.lc.load() === ST_CLOSED && this.core.rb_size(this.address) === 0;
   }
 
-  /** @internal Publishes what write() left pending (nothing is lost by freeing), unless the ring is no longer open. */
-  protected override letGo(): void {
-    if (this.unflushed !== 0 && this.lc.load() === ST_OPEN) this.flush();
-  }
-
   /**
-   * `using` support: closes the producer side (see {@link RingBuf.close};
-   * on an aborted ring it does not, so that leaving a scope never throws),
-   * then releases this handle (see {@link Handle.release}).
+   * `using` support: closes the producer side (see {@link RingBuf.close})
+   * unless another handle owns it, and gives back every side this handle
+   * owns; on an aborted ring it only gives them back, so that leaving a scope never throws.
    * @example
    * ```ts
    * { using producer = RingBuf.attach(engine, desc); producer.put(bytes); }   // closed and released here
    * ```
    */
   [DISPOSE](): void {
-    if (this.lc.load() !== ST_ABORTED) this.close();
+    // Closes as the producer only: a stream another handle produces is not this one's to end.
+    if (this.lc.load() !== ST_ABORTED && this.mayProduce()) this.close();
     this.release();
   }
 }

@@ -2,7 +2,7 @@
 // engines, with records in JS arrays and in the engine's memory.
 
 import { describe, expect, it } from 'vitest';
-import { internals } from './util/internals.js';
+import { internals, releaseSides } from './util/internals.js';
 import { createEngine, EMSGSIZE, ItemRingBuf, type Engine } from '../dist/bindings/index.js';
 
 /** `count` records of `words` payload words each: type k, value k & 0xff, payload k * 1000 + j. */
@@ -141,11 +141,15 @@ describe.each(['wasm', 'js'] as const)('item batches on the %s engine', (kind) =
     expect(a.putBatch(src)).toBe(48);
     const out = new Uint32Array(3);
     for (let k = 0; k < 12; k++) {
+      // The consumer side passes from one handle to the other (one at a time).
       const via = k % 2 === 0 ? b : a;
+      releaseSides(k % 2 === 0 ? a : b);
       expect(via.get(out)).toBe(3);
       expect([via.itemType, via.itemValue, ...out]).toEqual([k, k, k * 1000, k * 1000 + 1, k * 1000 + 2]);
     }
+    releaseSides(a);
     for (let k = 0; k < 12; k++) expect(b.put(k, k, src.subarray(4 * k + 1, 4 * k + 4))).toBe(0);
+    releaseSides(b);
     const dst = new Uint32Array(48);
     expect(a.getBatch(dst)).toBe(48);
     expect(dst).toEqual(src);

@@ -6,7 +6,7 @@
 // A failure names the seed and the op; WRB_SEED=<seed> replays it.
 
 import { describe, expect, it } from 'vitest';
-import { internals } from './util/internals.js';
+import { internals, releaseSides } from './util/internals.js';
 import { createEngine, EAGAIN, EMSGSIZE, ItemRingBuf, type Engine } from '../dist/bindings/index.js';
 import { Prng, soakScale, testSeed } from './util/prng.js';
 import { lockstep } from './util/lockstep.js';
@@ -262,7 +262,10 @@ describe(`item mode: random differential test (seed ${seed}; WRB_SEED=${seed} re
         new Model(cap),
         8_000,
         () => {
-          one[0] = prng.chance(0.5) ? viaWasm : viaJs;
+          // Each side has one handle at a time: the last one gives its sides back.
+          const next = prng.chance(0.5) ? viaWasm : viaJs;
+          if (next !== one[0]) releaseSides(one[0].rb);
+          one[0] = next;
           return one;
         },
         `alternating engines, capacity ${cap}`,

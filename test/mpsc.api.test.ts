@@ -3,7 +3,7 @@
 // memory growth, and the counters.
 
 import { describe, expect, it } from 'vitest';
-import { createEngine, MpscPbuf, RingBuf } from '../dist/bindings/index.js';
+import { createEngine, MpscPbuf, RingBuf, SideOwnedError } from '../dist/bindings/index.js';
 import { present } from './util/present.js';
 
 /** A custom header: length in the top byte, an id in bits 2..23. */
@@ -88,7 +88,9 @@ describe('one MpscPbuf through both engines', () => {
       const tags: number[] = [];
       for (let c = a.claim(); c !== null; c = a.claim()) {
         tags.push(a.words[c] >>> 11);
-        (tags.length % 2 ? a : b).free(c);
+        // a owns the consumer side: b produces, but may not free (nothing changes).
+        expect(() => b.free(c)).toThrow(SideOwnedError);
+        a.free(c);
       }
       expect(tags).toEqual([3, 4, 9, 7, 8]);
       expect(b.dropped).toBe(3);

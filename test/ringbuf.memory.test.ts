@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createEngine, RingBuf } from '../dist/bindings/index.js';
+import { releaseSides } from './util/internals.js';
 
 const range = (n: number, from = 0): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (from + i) & 0xff);
 
@@ -71,6 +72,9 @@ describe.each(['wasm', 'js'] as const)('memory growth on the %s engine', (kind) 
     expect(out.subarray(0, 10)).toEqual(range(10));
 
     engine.memory.grow(1); // grown behind the library's back
+    // The sides change hands: one producer handle and one consumer handle at a time.
+    releaseSides(rb);
+    releaseSides(other);
     expect(other.putClaim(30)).toBe(24); // up to the end of storage
     other.storage.fill(0xee, other.putOffset, 64);
     other.putFinish(24);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, RingBuf, type Engine } from '../dist/bindings/index.js';
 import { Prng, soakScale, testSeed } from './util/prng.js';
 import { lockstep } from './util/lockstep.js';
+import { releaseSides } from './util/internals.js';
 
 const UINT32_MAX = 2 ** 32 - 1;
 const seed = testSeed();
@@ -131,6 +132,12 @@ class Model {
     }
     this.getFinish(peek ? 0 : done);
     return done;
+  }
+
+  /** A handle giving back its sides (releaseSides): pending writes published, every claim cancelled. */
+  release(): void {
+    this.finish(this.unflushed);
+    this.getFinish(0);
   }
 
   reset(): void {
@@ -392,8 +399,16 @@ describe(`random differential test (seed ${seed}; WRB_SEED=${seed} replays)`, ()
         10_000 * soakScale(),
         () => {
           // Pending writes belong to the handle that wrote them (as a producer
-          // thread's do), so engines change only between batches.
-          if (model.unflushed === 0) one[0] = prng.chance(0.5) ? viaWasm : viaJs;
+          // thread's do), so engines change only between batches; each side
+          // has one handle at a time, so the last one gives its sides back.
+          if (model.unflushed === 0) {
+            const next = prng.chance(0.5) ? viaWasm : viaJs;
+            if (next !== one[0]) {
+              releaseSides(one[0].rb);
+              model.release();
+              one[0] = next;
+            }
+          }
           return one;
         },
         `alternating engines, capacity ${cap}`,

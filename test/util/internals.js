@@ -21,3 +21,14 @@
 export function internals(engine) {
   return /** @type {EngineInternals} */ (/** @type {unknown} */ (engine));
 }
+
+/**
+ * Makes `handle` give back the sides of its buffer it owns, as free() does
+ * (@internal releaseSides), so that a test can pass a side from one handle
+ * to another: a buffer has one producer handle and one consumer handle at a time.
+ * @param {import('../../dist/bindings/index.js').Handle} handle
+ * @example releaseSides(a); b.put(bytes);   // the producer side passes from a to b
+ */
+export function releaseSides(handle) {
+  /** @type {{ releaseSides(): void }} */ (/** @type {unknown} */ (handle)).releaseSides();
+}

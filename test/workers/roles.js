@@ -8,7 +8,16 @@
 // Every role checks what it receives and throws on the first mismatch; every
 // wait has a bound (`waitMs`), so a stalled peer ends the role with an error
 // instead of hanging the test.
-import { BufferAbortedError, createEngine, ItemRingBuf, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
+import {
+  BufferAbortedError,
+  BufferClosedError,
+  createEngine,
+  ItemRingBuf,
+  MpscPbuf,
+  RingBuf,
+  SideOwnedError,
+} from '../../dist/bindings/index.js';
+import { releaseSides } from '../util/internals.js';
 
 /** mulberry32: the same generator as test/util/prng.ts, for seeded choices in a thread. */
 export function prng(seed) {
@@ -76,6 +85,14 @@ async function engineFor(data) {
  */
 async function bytesProducer(data) {
   const rb = RingBuf.attach(await engineFor(data), data.descriptor);
+  const result = produceFrames(rb, data);
+  // Done with the ring: its producer side goes back (what free() does), for the main thread to use.
+  releaseSides(rb);
+  return result;
+}
+
+/** bytesProducer's stream, through `rb`; returns what it sent. */
+function produceFrames(rb, data) {
   const rand = prng(data.seed);
   const frame = new Uint8Array(MAX_PAYLOAD + 12);
   let sent = 0,
@@ -171,6 +188,7 @@ async function bytesConsumer(data) {
       grown.push({ address, generation, grew: engine.memory.buffer.byteLength > before });
     }
   }
+  releaseSides(rb); // as the producer's
   return { frames: seq, bytes: got, waits: waits.n, grown };
 }
 
@@ -640,6 +658,81 @@ async function lcPacketSink(data) {
   return { next };
 }
 
+/**
+ * One of two producer threads racing for one RingBuf (issue 17, item 9).
+ * The first to flush owns the producer side: it streams bytesProducer's
+ * frames and closes the ring. The other must be refused with SideOwnedError
+ * at every attempt (put, write, putClaim, putFinish, flush, close, each of
+ * bytes 0xee that the consumer would reject) until the close, after which
+ * its attempts get BufferClosedError.
+ */
+async function rivalProducer(data) {
+  const rb = RingBuf.attach(await engineFor(data), data.descriptor);
+  data.ready();
+  try {
+    rb.flush();
+  } catch (e) {
+    if (!(e instanceof SideOwnedError)) throw e;
+    return refusedUntilClosed(rb, e);
+  }
+  const sent = produceFrames(rb, data);
+  rb.close();
+  return { won: true, ...sent };
+}
+
+/** The losing rival: every producer operation it tries must be refused, with the buffer unchanged. */
+function refusedUntilClosed(rb, first) {
+  const junk = new Uint8Array(64).fill(0xee);
+  const attempts = [
+    () => rb.put(junk),
+    () => rb.write(junk),
+    () => rb.putClaim(64),
+    () => rb.putFinish(0),
+    () => rb.flush(),
+    () => rb.close(),
+  ];
+  const lost = { won: false, refused: 1, side: first.side, message: first.message };
+  for (let i = 0; ; i++) {
+    try {
+      attempts[i % attempts.length]();
+    } catch (e) {
+      if (e instanceof BufferClosedError) return lost;
+      if (!(e instanceof SideOwnedError)) throw e;
+      lost.refused++;
+      nap(1);
+      continue;
+    }
+    // flush and close do nothing on a closed ring, and throw nothing.
+    if (rb.state === 'closed') return lost;
+    throw new Error(`rival producer: attempt ${i} was not refused`);
+  }
+}
+
+/**
+ * Runs `data.op` once on a handle of its own ('get' on a RingBuf, 'claim'
+ * or 'alloc' on an MpscPbuf) and reports how it went: { ok, result }, or the
+ * error's name, side and message. A handle that succeeded gives its side back.
+ */
+async function trySide(data) {
+  const engine = await engineFor(data);
+  try {
+    let result;
+    if (data.descriptor.type === 'MpscPbuf') {
+      const pb = MpscPbuf.attach(engine, data.descriptor);
+      result = data.op === 'claim' ? pb.claim() : pb.alloc(1);
+      releaseSides(pb);
+    } else {
+      const rb = RingBuf.attach(engine, data.descriptor);
+      result = rb.get(new Uint8Array(data.bytes));
+      releaseSides(rb);
+    }
+    return { ok: true, result };
+  } catch (e) {
+    if (!(e instanceof SideOwnedError)) throw e;
+    return { ok: false, name: e.name, side: e.side, message: e.message };
+  }
+}
+
 /** Attaches the buffer a descriptor names, whatever its class. */
 function attachAny(engine, d) {
   if (d.type === 'RingBuf') return RingBuf.attach(engine, d);
@@ -765,6 +858,8 @@ const roles = {
   lcPacketSink,
   lcBlocked,
   lcAborter,
+  rivalProducer,
+  trySide,
 };
 
 /** Runs the role `data.role` and returns its result (posted back by the wrapper). */

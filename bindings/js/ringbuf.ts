@@ -89,7 +89,7 @@ function areaClaim(v: Views, u32: Uint32Array, c: number, s: number, o: number, 
   const head = u32[s + HEAD_W];
   let off = (head - u32[s + BASE_W]) >>> 0;
   if (off >= size) off -= size;
-  const n = want < size - off ? want : size - off;
+  const n = Math.min(want, size - off);
   const granted = (u32[s + LIMIT_W] - head) >>> 0 < n ? shortClaim(v, u32, s, o, extra, head, n) : n;
   u32[s + HEAD_W] = head + granted;
   u32[s + CLAIM_W] = off;
@@ -101,7 +101,7 @@ function shortClaim(v: Views, u32: Uint32Array, s: number, o: number, extra: num
   const limit = ((v.shared ? Atomics.load(u32, o + TAIL_W) : u32[o + TAIL_W]) + extra) >>> 0;
   u32[s + LIMIT_W] = limit;
   const avail = (limit - head) >>> 0;
-  return avail < n ? avail : n;
+  return Math.min(avail, n);
 }
 
 // assembly/ringbuf.ts: areaFinish (`waiters`, `wake`: word offsets in the control block of the other side's sleepers and their wake word)

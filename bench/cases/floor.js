@@ -56,7 +56,8 @@ const ID_MODULE = new Uint8Array([
 ]);
 
 function wasmCall() {
-  const { id } = new WebAssembly.Instance(new WebAssembly.Module(ID_MODULE)).exports;
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(ID_MODULE));
+  const id = /** @type {(a: number, b: number) => number} */ (exports.id);
   return (n) => {
     let sum = 0;
     for (let i = 0; i < n; i++) sum = (sum + id(i, sum)) | 0;

@@ -82,9 +82,23 @@ const TYPE_SHIFT = ITEM_TYPE_SHIFT,
 function pack(type: number, value: number, words: number): number {
   return ((type << TYPE_SHIFT) | (words << WORDS_SHIFT) | (value << VALUE_SHIFT)) >>> 0;
 }
+/**
+ * Whether `v` is an integer from 0 to `mask` (a mask of low bits): a type
+ * test V8 folds away and one masked compare. The type test first: `&` would
+ * call an object's valueOf, or throw on a BigInt.
+ */
+function isField(v: number, mask: number): boolean {
+  return typeof v === 'number' && (v & mask) === v;
+}
 const headerTypeOf = (header: number): number => (header >>> TYPE_SHIFT) & TYPE_MASK;
 const headerValueOf = (header: number): number => (header >>> VALUE_SHIFT) & VALUE_MASK;
 const headerWordsOf = (header: number): number => (header >>> WORDS_SHIFT) & WORDS_MASK;
+
+/** Checks that no window comes without its array (a window given anyway is a mistake, not ignored); returns 0 words. */
+function noWindow(name: string, start: number, end: number | undefined): number {
+  if (start !== 0 || end !== undefined) checkWindow(name, 0, start, end);
+  return 0;
+}
 
 /** Largest capacity in words: storage is 4 bytes a word and at most RB_MAX_SIZE_BYTES bytes. */
 const MAX_CAPACITY = Math.floor(RB_MAX_SIZE_BYTES / 4);
@@ -344,35 +358,39 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   put(type: number, value: number, data?: Uint32Array, start = 0, end?: number): number {
-    checkInt('type', type, 0, TYPE_MASK);
-    checkInt('value', value, 0, VALUE_MASK);
-    let n = 0;
-    if (data === undefined) {
-      // No data, no window: a window given anyway is a mistake, not ignored.
-      if (start !== 0 || end !== undefined) checkWindow('data', 0, start, end);
-    } else {
-      const len = checkWordsAgain('data', data, this.putPlace.array);
-      if (end === undefined) end = len;
-      checkWindow('data', len, start, end);
-      n = end - start;
-      if (n > ITEM_MAX_WORDS) {
-        throw new RangeError(`data must hold at most ${ITEM_MAX_WORDS} words (end - start), got ${n}`);
-      }
-    }
+    // The valid path in two compares each (isField); anything else gets checkInt's error.
+    if (!isField(type, TYPE_MASK)) checkInt('type', type, 0, TYPE_MASK);
+    if (!isField(value, VALUE_MASK)) checkInt('value', value, 0, VALUE_MASK);
+    // put stays small enough for V8 to inline into the caller's loop: the data's checks and copy are calls.
+    const n = data === undefined ? noWindow('data', start, end) : this.dataWords(data, start, end);
     this.live(true);
-    let src = 0;
-    if (data !== undefined && n !== 0) {
-      const v = this.fresh();
-      const base = this.putPlace.of(data, v.u32);
-      // Data in this ring's own storage is staged first: the core's copy could overwrite words it has yet to read.
-      if (base >= 0 && !this.inStorage(base + 4 * start, n)) {
-        src = base + 4 * start;
-      } else {
-        copyWords(v.u32, this.stageWord, data, start, n);
-        src = this.stage;
-      }
+    return this.core.item_put(
+      this.address,
+      pack(type, value, n),
+      n === 0 ? 0 : this.source(data as Uint32Array, start, n),
+    );
+  }
+
+  /** Checks put's `data[start, end)` and returns its length in words. */
+  private dataWords(data: Uint32Array, start: number, end: number | undefined): number {
+    const len = checkWordsAgain('data', data, this.putPlace.array);
+    const stop = end === undefined ? len : end;
+    checkWindow('data', len, start, stop);
+    const n = stop - start;
+    if (n > ITEM_MAX_WORDS) {
+      throw new RangeError(`data must hold at most ${ITEM_MAX_WORDS} words (end - start), got ${n}`);
     }
-    return this.core.item_put(this.address, pack(type, value, n), src);
+    return n;
+  }
+
+  /** The address the core reads put's `n` words from: `data` in place, or a copy in the staging area. */
+  private source(data: Uint32Array, start: number, n: number): number {
+    const v = this.fresh();
+    const base = this.putPlace.of(data, v.u32);
+    // Data in this ring's own storage is staged first: the core's copy could overwrite words it has yet to read.
+    if (base >= 0 && !this.inStorage(base + 4 * start, n)) return base + 4 * start;
+    copyWords(v.u32, this.stageWord, data, start, n);
+    return this.stage;
   }
 
   /**
@@ -406,7 +424,9 @@ export class ItemRingBuf extends Handle {
     let at = 0;
     let staged = false;
     if (dst !== undefined) {
-      const base = this.getPlace.of(dst, v.u32);
+      // The Placement hit test inline (placement.ts): a call here would cost more than the test.
+      const p = this.getPlace;
+      const base = dst === p.array && v.u32 === p.memView ? p.address : p.of(dst, v.u32);
       staged = base < 0;
       at = staged ? this.stage : base + 4 * start;
     }

@@ -6,12 +6,19 @@
 /** Views of one memory; checking that they are attached is the only per-operation cost. */
 export class Views {
   readonly memory: WebAssembly.Memory;
+  /**
+   * Whether the memory is shared. Fixed for the memory's life: on an unshared
+   * one no other thread can look, so the JS twin may use plain accesses where
+   * a shared one needs Atomics (bindings/js/ringbuf.ts).
+   */
+  readonly shared: boolean;
   u8!: Uint8Array;
   u32!: Uint32Array;
   i32!: Int32Array;
 
   constructor(memory: WebAssembly.Memory) {
     this.memory = memory;
+    this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     this.refresh();
   }
 

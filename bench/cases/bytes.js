@@ -76,6 +76,65 @@ class SetRing {
   }
 }
 
+/**
+ * The same ring made thread-safe as ours is, for one producer and one
+ * consumer: storage and indices in a SharedArrayBuffer (whatever
+ * WRB_BENCH_MEMORY says), each side publishing its index with one
+ * Atomics.store and reading the other's with Atomics.load only when its
+ * cached copy is short, as our claims do. Against SetRing it isolates the
+ * cost of thread safety.
+ */
+class AtomicSetRing {
+  constructor(capacity) {
+    this.buf = new Uint8Array(new SharedArrayBuffer(capacity));
+    // Word 0: bytes written (the producer's), word 16: bytes read (the consumer's), a line apart.
+    this.idx = new Uint32Array(new SharedArrayBuffer(128));
+    this.cap = capacity;
+    this.head = 0; // the producer's copy of word 0
+    this.tailSeen = 0; // the producer's cached copy of word 16
+    this.tail = 0; // the consumer's copy of word 16
+    this.headSeen = 0; // the consumer's cached copy of word 0
+  }
+
+  put(src) {
+    let free = this.cap - ((this.head - this.tailSeen) >>> 0);
+    if (free < src.length) {
+      this.tailSeen = Atomics.load(this.idx, 16);
+      free = this.cap - ((this.head - this.tailSeen) >>> 0);
+    }
+    const n = Math.min(src.length, free);
+    const off = this.head % this.cap;
+    const first = Math.min(n, this.cap - off);
+    if (first === src.length) this.buf.set(src, off);
+    else {
+      copy(this.buf, off, src, 0, first);
+      copy(this.buf, 0, src, first, n - first);
+    }
+    this.head = (this.head + n) >>> 0;
+    Atomics.store(this.idx, 0, this.head);
+    return n;
+  }
+
+  get(dst) {
+    let avail = (this.headSeen - this.tail) >>> 0;
+    if (avail < dst.length) {
+      this.headSeen = Atomics.load(this.idx, 0);
+      avail = (this.headSeen - this.tail) >>> 0;
+    }
+    const n = Math.min(dst.length, avail);
+    const off = this.tail % this.cap;
+    const first = Math.min(n, this.cap - off);
+    if (first > 64) dst.set(this.buf.subarray(off, off + first));
+    else for (let i = 0; i < first; i++) dst[i] = this.buf[off + i];
+    const rest = n - first;
+    if (rest > 64) dst.set(this.buf.subarray(0, rest), first);
+    else for (let i = 0; i < rest; i++) dst[first + i] = this.buf[i];
+    this.tail = (this.tail + n) >>> 0;
+    Atomics.store(this.idx, 16, this.tail);
+    return n;
+  }
+}
+
 function copy(to, at, src, from, n) {
   if (n > 64) to.set(src.subarray(from, from + n), at);
   else for (let i = 0; i < n; i++) to[at + i] = src[from + i];
@@ -190,7 +249,11 @@ for (const size of SIZES) {
     size,
     bytesPerOp: size,
     title: `put + get of a ${size} B chunk (foreign Uint8Array in and out)`,
-    notes: { 'typedarray-set': 'a plain-JS ring for one thread (no atomics): the JavaScript ceiling, not a peer' },
+    notes: {
+      'typedarray-set': 'a plain-JS ring for one thread (no atomics): the JavaScript ceiling, not a peer',
+      'typedarray-atomics':
+        'the same ring on a SharedArrayBuffer, publishing with Atomics as ours does: its thread-safe ceiling',
+    },
     impls: {
       wasm: async () => copyStep(await ourRing('wasm'), size, ourPut, ourGet),
       js: async () => copyStep(await ourRing('js'), size, ourPut, ourGet),
@@ -198,6 +261,13 @@ for (const size of SIZES) {
       'typedarray-set': async () =>
         copyStep(
           new SetRing(RING),
+          size,
+          (r, s) => r.put(s),
+          (r, d) => r.get(d),
+        ),
+      'typedarray-atomics': async () =>
+        copyStep(
+          new AtomicSetRing(RING),
           size,
           (r, s) => r.put(s),
           (r, d) => r.get(d),

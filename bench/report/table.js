@@ -6,7 +6,7 @@ import { OURS } from './stats.js';
 /** @type {[string, number, 'l' | 'r'][]} */
 const COLS = [
   ['case', 20, 'l'],
-  ['impl', 15, 'l'],
+  ['impl', 18, 'l'],
   ['ns/op', 9, 'r'],
   ['min–max', 17, 'r'],
   ['M op/s', 8, 'r'],

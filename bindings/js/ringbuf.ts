@@ -3,10 +3,14 @@
 // pick up a buffer the other created. Why the algorithm and its memory
 // ordering are right is said in the AS file; the orderings here are the
 // same: Atomics.load/store (sequentially consistent) on the two published
-// tails, plain typed-array accesses to each side's private fields.
+// tails, plain typed-array accesses to each side's private fields. On an
+// unshared memory no other thread can look, so those accesses are plain too
+// (`v.shared`, fixed for the memory's life): one thread sees its own stores
+// in program order, which is all a one-thread ring needs.
 // `>>> 0` keeps a counter a u32, as AssemblyScript's u32 arithmetic does.
 // Every function takes the memory's views first; each exported one (an entry
-// point, bound to the views in index.ts) starts by checking they are attached.
+// point, bound to the views in index.ts) starts by checking they are attached
+// (words(), which returns the current u32 view for the rest of the call).
 
 import * as layout from '../../assembly/layout.js';
 import { attached, type Views } from '../views.js';
@@ -60,66 +64,107 @@ function setSide(v: Views, side: number, value: number, limit: number): void {
   Atomics.store(u32, (side + IDX_TAIL_OFF) >>> 2, value);
 }
 
-// assembly/ringbuf.ts: areaClaim
-function areaClaim(v: Views, cb: number, side: number, other: number, extra: number, want: number): number {
+/** The memory's words, reattached first if the memory grew: attached() (views.ts), returning the view the call reads. */
+function words(v: Views): Uint32Array {
   const u32 = v.u32;
-  const size = u32[(cb + RB_SIZE_OFF) >>> 2];
-  const head = u32[(side + IDX_HEAD_OFF) >>> 2];
-  let off = (head - u32[(side + IDX_BASE_OFF) >>> 2]) >>> 0;
-  if (off >= size) off -= size;
-  let n = Math.min(want, size - off);
-  if ((u32[(side + IDX_LIMIT_OFF) >>> 2] - head) >>> 0 < n) {
-    // Short: refresh the cached limit from the other side's tail (acquire).
-    const limit = (Atomics.load(u32, (other + IDX_TAIL_OFF) >>> 2) + extra) >>> 0;
-    u32[(side + IDX_LIMIT_OFF) >>> 2] = limit;
-    n = Math.min(n, (limit - head) >>> 0);
-  }
-  u32[(side + IDX_HEAD_OFF) >>> 2] = head + n;
-  u32[(side + IDX_CLAIM_OFF) >>> 2] = off;
-  return n;
+  if (u32.length !== 0) return u32;
+  v.refresh();
+  return v.u32;
 }
 
-// assembly/ringbuf.ts: areaFinish
-function areaFinish(v: Views, cb: number, side: number, waiters: number, wake: number, n: number): number {
-  const u32 = v.u32;
-  const tail = u32[(side + IDX_TAIL_OFF) >>> 2];
-  if (n > (u32[(side + IDX_HEAD_OFF) >>> 2] - tail) >>> 0) return -EINVAL;
+// The claim/finish primitives work on word indices (cb >>> 2 once per call):
+// fewer bytecodes per access keeps a caller's claim cycle within V8's inlining budget.
+const SIZE_W = RB_SIZE_OFF >>> 2,
+  PUT_W = RB_PUT_OFF >>> 2,
+  GET_W = RB_GET_OFF >>> 2,
+  HEAD_W = IDX_HEAD_OFF >>> 2,
+  TAIL_W = IDX_TAIL_OFF >>> 2,
+  BASE_W = IDX_BASE_OFF >>> 2,
+  LIMIT_W = IDX_LIMIT_OFF >>> 2,
+  CLAIM_W = IDX_CLAIM_OFF >>> 2;
+
+// assembly/ringbuf.ts: areaClaim (`c`, `s`, `o`: word indices of the control block, this side and the other)
+function areaClaim(v: Views, u32: Uint32Array, c: number, s: number, o: number, extra: number, want: number): number {
+  const size = u32[c + SIZE_W];
+  const head = u32[s + HEAD_W];
+  let off = (head - u32[s + BASE_W]) >>> 0;
+  if (off >= size) off -= size;
+  const n = Math.min(want, size - off);
+  const granted = (u32[s + LIMIT_W] - head) >>> 0 < n ? shortClaim(v, u32, s, o, extra, head, n) : n;
+  u32[s + HEAD_W] = head + granted;
+  u32[s + CLAIM_W] = off;
+  return granted;
+}
+
+// areaClaim's rare branch: the cached limit is short, refresh it from the other side's tail (acquire).
+function shortClaim(v: Views, u32: Uint32Array, s: number, o: number, extra: number, head: number, n: number): number {
+  const limit = ((v.shared ? Atomics.load(u32, o + TAIL_W) : u32[o + TAIL_W]) + extra) >>> 0;
+  u32[s + LIMIT_W] = limit;
+  const avail = (limit - head) >>> 0;
+  return Math.min(avail, n);
+}
+
+// assembly/ringbuf.ts: areaFinish (`waiters`, `wake`: word offsets in the control block of the other side's sleepers and their wake word)
+function areaFinish(
+  v: Views,
+  u32: Uint32Array,
+  c: number,
+  s: number,
+  waiters: number,
+  wake: number,
+  n: number,
+): number {
+  const tail = u32[s + TAIL_W];
+  if (n > (u32[s + HEAD_W] - tail) >>> 0) return -EINVAL;
   const newTail = (tail + n) >>> 0;
-  const base = u32[(side + IDX_BASE_OFF) >>> 2];
-  const size = u32[(cb + RB_SIZE_OFF) >>> 2];
-  if ((newTail - base) >>> 0 >= size) u32[(side + IDX_BASE_OFF) >>> 2] = base + size;
-  u32[(side + IDX_HEAD_OFF) >>> 2] = newTail;
-  Atomics.store(u32, (side + IDX_TAIL_OFF) >>> 2, newTail);
-  // On an unshared memory nobody can sleep, the count stays 0.
-  if (Atomics.load(u32, (cb + waiters) >>> 2) !== 0) {
-    Atomics.add(u32, (cb + wake) >>> 2, 1);
-    Atomics.notify(v.i32, (cb + wake) >>> 2);
+  const base = u32[s + BASE_W];
+  const size = u32[c + SIZE_W];
+  if ((newTail - base) >>> 0 >= size) u32[s + BASE_W] = base + size;
+  u32[s + HEAD_W] = newTail;
+  if (v.shared) {
+    Atomics.store(u32, s + TAIL_W, newTail);
+    if (Atomics.load(u32, c + waiters) !== 0) wakeOther(v, c + wake);
+  } else {
+    // Nobody can sleep on an unshared memory: the waiter count stays 0.
+    u32[s + TAIL_W] = newTail;
   }
   return 0;
 }
 
+// areaFinish's rare branch: someone sleeps; the add before the notify (lost-wake-up argument, AS file).
+function wakeOther(v: Views, w: number): void {
+  Atomics.add(v.u32, w, 1);
+  Atomics.notify(v.i32, w);
+}
+
+const DATA_WAITERS_W = RB_DATA_WAITERS_OFF >>> 2,
+  SPACE_WAITERS_W = RB_SPACE_WAITERS_OFF >>> 2,
+  DATA_WAKE_W = RB_DATA_WAKE_OFF >>> 2,
+  SPACE_WAKE_W = RB_SPACE_WAKE_OFF >>> 2;
+
 // assembly/ringbuf.ts: rb_put_claim
 export function rb_put_claim(v: Views, cb: number, want: number): number {
-  attached(v);
-  return areaClaim(v, cb, cb + RB_PUT_OFF, cb + RB_GET_OFF, v.u32[(cb + RB_SIZE_OFF) >>> 2], want);
+  const u32 = words(v),
+    c = cb >>> 2;
+  return areaClaim(v, u32, c, c + PUT_W, c + GET_W, u32[c + SIZE_W], want);
 }
 
 // assembly/ringbuf.ts: rb_get_claim
 export function rb_get_claim(v: Views, cb: number, want: number): number {
-  attached(v);
-  return areaClaim(v, cb, cb + RB_GET_OFF, cb + RB_PUT_OFF, 0, want);
+  const c = cb >>> 2;
+  return areaClaim(v, words(v), c, c + GET_W, c + PUT_W, 0, want);
 }
 
 // assembly/ringbuf.ts: rb_put_finish
 export function rb_put_finish(v: Views, cb: number, n: number): number {
-  attached(v);
-  return areaFinish(v, cb, cb + RB_PUT_OFF, RB_DATA_WAITERS_OFF, RB_DATA_WAKE_OFF, n);
+  const c = cb >>> 2;
+  return areaFinish(v, words(v), c, c + PUT_W, DATA_WAITERS_W, DATA_WAKE_W, n);
 }
 
 // assembly/ringbuf.ts: rb_get_finish
 export function rb_get_finish(v: Views, cb: number, n: number): number {
-  attached(v);
-  return areaFinish(v, cb, cb + RB_GET_OFF, RB_SPACE_WAITERS_OFF, RB_SPACE_WAKE_OFF, n);
+  const c = cb >>> 2;
+  return areaFinish(v, words(v), c, c + GET_W, SPACE_WAITERS_W, SPACE_WAKE_W, n);
 }
 
 // assembly/ringbuf.ts: rb_size
@@ -153,7 +198,19 @@ export function rb_get_claimed(v: Views, cb: number): number {
   return (u32[(cb + RB_GET_OFF + IDX_HEAD_OFF) >>> 2] - u32[(cb + RB_GET_OFF + IDX_TAIL_OFF) >>> 2]) >>> 0;
 }
 
-// assembly/ringbuf.ts: rb_write (memory.copy is copyWithin over the memory's bytes)
+/** Pieces up to this many bytes move with a loop, longer ones with copyWithin (a builtin call). */
+const LOOP_MOVE_BYTES = 32;
+
+// JS only, memory.copy's stand-in: `n` bytes from `from` to `to`, overlapping or not.
+function moveBytes(u8: Uint8Array, to: number, from: number, n: number): void {
+  if (n <= LOOP_MOVE_BYTES && (to + n <= from || from + n <= to)) {
+    for (let i = 0; i < n; i++) u8[to + i] = u8[from + i];
+  } else {
+    u8.copyWithin(to, from, from + n);
+  }
+}
+
+// assembly/ringbuf.ts: rb_write (memory.copy is moveBytes over the memory's bytes)
 export function rb_write(v: Views, cb: number, src: number, n: number): number {
   attached(v);
   const storage = v.u32[(cb + RB_STORAGE_OFF) >>> 2];
@@ -162,7 +219,7 @@ export function rb_write(v: Views, cb: number, src: number, n: number): number {
     const g = rb_put_claim(v, cb, n - done);
     if (g === 0) break;
     const at = storage + v.u32[(cb + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2];
-    v.u8.copyWithin(at, src + done, src + done + g);
+    moveBytes(v.u8, at, src + done, g);
     done += g;
   }
   return done;
@@ -193,7 +250,7 @@ function getOrPeek(v: Views, cb: number, dst: number, n: number, peek: boolean):
     if (g === 0) break;
     if (dst !== 0) {
       const at = storage + v.u32[(cb + RB_GET_OFF + IDX_CLAIM_OFF) >>> 2];
-      v.u8.copyWithin(dst + done, at, at + g);
+      moveBytes(v.u8, dst + done, at, g);
     }
     done += g;
   }

@@ -22,7 +22,7 @@ async function eventually(cond: () => boolean): Promise<boolean> {
 }
 
 /** Producers 0..n-1 (test/workers/roles.js mpscProducer: `count` packets each, timed allocs, no overwrite). */
-function producerRoles(kinds: EngineKind[], pb: MpscPbuf, module: WebAssembly.Module, count: number) {
+function producerRoles(kinds: EngineKind[], pb: MpscPbuf, module: WebAssembly.Module | undefined, count: number) {
   const done = new SharedArrayBuffer(4);
   const common = { descriptor: pb.descriptor, module, count, overwrite: false, seed, waitMs: WAIT_MS, done };
   return kinds.map((kind, id) => ({ ...common, role: 'mpscProducer', kind, id, producers: kinds.length }));

@@ -56,7 +56,7 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads, issue 12 
   it('a thread that finds the lock held past its spin sleeps on the lock word, and the release wakes it', async () => {
     const engine = await createEngine(kind, { shared: true });
     const pb = new MpscPbuf(engine, 64, { lengthBits: 9 });
-    const i32 = engine.views.i32;
+    const i32 = new Int32Array(engine.memory.buffer);
     const lock = (pb.address + MP_LOCK_OFF) >>> 2,
       waiters = (pb.address + MP_LOCK_WAITERS_OFF) >>> 2;
     // A holder that is not running (descheduled, as with more threads than cores).

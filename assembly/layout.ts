@@ -35,7 +35,7 @@
 //                      layout version: a memory laid out by another version
 //                      is refused rather than misread; 3 added the lifecycle
 //                      words, 4 the block headers, the free list and its
-//                      lock). HEAP_MAGIC_INIT while one thread lays it out.
+//                      lock, and the MpscPbuf lock's waiter count). HEAP_MAGIC_INIT while one thread lays it out.
 //     +4  HEAP_TOP_OFF     end of the last block, in 64-byte lines: 2^32 bytes
 //                      is 2^26 lines, so a block that ends at 4 GiB does not
 //                      wrap the top to 0 (issue 17)
@@ -237,7 +237,8 @@ export const ENOTSUP = 95;
 //                        side, 0 if none, as RB_CONSUMER_OWNER_OFF     (atomic).
 //                        Producers are many by design: no owner word.
 //   line 1  the locked state: everything Zephyr's spinlock protects
-//     +64  MP_LOCK_OFF       0 free, 1 held (CAS acquire, atomic store release)
+//     +64  MP_LOCK_OFF       0 free, 1 held (CAS acquire, atomic store release);
+//                        a host whose lock() gave up (MP_R_BUSY) sleeps on it
 //     +68  MP_TMP_WR_OFF     allocation frontier
 //     +72  MP_WR_OFF         commit frontier (a count: commits come out of order)
 //     +76  MP_TMP_RD_OFF     claim frontier
@@ -250,6 +251,9 @@ export const ENOTSUP = 95;
 //     +104 MP_COMMITS_OFF    packets published (commit, put_*), mod 2^32: what a
 //                        waiting consumer sleeps on (atomic add; close and
 //                        abort add too)
+//     +108 MP_LOCK_WAITERS_OFF  hosts asleep on MP_LOCK_OFF; unlock notifies
+//                        only if > 0 (on the lock's line: unlock reads it
+//                        right after its store, on a line it holds)
 //   line 2  wake-ups of allocators (Zephyr's k_sem, as a counter)
 //     +128 MP_SEM_OFF        frees done, mod 2^32 (atomic add; close and abort add too); an
 //                        allocator reads it before it tries, and sleeps while
@@ -324,6 +328,7 @@ export const MP_CLAIMED_OFF = 92;
 export const MP_DROPPED_OFF = 96;
 export const MP_LOST_OFF = 100;
 export const MP_COMMITS_OFF = 104;
+export const MP_LOCK_WAITERS_OFF = 108;
 export const MP_SEM_OFF = 128;
 export const MP_WAITERS_OFF = 132;
 export const MP_CB_BYTES = 192;
@@ -368,6 +373,7 @@ export const MP_R_NONE = -1;       // claim: nothing to claim
 export const MP_R_CLAIMED = -4; // claim: a claim is outstanding
 export const MP_R_BAD = -5;    // commit/free: not an allocated / the claimed packet
 export const MP_R_CLOSED = -6; // alloc/put_*: the buffer is closed or aborted (MP_STATE_OFF)
+export const MP_R_BUSY = -7;   // any locking call: the lock stayed held through the spin; nothing changed, call again
 
 // Largest u32, for argument checks in the bindings.
 export const U32_MAX = 0xffffffff;

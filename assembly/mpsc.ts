@@ -16,6 +16,9 @@
 // Locking: every state change happens between lock() (a seq-cst CAS, so an
 // acquire) and unlock() (a seq-cst store, so a release), around exactly
 // Zephyr's critical sections, never around user code (docs/design.md §4.1).
+// A lock still held after a short spin makes the export return MP_R_BUSY
+// with nothing changed; the host sleeps on the lock word (or, where it may
+// not block, calls again), so no thread spins for a descheduled holder.
 
 import {
   MP_KIND_OFF, MP_SIZE_OFF, MP_STORAGE_OFF, MP_LEN_MASK_OFF, MP_LENS_OFF, MP_LOCKING_OFF, MP_LOCK_OFF, MP_TMP_WR_OFF, MP_WR_OFF,
@@ -23,7 +26,7 @@ import {
   MP_SEM_OFF, MP_WAITERS_OFF, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_CB_BYTES, MP_SCR_PREV_OFF, MP_SCR_SHIFT_OFF, MP_SCR_DROP_OFF,
   MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
   MP_VALID, MP_BUSY, MP_HDR_USER_SHIFT, MP_MODE_WAIT, MP_MODE_PUT, MP_R_DROPPED, MP_R_WAIT, MP_R_FAIL,
-  MP_R_NONE, MP_R_CLAIMED, MP_R_BAD, MP_R_CLOSED, MP_STATE_OFF, ST_OPEN,
+  MP_R_NONE, MP_R_CLAIMED, MP_R_BAD, MP_R_CLOSED, MP_R_BUSY, MP_LOCK_WAITERS_OFF, MP_STATE_OFF, ST_OPEN,
   MP_T_LEN, MP_T_SKIP, MP_T_PENDING, MP_T_RESERVED,
 } from './layout';
 
@@ -54,27 +57,39 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 
 // ── the lock ──────────────────────────────────────────────────────────────
 
-@inline function lock(cb: usize): void {
+/** How many times a contended lock() looks at the lock word before it hands the wait to the host. */
+const LOCK_SPINS: u32 = 100;
+
+/**
+ * Takes the lock; false (not taken) after LOCK_SPINS looks at a held lock.
+ * A critical section is a few dozen instructions that never call user code,
+ * wait or allocate, so a running holder lets go within the spin; a holder
+ * still in after it was descheduled (more threads than cores), and then
+ * the caller returns MP_R_BUSY and the host sleeps on MP_LOCK_OFF
+ * (mpsc-pbuf.ts, lockWait) or, where it may not block, calls again.
+ */
+@inline function lock(cb: usize): bool {
   // An unshared memory is reachable from this thread only: no lock needed.
-  if (load<u32>(cb, MP_LOCKING_OFF) == 0) return;
+  if (load<u32>(cb, MP_LOCKING_OFF) == 0) return true;
   // Acquire (seq-cst CAS): pairs with the release in unlock().
-  while (atomic.cmpxchg<u32>(cb + MP_LOCK_OFF, 0, 1) != 0) {
-    // Contended: another thread is inside a critical section of a few dozen
-    // instructions. Spin on a plain atomic load (no cache-line stealing)
-    // until it looks free, then try again. A bounded spin followed by
-    // memory.atomic.wait32 (where the thread may block) can go here.
-    while (atomic.load<u32>(cb + MP_LOCK_OFF) != 0) {}
+  if (atomic.cmpxchg<u32>(cb + MP_LOCK_OFF, 0, 1) == 0) return true;
+  for (let i: u32 = 0; i < LOCK_SPINS; i++) {
+    // Spin on an atomic load (no cache-line stealing); CAS only when it looks free.
+    if (atomic.load<u32>(cb + MP_LOCK_OFF) == 0 && atomic.cmpxchg<u32>(cb + MP_LOCK_OFF, 0, 1) == 0) return true;
   }
+  return false;
 }
 
 @inline function unlock(cb: usize): void {
   if (load<u32>(cb, MP_LOCKING_OFF) == 0) return;
   // Release (seq-cst store): publishes every write of the critical section.
   atomic.store<u32>(cb + MP_LOCK_OFF, 0);
+  // A seq-cst load after that store: a host that registered in
+  // MP_LOCK_WAITERS_OFF (an atomic add) before it is notified; one that
+  // registers after it finds the word 0 when its Atomics.wait compares it.
+  // With nobody asleep, a release costs one load of a line it holds.
+  if (atomic.load<u32>(cb + MP_LOCK_WAITERS_OFF) != 0) atomic.notify(cb + MP_LOCK_OFF, 1);
 }
-
-// A spin lock is enough: a critical section is a few dozen instructions that
-// never call user code, wait or allocate, so nobody sleeps holding the lock.
 
 /**
  * Adds 1 to a wake-up counter (MP_COMMITS_OFF, MP_SEM_OFF) inside the lock.
@@ -262,10 +277,11 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
  * Runs a pending post_drop_action on its own: the host's way out of the loop
  * when a drop callback throws, so the reservation never outlives the call.
  */
-export function mp_post_drop(cb: usize, scr: usize): void {
-  lock(cb);
+export function mp_post_drop(cb: usize, scr: usize): i32 {
+  if (!lock(cb)) return MP_R_BUSY;
   postDrop(cb, scr);
   unlock(cb);
+  return 0;
 }
 
 /**
@@ -297,7 +313,8 @@ export function mp_post_drop(cb: usize, scr: usize): void {
  */
 @inline function reserve(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
   while (true) {
-    lock(cb);
+    // Busy: the pending post_drop_action stays in the scratch block for the next call.
+    if (!lock(cb)) return MP_R_BUSY;
     postDrop(cb, scr);
     // Closed or aborted: no new packet, and a pending reservation was just
     // returned (docs/design.md §10). Line 0 is clean and cached: one load.
@@ -347,7 +364,7 @@ export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
  * bit is set, or `wlen` is not exactly what alloc granted.
  */
 export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
-  lock(cb);
+  if (!lock(cb)) return MP_R_BUSY;
   if (off >= load<u32>(cb, MP_SIZE_OFF)) {
     unlock(cb);
     return MP_R_BAD;
@@ -373,13 +390,14 @@ export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
  * (mode MP_MODE_PUT) and copied the payload; this writes the header word and
  * publishes the packet as put_data's critical section does.
  */
-export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): void {
-  lock(cb);
+export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): i32 {
+  if (!lock(cb)) return MP_R_BUSY;
   setEntry(cb, off, wlen);
   store<u32>(hdrAt(cb, off), header);
   store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
   maxUsageUpdate(cb);
   unlockPublished(cb);
+  return 0;
 }
 
 /** The end of put_word/put_word_ext: the packet at tmp_wr is written; publish it. Releases the lock. */
@@ -420,7 +438,7 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
  * changed) while a claim is outstanding: Zephyr allows one at a time.
  */
 export function mp_claim(cb: usize): i32 {
-  lock(cb);
+  if (!lock(cb)) return MP_R_BUSY;
   if (load<u32>(cb, MP_CLAIMED_OFF) != 0) {
     unlock(cb);
     return MP_R_CLAIMED;
@@ -456,7 +474,7 @@ export function mp_claim(cb: usize): i32 {
  * changed) if `off` is not the outstanding claim. Then counts the free in MP_SEM_OFF.
  */
 export function mp_free(cb: usize, off: u32): i32 {
-  lock(cb);
+  if (!lock(cb)) return MP_R_BUSY;
   if (load<u32>(cb, MP_CLAIMED_OFF) != off + 1) {
     unlock(cb);
     return MP_R_BAD;
@@ -479,37 +497,43 @@ export function mp_free(cb: usize, off: u32): i32 {
     setEntry(cb, off, MP_T_SKIP | wlen);
   }
   store<u32>(cb, 0, MP_CLAIMED_OFF);
-  // k_sem_give as a counter (layout.ts says why): a seq-cst store inside
-  // the lock (frees are serialised by it, so load + 1 is exact), then, after
-  // the unlock, wake every allocator asleep on it, each to retry its size.
+  // k_sem_give as a counter (layout.ts says why): an atomic add inside the
+  // lock, so an allocator that read the count before this free and sleeps
+  // after it returns at once (Atomics.wait compares the word).
   bump(cb, MP_SEM_OFF);
+  // Allocators already asleep are woken (every one, each to retry its size)
+  // only once at most half the storage is in use: one wake-up per half
+  // buffer, not one futex call and one context switch per packet. A sleeper
+  // this skips is woken by the consumer when it runs dry, or wakes by
+  // itself within MP_SPACE_SLICE_MS (mpsc-pbuf.ts).
+  const wake = usage(cb) <= load<u32>(cb, MP_SIZE_OFF) >>> 1;
   unlock(cb);
-  if (atomic.load<u32>(cb + MP_WAITERS_OFF) != 0) atomic.notify(cb + MP_SEM_OFF, -1);
+  if (wake && atomic.load<u32>(cb + MP_WAITERS_OFF) != 0) atomic.notify(cb + MP_SEM_OFF, -1);
   return 0;
 }
 
 /** mpsc_pbuf_is_pending: 1 if something may be claimable (skips count). */
-export function mp_is_pending(cb: usize): u32 {
-  lock(cb);
+export function mp_is_pending(cb: usize): i32 {
+  if (!lock(cb)) return MP_R_BUSY;
   const a = available(cb);
   unlock(cb);
   return a != 0 ? 1 : 0;
 }
 
 /** Current usage in words, from rd to tmp_wr (mpsc_pbuf_get_utilization, exact). */
-export function mp_usage(cb: usize): u32 {
-  lock(cb);
+export function mp_usage(cb: usize): i32 {
+  if (!lock(cb)) return MP_R_BUSY;
   const u = usage(cb);
   unlock(cb);
-  return u;
+  return <i32>u;
 }
 
 /** Peak usage in words since init (mpsc_pbuf_get_max_utilization, with MP_FLAG_MAXUTIL). */
-export function mp_max_usage(cb: usize): u32 {
-  lock(cb);
+export function mp_max_usage(cb: usize): i32 {
+  if (!lock(cb)) return MP_R_BUSY;
   const u = load<u32>(cb, MP_MAX_USAGE_OFF);
   unlock(cb);
-  return u;
+  return <i32>u;
 }
 
 /**
@@ -517,13 +541,13 @@ export function mp_max_usage(cb: usize): u32 {
  * allocated (committed or not) and not yet claimed, with any skip packets
  * among them. On a closed buffer, 0 is end-of-stream (docs/design.md §10).
  */
-export function mp_unclaimed(cb: usize): u32 {
-  lock(cb);
+export function mp_unclaimed(cb: usize): i32 {
+  if (!lock(cb)) return MP_R_BUSY;
   const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
   const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
   let u: u32 = tmpWr >= tmpRd ? tmpWr - tmpRd : load<u32>(cb, MP_SIZE_OFF) - tmpRd + tmpWr;
   // Equal frontiers with FULL set: the whole storage is allocated and unclaimed.
   if (u == 0 && (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL)) u = load<u32>(cb, MP_SIZE_OFF);
   unlock(cb);
-  return u;
+  return <i32>u;
 }

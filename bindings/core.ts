@@ -120,8 +120,12 @@ export interface MpscCore {
    * again; MP_R_FAIL (-3): no room (counted in MP_LOST_OFF in MP_MODE_PUT).
    */
   mp_alloc(cb: number, scr: number, wlen: number, mode: number): number;
-  /** Runs the post-drop step a thrown drop callback skipped, so the reservation does not outlive the call. */
-  mp_post_drop(cb: number, scr: number): void;
+  /**
+   * Runs the post-drop step a thrown drop callback skipped, so the reservation does not outlive the call.
+   * @returns 0. Every locking call may also return MP_R_BUSY (-7): the lock stayed held through the
+   * core's spin, nothing changed; wait on MP_LOCK_OFF (or not) and call again.
+   */
+  mp_post_drop(cb: number, scr: number): number;
   /**
    * Commits the allocated packet at `off` (mpsc_pbuf_commit); `wlen` is its
    * length from getWlen, or 0 to read the header's length field. Wakes consumers.
@@ -129,8 +133,8 @@ export interface MpscCore {
    * packet of that length, nothing changed.
    */
   mp_commit(cb: number, off: number, wlen: number): number;
-  /** Publishes the packet of `wlen` words that mp_alloc (MP_MODE_PUT) reserved at `off`, with header word `header`. */
-  mp_put_finish(cb: number, off: number, wlen: number, header: number): void;
+  /** Publishes the packet of `wlen` words that mp_alloc (MP_MODE_PUT) reserved at `off`, with header word `header`. @returns 0 or MP_R_BUSY. */
+  mp_put_finish(cb: number, off: number, wlen: number, header: number): number;
   /**
    * One call of mpsc_pbuf_put_word's loop.
    * @returns 0 (stored); MP_R_DROPPED (-1): notify and call again; MP_R_FAIL

@@ -39,6 +39,9 @@ import {
   MP_R_WAIT,
   MP_R_CLAIMED,
   MP_R_CLOSED,
+  MP_R_BUSY,
+  MP_LOCK_OFF,
+  MP_LOCK_WAITERS_OFF,
   U32_MAX,
   ST_CLOSED,
   MP_VALID,
@@ -123,6 +126,14 @@ export interface MpscPbufOptions extends MpscHandleOptions {
 }
 
 const noDrop: DropCallback = () => {};
+
+/**
+ * The longest an allocator waiting for space sleeps before it looks again,
+ * in ms: frees wake sleepers only once half the storage is free, or when the
+ * consumer runs dry (mp_free, wakeSpaceWaiters), so this bounds the delay
+ * when the consumer stops in between.
+ */
+const MP_SPACE_SLICE_MS = 2;
 
 /**
  * Zephyr's MPSC packet buffer: producers `alloc` a packet of `wlen` 32-bit
@@ -298,22 +309,25 @@ export class MpscPbuf extends Handle {
       const seen = mode === MP_MODE_WAIT ? Atomics.load(this.fresh().i32, this.cbWord + (MP_SEM_OFF >> 2)) : 0;
       const r = core.mp_alloc(cb, scr, wlen, mode);
       if (r >= 0) return r;
-      if (r === MP_R_DROPPED) {
+      if (r === MP_R_BUSY) {
+        this.lockWait();
+      } else if (r === MP_R_DROPPED) {
         this.notifyDrop();
       } else if (r === MP_R_CLOSED) {
         throw this.lc.refusal();
       } else if (r === MP_R_WAIT && this.shared) {
-        if (deadline < 0) deadline = performance.now() + ms;
-        if (
-          !sleepOn(
-            this.fresh().i32,
-            this.cbWord + (MP_WAITERS_OFF >> 2),
-            this.cbWord + (MP_SEM_OFF >> 2),
-            seen,
-            deadline,
-          )
-        )
-          return null;
+        const now = performance.now();
+        if (deadline < 0) deadline = now + ms;
+        else if (now >= deadline) return null;
+        // In slices: a free wakes sleepers only once half the storage is
+        // free (mp_free), so a sleeper looks again by itself meanwhile.
+        sleepOn(
+          this.fresh().i32,
+          this.cbWord + (MP_WAITERS_OFF >> 2),
+          this.cbWord + (MP_SEM_OFF >> 2),
+          seen,
+          Math.min(deadline, now + MP_SPACE_SLICE_MS),
+        );
       } else {
         return null;
       }
@@ -339,21 +353,22 @@ export class MpscPbuf extends Handle {
       const seen = Atomics.load(this.fresh().i32, this.cbWord + (MP_SEM_OFF >> 2)); // as in alloc
       const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
       if (r >= 0) return r;
-      if (r === MP_R_DROPPED) {
+      if (r === MP_R_BUSY) {
+        this.lockWait();
+      } else if (r === MP_R_DROPPED) {
         this.notifyDrop();
       } else if (r === MP_R_CLOSED) {
         throw this.lc.refusal();
       } else if (r === MP_R_WAIT) {
-        if (
-          !(await sleepOnAsync(
-            this.fresh().i32,
-            this.cbWord + (MP_WAITERS_OFF >> 2),
-            this.cbWord + (MP_SEM_OFF >> 2),
-            seen,
-            deadline,
-          ))
-        )
-          return null;
+        const now = performance.now();
+        if (now >= deadline) return null;
+        await sleepOnAsync(
+          this.fresh().i32,
+          this.cbWord + (MP_WAITERS_OFF >> 2),
+          this.cbWord + (MP_SEM_OFF >> 2),
+          seen,
+          Math.min(deadline, now + MP_SPACE_SLICE_MS),
+        );
       } else {
         return null;
       }
@@ -381,7 +396,12 @@ export class MpscPbuf extends Handle {
       this.getWlen === undefined ? 0 : checkInt('getWlen() result', this.getWlen(packet), 1, this.size - packet);
     // A producer's operation that a close does not stop (a packet allocated before it may still be committed).
     this.liveAfterClose();
-    if (this.core.mp_commit(this.address, packet, wlen) !== 0) throw this.commitError(packet, wlen);
+    let r = this.core.mp_commit(this.address, packet, wlen);
+    while (r === MP_R_BUSY) {
+      this.lockWait();
+      r = this.core.mp_commit(this.address, packet, wlen);
+    }
+    if (r !== 0) throw this.commitError(packet, wlen);
   }
 
   /**
@@ -434,6 +454,10 @@ export class MpscPbuf extends Handle {
     for (;;) {
       const r = this.core.mp_put_word(this.address, this.scratch, word);
       if (r === 0) return true;
+      if (r === MP_R_BUSY) {
+        this.lockWait();
+        continue;
+      }
       if (r === MP_R_CLOSED) throw this.lc.refusal();
       if (r !== MP_R_DROPPED) return false;
       this.notifyDrop();
@@ -458,6 +482,10 @@ export class MpscPbuf extends Handle {
     for (;;) {
       const r = this.core.mp_put_word_ext(this.address, this.scratch, word, ext);
       if (r === 0) return true;
+      if (r === MP_R_BUSY) {
+        this.lockWait();
+        continue;
+      }
       if (r === MP_R_CLOSED) throw this.lc.refusal();
       if (r !== MP_R_DROPPED) return false;
       this.notifyDrop();
@@ -491,8 +519,12 @@ export class MpscPbuf extends Handle {
         // is published by mp_put_finish's critical section.
         const w = this.words;
         for (let i = 1; i < wlen; i++) w[off + i] = src[start + i];
-        this.core.mp_put_finish(this.address, off, wlen, header);
+        while (this.core.mp_put_finish(this.address, off, wlen, header) === MP_R_BUSY) this.lockWait();
         return true;
+      }
+      if (off === MP_R_BUSY) {
+        this.lockWait();
+        continue;
       }
       if (off === MP_R_CLOSED) throw this.lc.refusal();
       if (off !== MP_R_DROPPED) return false;
@@ -508,9 +540,45 @@ export class MpscPbuf extends Handle {
     } catch (e) {
       // Zephyr's loop would run post_drop_action next; do it now so the
       // reservation made for the dropped packet does not outlive the call.
-      this.core.mp_post_drop(this.address, this.scratch);
+      while (this.core.mp_post_drop(this.address, this.scratch) === MP_R_BUSY) this.lockWait();
       throw e;
     }
+  }
+
+  /**
+   * The core's lock stayed held through its spin (MP_R_BUSY): its holder was
+   * descheduled. Sleeps until it is released, registered in
+   * MP_LOCK_WAITERS_OFF so that the release notifies (the argument is at
+   * unlock in assembly/mpsc.ts); where this thread may not block, returns
+   * at once and the caller tries again.
+   */
+  private lockWait(): void {
+    if (!this.mayBlock) return;
+    const i32 = this.fresh().i32;
+    const waiters = this.cbWord + (MP_LOCK_WAITERS_OFF >> 2);
+    Atomics.add(i32, waiters, 1);
+    Atomics.wait(i32, this.cbWord + (MP_LOCK_OFF >> 2), 1);
+    Atomics.sub(i32, waiters, 1);
+  }
+
+  /** Calls mp_claim until it gets the lock. */
+  private claimCore(): number {
+    let r = this.core.mp_claim(this.address);
+    while (r === MP_R_BUSY) {
+      this.lockWait();
+      r = this.core.mp_claim(this.address);
+    }
+    return r;
+  }
+
+  /** Calls `read` (mp_is_pending, mp_usage, mp_max_usage, mp_unclaimed) until it gets the lock. */
+  private readLocked(read: (cb: number) => number): number {
+    let r = read(this.address);
+    while (r === MP_R_BUSY) {
+      this.lockWait();
+      r = read(this.address);
+    }
+    return r;
   }
 
   /**
@@ -536,7 +604,7 @@ export class MpscPbuf extends Handle {
   claim(ms = 0): number | null {
     if (ms !== 0) return this.claimWaiting(ms);
     this.live(false);
-    return this.claimed(this.core.mp_claim(this.address));
+    return this.claimed(this.claimCore());
   }
 
   private claimed(r: number): number | null {
@@ -546,7 +614,21 @@ export class MpscPbuf extends Handle {
         'claim: a claimed packet has not been freed yet; free it first (one claim at a time, as in Zephyr)',
       );
     }
+    this.wakeSpaceWaiters();
     return null;
+  }
+
+  /**
+   * The consumer found nothing to claim: wakes the allocators that a free
+   * left asleep (mp_free wakes them only once half the storage is free), so
+   * that an idle consumer never leaves room unused. One load when nobody sleeps.
+   */
+  private wakeSpaceWaiters(): void {
+    const i32 = this.fresh().i32;
+    // Seq-cst load after the claim's unlock: a sleeper registered before it is seen.
+    if (Atomics.load(i32, this.cbWord + (MP_WAITERS_OFF >> 2)) !== 0) {
+      Atomics.notify(i32, this.cbWord + (MP_SEM_OFF >> 2));
+    }
   }
 
   private claimWaiting(ms: number): number | null {
@@ -561,7 +643,7 @@ export class MpscPbuf extends Handle {
       const i32 = this.fresh().i32;
       const seen = Atomics.load(i32, commits);
       this.live(false);
-      const r = this.claimed(this.core.mp_claim(this.address));
+      const r = this.claimed(this.claimCore());
       // Closed with nothing left: end-of-stream, no need to sleep. Otherwise
       // a commit, close or abort after `seen` was read changes the counter,
       // so the sleep returns at once (docs/design.md §10).
@@ -592,7 +674,7 @@ export class MpscPbuf extends Handle {
       const i32 = this.fresh().i32;
       const seen = Atomics.load(i32, commits);
       this.live(false);
-      const r = this.claimed(this.core.mp_claim(this.address));
+      const r = this.claimed(this.claimCore());
       if (r !== null || ms === 0 || this.drained()) return r;
       if (!(await sleepOnAsync(i32, waiters, commits, seen, deadline))) {
         this.live(false);
@@ -613,7 +695,12 @@ export class MpscPbuf extends Handle {
   free(packet: number): void {
     checkInt('packet', packet, 0, this.size - 1);
     this.live(false);
-    if (this.core.mp_free(this.address, packet) !== 0) {
+    let r = this.core.mp_free(this.address, packet);
+    while (r === MP_R_BUSY) {
+      this.lockWait();
+      r = this.core.mp_free(this.address, packet);
+    }
+    if (r !== 0) {
       throw new RangeError(`packet ${packet} is not the claimed packet`);
     }
   }
@@ -629,7 +716,7 @@ export class MpscPbuf extends Handle {
    * ```
    */
   get isPending(): boolean {
-    return this.core.mp_is_pending(this.address) !== 0;
+    return this.readLocked(this.core.mp_is_pending) !== 0;
   }
 
   /**
@@ -652,7 +739,7 @@ export class MpscPbuf extends Handle {
    * ```
    */
   get utilization(): number {
-    return this.core.mp_usage(this.address) * 4;
+    return this.readLocked(this.core.mp_usage) * 4;
   }
 
   /**
@@ -665,7 +752,7 @@ export class MpscPbuf extends Handle {
    */
   get maxUtilization(): number | undefined {
     if ((this.control(MP_FLAGS_OFF) & MP_FLAG_MAXUTIL) === 0) return undefined;
-    return this.core.mp_max_usage(this.address) * 4;
+    return this.readLocked(this.core.mp_max_usage) * 4;
   }
 
   /**
@@ -730,7 +817,7 @@ export class MpscPbuf extends Handle {
    * before the count, which mp_unclaimed takes under the lock (§10).
    */
   private drained(): boolean {
-    return this.lc.load() === ST_CLOSED && this.core.mp_unclaimed(this.address) === 0;
+    return this.lc.load() === ST_CLOSED && this.readLocked(this.core.mp_unclaimed) === 0;
   }
 
   /**
@@ -797,7 +884,8 @@ export class MpscPbuf extends Handle {
    */
   protected override settle(): void {
     const claimed = this.control(MP_CLAIMED_OFF);
-    if (claimed !== 0) this.core.mp_free(this.address, claimed - 1);
+    // The lock may be busy (MP_R_BUSY) as for any free: wait for it, then free.
+    if (claimed !== 0) while (this.core.mp_free(this.address, claimed - 1) === MP_R_BUSY) this.lockWait();
   }
 }
 

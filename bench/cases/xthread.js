@@ -22,10 +22,7 @@
 // `xthread.handoff`: one word to the other thread and back, spinning on both
 // sides: the cost of crossing between the cores, under every case here.
 //
-// `xthread.mpsc.2p`: two producer Workers run alloc/fill/commit of 8-word
-// packets as fast as the buffer lets them (sleeping in alloc when full);
-// this thread is the consumer (sleeping in claim(ms) when empty) and one
-// operation is one packet claimed, summed and freed.
+// `xthread.mpsc.*`: many producer Workers, this thread consuming (below).
 
 import { Worker } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
@@ -216,34 +213,140 @@ const floor = [
   },
 ];
 
-/** 16384 words (as in mpsc.js), lengths in the header as in Zephyr's suite: 8-word packets from 2 producer threads. */
-async function mpsc2p(kind) {
-  const WLEN = 8;
+// ── xthread.mpsc.* ──
+//
+// P producer Workers send 8-word packets (a header and 7 payload words) as
+// fast as they are let; this thread consumes, and one operation is one
+// packet consumed (its payload summed). 16384 words of room in all, as in
+// mpsc.js, for every transport:
+//   wasm, js     one MpscPbuf: producers alloc (sleeping when full) + fill +
+//                commit; this thread claims (claim(ms) when empty) + frees.
+//                `.overwrite`: producers never wait, the oldest packets are
+//                dropped, and one operation is one packet that left a
+//                producer, claimed or dropped (pb.dropped counts them);
+//   ringbuf.js   lanes: one SPSC ring of 16384/P words per producer, this
+//                thread polling all of them (what a JavaScript user builds
+//                today; ringbuf.js has no wait, so a full producer spins);
+//   postMessage  fan-in: each producer posts each packet (a Uint32Array) to
+//                this thread, at most 2048/P packets in flight per producer
+//                (credits in shared memory, as stream.mpsc.4p).
+
+const WLEN = 8;
+const WORDS = 16384;
+
+/** The producers of a case, started one by one (their start-up is not timed). */
+async function producers(count, impl, data) {
+  const ps = [];
+  for (let i = 0; i < count; i++) ps.push(await consumer(impl, { ...data, id: i, count }));
+  return ps;
+}
+
+async function mpscOurs(kind, count, overwrite) {
   const engine = await createEngine(kind, { shared: true });
-  const pb = new MpscPbuf(engine, 16384, { lengthBits: 9 });
-  const data = { role: 'mpsc-producer', descriptor: pb.descriptor, module: engine.module, wlen: WLEN };
-  const producers = [await consumer(kind, data), await consumer(kind, data)];
+  const pb = new MpscPbuf(engine, WORDS, { lengthBits: 9, overwrite });
+  const data = { role: 'mpsc-producer', descriptor: pb.descriptor, module: engine.module, wlen: WLEN, overwrite };
+  const ps = await producers(count, kind, data);
   const w = pb.words;
+  let claimed = 0;
   const step = (n) => {
     let sum = 0;
-    for (let i = 0; i < n; i++) {
+    // Overwrite: an operation is a packet claimed or dropped.
+    const end = (overwrite ? claimed + pb.dropped : claimed) + n;
+    for (;;) {
+      const done = overwrite ? claimed + pb.dropped : claimed;
+      if (done >= end) break;
       let p = pb.claim();
-      if (p === null) p = /** @type {number} */ (pb.claim(Infinity)); // no deadline: returns a packet
+      if (p === null) p = pb.claim(overwrite ? 1 : Infinity);
+      if (p === null) continue;
       for (let j = 1; j < WLEN; j++) sum = (sum + w[p + j]) | 0;
       pb.free(p);
+      claimed++;
     }
     return sum;
   };
-  return { step, close: () => Promise.all(producers.map((c) => c.close())) };
+  return { step, close: () => Promise.all(ps.map((c) => c.close())) };
 }
 
+async function mpscRingbufJs(count) {
+  const sabs = [];
+  for (let i = 0; i < count; i++) sabs.push(RingBuffer.getStorageForCapacity(WORDS / count, Uint32Array));
+  const lanes = sabs.map((sab) => new RingBuffer(sab, Uint32Array));
+  const ps = [];
+  for (let i = 0; i < count; i++)
+    ps.push(await consumer('ringbuf.js', { role: 'mpsc-lane', sab: sabs[i], wlen: WLEN }));
+  const out = new Uint32Array(WLEN);
+  let next = 0;
+  const step = (n) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      // Poll the lanes round-robin until one yields a packet.
+      while (lanes[next].pop(out) === 0) next = next + 1 === count ? 0 : next + 1;
+      next = next + 1 === count ? 0 : next + 1;
+      for (let j = 1; j < WLEN; j++) sum = (sum + out[j]) | 0;
+    }
+    return sum;
+  };
+  return { step, close: () => Promise.all(ps.map((c) => c.close())) };
+}
+
+async function mpscPostMessage(count) {
+  const window = WORDS / WLEN / count;
+  // credits[i]: packets producer i may have posted in all (its window moves as this thread consumes).
+  const credits = new Int32Array(new SharedArrayBuffer(4 * count));
+  const ps = await producers(count, 'postMessage', { role: 'mpsc-post', credits: credits.buffer, wlen: WLEN, window });
+  const taken = new Array(count).fill(0);
+  let got = 0,
+    sum = 0,
+    want = 0,
+    resolveStep = null;
+  for (const p of ps) {
+    p.w.on('message', (m) => {
+      for (let j = 1; j < WLEN; j++) sum = (sum + m[j]) | 0;
+      const id = m[0] & 0xff;
+      if (++taken[id] % 64 === 0) {
+        Atomics.add(credits, id, 64);
+        Atomics.notify(credits, id);
+      }
+      // Producers run up to their window ahead, so packets also arrive between steps.
+      if (++got >= want && resolveStep !== null) {
+        resolveStep(sum);
+        resolveStep = null;
+      }
+    });
+  }
+  const step = (n) => {
+    want = got + n;
+    if (n === 0) return sum;
+    return new Promise((resolve) => {
+      resolveStep = resolve;
+    });
+  };
+  return { step, close: () => Promise.all(ps.map((c) => c.close())) };
+}
+
+const mpscCase = (count) => ({
+  id: `xthread.mpsc.${count}p`,
+  size: WLEN,
+  bytesPerOp: 4 * WLEN,
+  clock: 'wall',
+  impls: {
+    wasm: () => mpscOurs('wasm', count, false),
+    js: () => mpscOurs('js', count, false),
+    'ringbuf.js': () => mpscRingbufJs(count),
+    postMessage: () => mpscPostMessage(count),
+  },
+});
+
 const mpsc = [
+  mpscCase(2),
+  mpscCase(4),
   {
-    id: 'xthread.mpsc.2p',
-    size: 8,
-    bytesPerOp: 32,
+    id: 'xthread.mpsc.2p.overwrite',
+    size: WLEN,
+    bytesPerOp: 4 * WLEN,
     clock: 'wall',
-    impls: { wasm: () => mpsc2p('wasm'), js: () => mpsc2p('js') },
+    notes: { wasm: 'one op = one packet claimed or dropped', js: 'one op = one packet claimed or dropped' },
+    impls: { wasm: () => mpscOurs('wasm', 2, true), js: () => mpscOurs('js', 2, true) },
   },
 ];
 

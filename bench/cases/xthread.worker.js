@@ -32,16 +32,45 @@ if (role === 'handoff') {
   }
 } else if (role === 'mpsc-producer') {
   // One of the MpscPbuf producers: 8-word packets (header + 7 payload
-  // words) for ever, sleeping in alloc while the buffer is full.
-  const { descriptor, module, wlen } = workerData;
+  // words) for ever, sleeping in alloc while the buffer is full (or, in
+  // overwrite mode, never waiting: the oldest packets are dropped).
+  const { descriptor, module, wlen, overwrite } = workerData;
   const pb = MpscPbuf.attach(await createEngine(impl, { memory: descriptor.memory, module }), descriptor);
   const w = pb.words;
+  const ms = overwrite ? 0 : Infinity;
   port.postMessage('ready');
   for (let i = 0; ; i++) {
-    const p = /** @type {number} */ (pb.alloc(wlen, Infinity)); // no deadline: returns room
+    const p = pb.alloc(wlen, ms); // no deadline: returns room (overwrite: null only while nothing can be dropped)
+    if (p === null) continue;
     w[p] = (wlen << 2) | ((i & 0xfffff) << 11);
     for (let j = 1; j < wlen; j++) w[p + j] = i + j;
     pb.commit(p);
+  }
+} else if (role === 'mpsc-lane') {
+  // A ringbuf.js lane: one SPSC ring per producer; a full ring makes it spin (ringbuf.js has no wait).
+  const { sab, wlen } = workerData;
+  const rb = new RingBuffer(sab, Uint32Array);
+  const packet = new Uint32Array(wlen);
+  port.postMessage('ready');
+  for (let i = 0; ; i++) {
+    packet[0] = (wlen << 2) | ((i & 0xfffff) << 11);
+    for (let j = 1; j < wlen; j++) packet[j] = i + j;
+    while (rb.availableWrite() < wlen);
+    rb.push(packet);
+  }
+} else if (role === 'mpsc-post') {
+  // postMessage fan-in: one message per packet, at most `window` in flight (credits[id] grows as the consumer reads).
+  const { wlen, window, id } = workerData;
+  const credits = new Int32Array(workerData.credits);
+  port.postMessage('ready');
+  for (let i = 0, sent = 0; ; i++, sent++) {
+    for (let c = Atomics.load(credits, id); sent - c >= window; c = Atomics.load(credits, id)) {
+      Atomics.wait(credits, id, c);
+    }
+    const packet = new Uint32Array(wlen);
+    packet[0] = id | (wlen << 8);
+    for (let j = 1; j < wlen; j++) packet[j] = i + j;
+    port.postMessage(packet);
   }
 } else if (impl === 'wasm' || impl === 'js') {
   const { descriptor, module } = workerData;

@@ -3,8 +3,9 @@
 // storage) and results on the same control block, so either engine can pick
 // up a buffer the other created. Why the algorithm and its memory ordering
 // are right is said in the AS file; the orderings here are the same: the
-// lock is taken with Atomics.compareExchange and released with Atomics.store
-// (both sequentially consistent), everything inside a critical section uses
+// lock is taken with Atomics.compareExchange (giving up with MP_R_BUSY after a
+// bounded spin) and released with Atomics.store, then a load of the waiter
+// count (all sequentially consistent), everything inside a critical section uses
 // plain typed-array accesses, and the wake-up counters use Atomics.
 // Every function takes the memory's views first; each exported one (an entry
 // point, bound to the views in index.ts) starts by checking they are attached.
@@ -55,6 +56,8 @@ const {
   MP_R_CLAIMED,
   MP_R_BAD,
   MP_R_CLOSED,
+  MP_R_BUSY,
+  MP_LOCK_WAITERS_OFF,
   MP_STATE_OFF,
   ST_OPEN,
   MP_T_LEN,
@@ -95,21 +98,27 @@ export function mp_init(
 
 // ── the lock ──────────────────────────────────────────────────────────────
 
-// assembly/mpsc.ts: lock
-function lock(v: Views, cb: number): void {
+// assembly/mpsc.ts: LOCK_SPINS
+const LOCK_SPINS = 100;
+
+// assembly/mpsc.ts: lock (false: still held after the spin; the caller returns MP_R_BUSY)
+function lock(v: Views, cb: number): boolean {
   const i32 = v.i32;
-  if (i32[(cb + MP_LOCKING_OFF) >>> 2] === 0) return;
-  while (Atomics.compareExchange(i32, (cb + MP_LOCK_OFF) >>> 2, 0, 1) !== 0) {
-    while (Atomics.load(i32, (cb + MP_LOCK_OFF) >>> 2) !== 0) {
-      /* spin on a load until it looks free, as the AS file does */
-    }
+  if (i32[(cb + MP_LOCKING_OFF) >>> 2] === 0) return true;
+  const at = (cb + MP_LOCK_OFF) >>> 2;
+  if (Atomics.compareExchange(i32, at, 0, 1) === 0) return true;
+  for (let i = 0; i < LOCK_SPINS; i++) {
+    if (Atomics.load(i32, at) === 0 && Atomics.compareExchange(i32, at, 0, 1) === 0) return true;
   }
+  return false;
 }
 
 // assembly/mpsc.ts: unlock
 function unlock(v: Views, cb: number): void {
   const i32 = v.i32;
-  if (i32[(cb + MP_LOCKING_OFF) >>> 2] !== 0) Atomics.store(i32, (cb + MP_LOCK_OFF) >>> 2, 0);
+  if (i32[(cb + MP_LOCKING_OFF) >>> 2] === 0) return;
+  Atomics.store(i32, (cb + MP_LOCK_OFF) >>> 2, 0);
+  if (Atomics.load(i32, (cb + MP_LOCK_WAITERS_OFF) >>> 2) !== 0) Atomics.notify(i32, (cb + MP_LOCK_OFF) >>> 2, 1);
 }
 
 // assembly/mpsc.ts: bump
@@ -306,11 +315,12 @@ function postDrop(v: Views, cb: number, scr: number): void {
 }
 
 // assembly/mpsc.ts: mp_post_drop
-export function mp_post_drop(v: Views, cb: number, scr: number): void {
+export function mp_post_drop(v: Views, cb: number, scr: number): number {
   attached(v);
-  lock(v, cb);
+  if (!lock(v, cb)) return MP_R_BUSY;
   postDrop(v, cb, scr);
   unlock(v, cb);
+  return 0;
 }
 
 // assembly/mpsc.ts: noRoom
@@ -329,7 +339,7 @@ function noRoom(v: Views, cb: number, scr: number, freeW: number, mode: number):
 // assembly/mpsc.ts: reserve: an offset with the lock HELD, or a negative result with it released.
 function reserve(v: Views, cb: number, scr: number, wlen: number, mode: number): number {
   for (;;) {
-    lock(v, cb);
+    if (!lock(v, cb)) return MP_R_BUSY;
     postDrop(v, cb, scr);
     if (Atomics.load(v.i32, (cb + MP_STATE_OFF) >>> 2) !== ST_OPEN) {
       unlock(v, cb);
@@ -363,7 +373,7 @@ export function mp_alloc(v: Views, cb: number, scr: number, wlen: number, mode: 
 // assembly/mpsc.ts: mp_commit
 export function mp_commit(v: Views, cb: number, off: number, wlen: number): number {
   attached(v);
-  lock(v, cb);
+  if (!lock(v, cb)) return MP_R_BUSY;
   const u32 = v.u32;
   if (off >= u32[(cb + MP_SIZE_OFF) >>> 2]) {
     unlock(v, cb);
@@ -386,15 +396,16 @@ export function mp_commit(v: Views, cb: number, off: number, wlen: number): numb
 }
 
 // assembly/mpsc.ts: mp_put_finish
-export function mp_put_finish(v: Views, cb: number, off: number, wlen: number, header: number): void {
+export function mp_put_finish(v: Views, cb: number, off: number, wlen: number, header: number): number {
   attached(v);
-  lock(v, cb);
+  if (!lock(v, cb)) return MP_R_BUSY;
   const u32 = v.u32;
   setEntry(v, cb, off, wlen);
   u32[hdrAt(v, cb, off) >>> 2] = header;
   u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
   maxUsageUpdate(v, cb);
   unlockPublished(v, cb);
+  return 0;
 }
 
 // assembly/mpsc.ts: putDone
@@ -432,7 +443,7 @@ export function mp_put_word_ext(v: Views, cb: number, scr: number, word: number,
 // assembly/mpsc.ts: mp_claim
 export function mp_claim(v: Views, cb: number): number {
   attached(v);
-  lock(v, cb);
+  if (!lock(v, cb)) return MP_R_BUSY;
   const u32 = v.u32;
   if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0) {
     unlock(v, cb);
@@ -466,7 +477,7 @@ export function mp_claim(v: Views, cb: number): number {
 // assembly/mpsc.ts: mp_free
 export function mp_free(v: Views, cb: number, off: number): number {
   attached(v);
-  lock(v, cb);
+  if (!lock(v, cb)) return MP_R_BUSY;
   const u32 = v.u32;
   if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== off + 1) {
     unlock(v, cb);
@@ -489,16 +500,18 @@ export function mp_free(v: Views, cb: number, off: number): number {
   }
   u32[(cb + MP_CLAIMED_OFF) >>> 2] = 0;
   bump(v, cb, MP_SEM_OFF);
+  // Sleepers are woken once at most half the storage is in use (the AS file says why).
+  const wake = usage(v, cb) <= u32[(cb + MP_SIZE_OFF) >>> 2] >>> 1;
   unlock(v, cb);
   const i32 = v.i32;
-  if (Atomics.load(i32, (cb + MP_WAITERS_OFF) >>> 2) !== 0) Atomics.notify(i32, (cb + MP_SEM_OFF) >>> 2);
+  if (wake && Atomics.load(i32, (cb + MP_WAITERS_OFF) >>> 2) !== 0) Atomics.notify(i32, (cb + MP_SEM_OFF) >>> 2);
   return 0;
 }
 
 // assembly/mpsc.ts: mp_is_pending
 export function mp_is_pending(v: Views, cb: number): number {
   attached(v);
-  lock(v, cb);
+  if (!lock(v, cb)) return MP_R_BUSY;
   const a = available(v, cb);
   unlock(v, cb);
   return a !== 0 ? 1 : 0;
@@ -507,7 +520,7 @@ export function mp_is_pending(v: Views, cb: number): number {
 // assembly/mpsc.ts: mp_usage
 export function mp_usage(v: Views, cb: number): number {
   attached(v);
-  lock(v, cb);
+  if (!lock(v, cb)) return MP_R_BUSY;
   const u = usage(v, cb);
   unlock(v, cb);
   return u;
@@ -516,7 +529,7 @@ export function mp_usage(v: Views, cb: number): number {
 // assembly/mpsc.ts: mp_max_usage
 export function mp_max_usage(v: Views, cb: number): number {
   attached(v);
-  lock(v, cb);
+  if (!lock(v, cb)) return MP_R_BUSY;
   const u = v.u32[(cb + MP_MAX_USAGE_OFF) >>> 2];
   unlock(v, cb);
   return u;
@@ -525,7 +538,7 @@ export function mp_max_usage(v: Views, cb: number): number {
 // assembly/mpsc.ts: mp_unclaimed
 export function mp_unclaimed(v: Views, cb: number): number {
   attached(v);
-  lock(v, cb);
+  if (!lock(v, cb)) return MP_R_BUSY;
   const u32 = v.u32,
     size = u32[(cb + MP_SIZE_OFF) >>> 2],
     tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2],

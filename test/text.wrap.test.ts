@@ -123,4 +123,39 @@ describe.each(kinds)('writeText and TextReader (%s)', (kind) => {
       expect(got, `seed ${seed}, round ${round}`).toBe(want);
     }
   });
+
+  test('seeded random bytes, valid UTF-8 or not, read in random steps: the same text as one TextDecoder over them all', async () => {
+    const seed = Number(process.env.WRB_SEED ?? 20261203);
+    const r = new Prng(seed);
+    // ASCII runs (the reader's fast path), whole characters, and bytes that break them: lone leads, stray continuations.
+    const pieces = [
+      [0x61],
+      [0x41, 0x42, 0x43, 0x44, 0x45],
+      [0xc3, 0xa9],
+      [0xe2, 0x82, 0xac],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xe2],
+      [0xe2, 0x82],
+      [0xf0, 0x9f],
+      [0x80],
+      [0xff],
+    ];
+    for (let round = 0; round < 40; round++) {
+      const rb = await ringAt(kind, r.int(4, 40), r.int(0, 3));
+      const text = new TextReader(rb);
+      const all: number[] = [];
+      let got = '';
+      for (let step = 0; step < 300; step++) {
+        const p = pieces[r.int(0, pieces.length - 1)];
+        all.push(...p);
+        for (let at = 0; at < p.length; ) {
+          const n = rb.put(new Uint8Array(p.slice(at)));
+          at += n;
+          if (n === 0 || r.chance(0.3)) got += text.read(r.int(1, 16));
+        }
+      }
+      got += text.end();
+      expect(got, `seed ${seed}, round ${round}`).toBe(new TextDecoder().decode(new Uint8Array(all)));
+    }
+  });
 });

@@ -102,18 +102,22 @@ export class RingWritable extends Writable {
       const p = this.producer.write(asChunk(chunks[i].chunk, chunks[i].encoding));
       if (p !== undefined) await p;
     }
-    this.producer.publish();
+    await this.producer.publish();
   }
 
   /** @internal end(): publish and close the ring. */
   override _final(cb: (e?: Error | null) => void): void {
+    let p: Promise<void> | undefined;
     try {
-      this.producer.close();
-      this.closedRing = true;
-      cb();
+      p = this.producer.close();
     } catch (e) {
       cb(writeError(e));
+      return;
     }
+    settle(p, (e) => {
+      if (!e) this.closedRing = true;
+      cb(e);
+    });
   }
 
   /** @internal destroy(err): abort the ring unless it was closed. */

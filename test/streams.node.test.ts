@@ -190,6 +190,27 @@ describe('errors and aborts', () => {
     expect(e).toBeInstanceOf(BufferAbortedError);
     expect((e as BufferAbortedError).code).toBe(9);
   });
+
+  test('a string after the reader aborted fails too (strings are staged before the ring: the state is checked first)', async () => {
+    const engine = await createEngine('wasm', { shared: true });
+    const rb = new RingBuf(engine, 256);
+    const w = new RingWritable(rb);
+    rb.abort(5);
+    const errored = once(w, 'error');
+    w.write('late');
+    const [e] = await errored;
+    expect(e).toBeInstanceOf(BufferAbortedError);
+    expect((e as BufferAbortedError).code).toBe(5);
+    expect(rb.state).toBe('aborted');
+  });
+
+  test('batchBytes: RangeError outside 1 to 2^30, TypeError for a non-number, naming it', async () => {
+    const rb = new RingBuf(await createEngine('js', { shared: true }), 256);
+    expect(() => new RingWritable(rb, { batchBytes: 0 })).toThrow(/batchBytes must be an integer from 1 to 1073741824/);
+    expect(() => new RingWritable(rb, { batchBytes: 1.5 })).toThrow(RangeError);
+    expect(() => new RingWritable(rb, { batchBytes: '8' as unknown as number })).toThrow(TypeError);
+    expect(rb.size).toBe(0);
+  });
 });
 
 describe('backpressure and batching', () => {
@@ -240,6 +261,26 @@ describe('backpressure and batching', () => {
     w.write('x');
     await new Promise((r) => setImmediate(r));
     expect(rb.size).toBe(5101);
+  });
+
+  test('strings and bytes into a full 64-byte ring: staged strings wait behind it, every byte once, in order, then the end', async () => {
+    for (const kind of ['wasm', 'js'] as const) {
+      const rb = new RingBuf(await createEngine(kind, { shared: true }), 64);
+      const w = new RingWritable(rb, { batchBytes: 16 });
+      const sent: (Uint8Array | string)[] = [];
+      for (let i = 0; i < 300; i++) {
+        sent.push(i % 3 === 2 ? new Uint8Array([i & 255, 7, (i * 5) & 255]) : `${i}:${'é€😀'.slice(0, 1 + (i % 4))};`);
+      }
+      const writing = (async () => {
+        for (const c of sent) if (!w.write(c)) await once(w, 'drain');
+        w.end();
+      })();
+      const got: Uint8Array[] = [];
+      for await (const chunk of new RingReadable(rb)) got.push(chunk as Uint8Array);
+      await writing;
+      expect(fnvOf(got)).toEqual(fnvOf(sent));
+      expect(rb.ended).toBe(true);
+    }
   });
 
   test('_writev (cork/uncork) places the whole batch and publishes it once', async () => {

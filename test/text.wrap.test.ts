@@ -1,10 +1,12 @@
 // Text over a RingBuf (bindings/text.ts): UTF-8 encoded straight into
 // claimed space, characters of 2, 3 and 4 bytes placed across the end of
 // storage and split between reads, short space, and a seeded random run
-// against TextEncoder/TextDecoder. Both engines.
+// against TextEncoder/TextDecoder. Both engines; in Node and, through the
+// same exports of wasm-ringbuf/web, in Chromium (the browser project), where
+// text takes the paths without Node's Buffer.
 import { describe, expect, test } from 'vitest';
 import { createEngine, type EngineKind, RingBuf } from '../dist/bindings/index.js';
-import { TextReader, utf8Length, writeText } from '../dist/bindings/streams/node.js';
+import { TextReader, utf8Length, writeText } from '../dist/bindings/streams/web.js';
 import { Prng } from './util/prng.js';
 
 const enc = new TextEncoder();
@@ -96,7 +98,7 @@ describe.each(kinds)('writeText and TextReader (%s)', (kind) => {
   });
 
   test('seeded random: strings of 1- to 4-byte characters through small rings, published and read in random steps', async () => {
-    const seed = Number(process.env.WRB_SEED ?? 20261202);
+    const seed = Number(globalThis.process?.env.WRB_SEED ?? 20261202);
     const r = new Prng(seed);
     const alphabet = ['a', 'z', 'é', 'ß', '€', '中', '😀', '🎉'];
     for (let round = 0; round < 40; round++) {
@@ -125,7 +127,7 @@ describe.each(kinds)('writeText and TextReader (%s)', (kind) => {
   });
 
   test('seeded random bytes, valid UTF-8 or not, read in random steps: the same text as one TextDecoder over them all', async () => {
-    const seed = Number(process.env.WRB_SEED ?? 20261203);
+    const seed = Number(globalThis.process?.env.WRB_SEED ?? 20261203);
     const r = new Prng(seed);
     // ASCII runs (the reader's fast path), whole characters, and bytes that break them: lone leads, stray continuations.
     const pieces = [

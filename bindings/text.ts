@@ -239,6 +239,43 @@ function nextAscii(u8: Uint8Array, from: number, to: number): number {
   return i;
 }
 
+/** The array {@link decodeWhole} last decoded from, a Buffer over it and a word view of its whole memory. */
+let wholeOf: Uint8Array | null = null;
+let wholeLatin1: Latin1Buffer | null = null;
+let wholeWords: Int32Array = new Int32Array(0);
+
+/**
+ * @internal Decodes `u8[from, to)`, UTF-8 with no character cut at either
+ * end (a whole message): with latin1Slice when it is all ASCII and the
+ * runtime has Node's Buffer (a copy, no UTF-8 decoder), else with `decoder`.
+ */
+export function decodeWhole(u8: Uint8Array, from: number, to: number, decoder: TextDecoder): string {
+  if (u8 !== wholeOf) {
+    wholeOf = u8;
+    wholeLatin1 = null;
+    const B = NodeBufferClass;
+    if (B !== undefined && typeof (B.prototype as { latin1Slice?: unknown }).latin1Slice === 'function') {
+      wholeLatin1 = B.from(u8.buffer, u8.byteOffset, u8.byteLength) as unknown as Latin1Buffer;
+      wholeWords = new Int32Array(u8.buffer, 0, u8.buffer.byteLength >>> 2);
+    }
+  }
+  if (wholeLatin1 !== null && asciiEnd(u8, wholeWords, u8.byteOffset, from, to) === to) {
+    return wholeLatin1.latin1Slice(from, to);
+  }
+  return decoder.decode(u8.subarray(from, to));
+}
+
+/**
+ * @internal Encodes `s`, whose UTF-8 is exactly `bytes` long, into
+ * `u8[at, at + bytes)`: Buffer.utf8Write where the runtime has it (no view
+ * or result object), else {@link encodeInto}.
+ */
+export function encodeAt(s: string, u8: Uint8Array, at: number, bytes: number): void {
+  const view = nodeView(u8);
+  if (view !== null) view.utf8Write(s, at, bytes);
+  else encodeInto(s, u8.subarray(at, at + bytes));
+}
+
 /** Whether TextDecoder.decode accepts a view of shared memory here (the Encoding spec allows it; older engines refuse). */
 let decodesShared: boolean | undefined;
 

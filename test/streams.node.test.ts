@@ -355,6 +355,27 @@ describe('RingReadable text', () => {
 });
 
 describe('messages over MpscPbuf', () => {
+  test('text messages, ASCII or not, at every alignment, come back exactly; bytes stay bytes (both engines)', async () => {
+    for (const kind of ['wasm', 'js'] as const) {
+      const pb = new MpscPbuf(await createEngine(kind, { shared: true }), 4096);
+      const out = new MessageWritable(pb, { end: 'buffer' });
+      const sent: (string | Uint8Array)[] = ['', 'a', 'é', '😀'];
+      for (let n = 1; n < 40; n++) sent.push('x'.repeat(n), `${'y'.repeat(n)}€`, `ß${'z'.repeat(n)}`);
+      sent.push('k'.repeat(1000), new Uint8Array([0xc3, 0xa9, 0x41]));
+      const reading = (async () => {
+        const got: (string | Uint8Array)[] = [];
+        for await (const m of new MessageReadable(pb)) got.push(m as string | Uint8Array);
+        return got;
+      })();
+      for (const m of sent) if (!out.write(m)) await once(out, 'drain');
+      out.end();
+      const got = await reading;
+      expect(got.map((m) => (typeof m === 'string' ? m : [...m]))).toEqual(
+        sent.map((m) => (typeof m === 'string' ? m : [...m])),
+      );
+    }
+  });
+
   test('three producer threads (both engines), one reader: every message once, in order per producer', async () => {
     const engine = await createEngine('wasm', { shared: true });
     const pb = new MpscPbuf(engine, 512);

@@ -48,7 +48,8 @@ function settle(p: Promise<void> | undefined, cb: (e?: Error | null) => void): v
  * A Writable of bytes and strings into a RingBuf, for the producer's thread.
  * Chunks go into the ring as they come and are published together on the
  * next turn of the event loop (or when `batchBytes` are pending), with no
- * call from you; strings are encoded as UTF-8 straight into the ring.
+ * call from you; strings are encoded as UTF-8 (short ones one after another
+ * in a private stage, copied into the ring in one piece when published).
  * `_writev` places a whole batch and publishes it once. When the ring is
  * full the chunk waits (asynchronously) for space, and Node buffers the
  * writes behind it: `write()` returns false beyond `highWaterMark`, and

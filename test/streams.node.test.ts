@@ -283,6 +283,22 @@ describe('backpressure and batching', () => {
     }
   });
 
+  test('short strings (staged) are published together on the next turn too; a full batch at once', async () => {
+    const rb = new RingBuf(await createEngine('js', { shared: true }), 65536);
+    const w = new RingWritable(rb, { batchBytes: 4096 });
+    const line = `${'é'.repeat(50)}\n`; // 101 bytes
+    for (let i = 0; i < 10; i++) w.write(line);
+    expect(rb.size).toBe(0); // staged, not yet visible
+    await new Promise((r) => setImmediate(r));
+    expect(rb.size).toBe(1010);
+    for (let i = 0; i < 40; i++) w.write(line);
+    expect(rb.size).toBe(1010); // 4040 bytes pending: below the batch
+    w.write(line);
+    expect(rb.size).toBe(1010 + 4141); // the batch filled: published at once
+    await new Promise((r) => setImmediate(r));
+    expect(rb.size).toBe(5151);
+  });
+
   test('_writev (cork/uncork) places the whole batch and publishes it once', async () => {
     const engine = await createEngine('js', { shared: true });
     const rb = new RingBuf(engine, 1024);

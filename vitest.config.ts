@@ -29,13 +29,16 @@ export default defineConfig({
         test: {
           name: 'browser',
           // The browser's own tests, and the API tests that need nothing of
-          // Node's (no node: modules, fixtures, CLI or worker_threads).
+          // Node's (no node: modules, fixtures, CLI or worker_threads):
+          // lifecycle.api, and text.wrap through wasm-ringbuf/web.
           // mpsc.zephyr is Node-only: its B19 expects a timed alloc to wait,
           // which a browser's main thread may not do (it drops instead, as documented).
           include: [
             'test/browser/*.test.ts',
             'test/{ringbuf,items}.{zephyr,errors,memory,batch,write}.test.ts',
             'test/mpsc.{api,errors}.test.ts',
+            'test/lifecycle.api.test.ts',
+            'test/text.wrap.test.ts',
           ],
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 60_000,

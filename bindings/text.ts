@@ -185,6 +185,97 @@ export function writeText(rb: RingBuf, s: string, from = 0): number {
   return end - from;
 }
 
+/**
+ * @internal Strings encoded one after another into a private array, each in
+ * one pass: a string is taken when its worst case (3 bytes per code unit)
+ * fits in the room left, so no byte count is needed first, and the caller
+ * copies the whole run into the ring at once. For a stream of short strings
+ * this replaces a count, a claim and an encode per string with one encode
+ * per string and one copy per run (bench/README.md, "Stream figures").
+ */
+export class TextStage {
+  /** The staged bytes are `bytes[0, length)`. */
+  readonly bytes: Uint8Array;
+  length = 0;
+  /** A Buffer over `bytes` where the runtime has utf8Write (Node, Bun): no view or result object per string. */
+  private readonly node: NodeBuffer | null;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+    this.node =
+      hasUtf8Write && NodeBufferClass !== undefined ? NodeBufferClass.from(this.bytes.buffer, 0, capacity) : null;
+  }
+
+  /** Encodes `s` after the staged bytes and returns true, or returns false, staging nothing, when it might not fit. */
+  add(s: string): boolean {
+    const at = this.length,
+      room = this.bytes.length - at;
+    if (s.length > room / 3) return false;
+    if (this.node !== null) this.length = at + this.node.utf8Write(s, at, room);
+    else this.length = at + (encoder.encodeInto(s, this.bytes.subarray(at)).written as number);
+    return true;
+  }
+}
+
+/** Node's Buffer, with latin1Slice (start and end relative to the Buffer). */
+type Latin1Buffer = Uint8Array & { latin1Slice(start: number, end: number): string };
+
+/** Bytes of non-ASCII that the ASCII fast path walks one by one before it hands the rest of a read to TextDecoder. */
+const NON_ASCII_SPAN = 64;
+
+/** The first index in `u8[from, to)` of a byte >= 0x80, or `to`; `words` views the whole memory of `u8`, which starts at byte `base` of it. */
+function asciiEnd(u8: Uint8Array, words: Int32Array, base: number, from: number, to: number): number {
+  let i = from;
+  for (; i < to && ((base + i) & 3) !== 0; i++) if (u8[i] >= 0x80) return i;
+  for (; i + 4 <= to; i += 4) if ((words[(base + i) >>> 2] & 0x80808080) !== 0) break;
+  for (; i < to; i++) if (u8[i] >= 0x80) return i;
+  return to;
+}
+
+/** The first index in `u8[from, to)` of an ASCII byte, or `to`. */
+function nextAscii(u8: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to && u8[i] >= 0x80) i++;
+  return i;
+}
+
+/** The array {@link decodeWhole} last decoded from, a Buffer over it and a word view of its whole memory. */
+let wholeOf: Uint8Array | null = null;
+let wholeLatin1: Latin1Buffer | null = null;
+let wholeWords: Int32Array = new Int32Array(0);
+
+/**
+ * @internal Decodes `u8[from, to)`, UTF-8 with no character cut at either
+ * end (a whole message): with latin1Slice when it is all ASCII and the
+ * runtime has Node's Buffer (a copy, no UTF-8 decoder), else with `decoder`.
+ */
+export function decodeWhole(u8: Uint8Array, from: number, to: number, decoder: TextDecoder): string {
+  if (u8 !== wholeOf) {
+    wholeOf = u8;
+    wholeLatin1 = null;
+    const B = NodeBufferClass;
+    if (B !== undefined && typeof (B.prototype as { latin1Slice?: unknown }).latin1Slice === 'function') {
+      wholeLatin1 = B.from(u8.buffer, u8.byteOffset, u8.byteLength) as unknown as Latin1Buffer;
+      wholeWords = new Int32Array(u8.buffer, 0, u8.buffer.byteLength >>> 2);
+    }
+  }
+  if (wholeLatin1 !== null && asciiEnd(u8, wholeWords, u8.byteOffset, from, to) === to) {
+    return wholeLatin1.latin1Slice(from, to);
+  }
+  return decoder.decode(u8.subarray(from, to));
+}
+
+/**
+ * @internal Encodes `s`, whose UTF-8 is exactly `bytes` long, into
+ * `u8[at, at + bytes)`: Buffer.utf8Write where the runtime has it (no view
+ * or result object), else {@link encodeInto}.
+ */
+export function encodeAt(s: string, u8: Uint8Array, at: number, bytes: number): void {
+  const view = nodeView(u8);
+  if (view !== null) view.utf8Write(s, at, bytes);
+  else encodeInto(s, u8.subarray(at, at + bytes));
+}
+
 /** Whether TextDecoder.decode accepts a view of shared memory here (the Encoding spec allows it; older engines refuse). */
 let decodesShared: boolean | undefined;
 
@@ -235,16 +326,81 @@ export class TextReader {
       const g = rb.getClaim(Math.min(rb.capacity, left));
       if (g === 0) return out;
       left -= g;
-      const at = rb.getOffset;
-      if (canDecodeShared() || !rb.engine.shared) {
-        out += this.decoder.decode(rb.storage.subarray(at, at + g), { stream: true });
+      const at = rb.getOffset,
+        storage = rb.storage;
+      if (this.latin1Of(storage) !== null) {
+        out += this.decodeAsciiFast(storage, at, at + g);
+      } else if (canDecodeShared() || !rb.engine.shared) {
+        out += this.decoder.decode(storage.subarray(at, at + g), { stream: true });
       } else {
         this.copy ??= new Uint8Array(rb.capacity);
         const copy = this.copy;
-        copy.set(rb.storage.subarray(at, at + g));
+        copy.set(storage.subarray(at, at + g));
         out += this.decoder.decode(copy.subarray(0, g), { stream: true });
       }
       rb.getFinish(g);
+    }
+    return out;
+  }
+
+  /** The storage view the Node fast path was set up for, a Buffer over it, and word view of its whole memory. */
+  private fastOf: Uint8Array | null = null;
+  private latin1: Latin1Buffer | null = null;
+  private words: Int32Array = new Int32Array(0);
+  /** Whether the streaming decoder may hold the first bytes of a character (its last span ended a run). */
+  private held = false;
+
+  /** A Buffer with latin1Slice over `storage` (Node, Bun), null elsewhere. */
+  private latin1Of(storage: Uint8Array): Latin1Buffer | null {
+    if (storage !== this.fastOf) {
+      this.fastOf = storage;
+      this.latin1 = null;
+      const B = NodeBufferClass;
+      if (B !== undefined && typeof (B.prototype as { latin1Slice?: unknown }).latin1Slice === 'function') {
+        this.latin1 = B.from(storage.buffer, storage.byteOffset, storage.byteLength) as unknown as Latin1Buffer;
+        this.words = new Int32Array(storage.buffer, 0, storage.buffer.byteLength >>> 2);
+      }
+    }
+    return this.latin1;
+  }
+
+  /**
+   * Decodes `storage[from, to)`: runs of ASCII bytes with latin1Slice (a
+   * copy: ASCII is the same in Latin-1), the rest with the streaming
+   * decoder, which is always handed an ASCII byte after a non-ASCII span
+   * (so it holds nothing across an ASCII run) unless the span ends the read.
+   * Log lines are mostly ASCII; a span of non-ASCII longer than
+   * {@link NON_ASCII_SPAN} sends the rest of the read to the decoder.
+   */
+  private decodeAsciiFast(storage: Uint8Array, from: number, to: number): string {
+    const latin1 = this.latin1 as Latin1Buffer,
+      words = this.words,
+      base = storage.byteOffset,
+      decoder = this.decoder;
+    let out = '',
+      i = from;
+    if (this.held) {
+      // The decoder may hold part of a character: it takes bytes up to an ASCII one.
+      const k = nextAscii(storage, i, Math.min(to, i + NON_ASCII_SPAN));
+      if (k === to || storage[k] >= 0x80) return decoder.decode(storage.subarray(i, to), { stream: true });
+      out = decoder.decode(storage.subarray(i, k + 1), { stream: true });
+      this.held = false;
+      i = k + 1;
+    }
+    while (i < to) {
+      const j = asciiEnd(storage, words, base, i, to);
+      if (j > i) out += latin1.latin1Slice(i, j);
+      if (j === to) break;
+      const k = nextAscii(storage, j + 1, Math.min(to, j + 1 + NON_ASCII_SPAN));
+      if (k < to && storage[k] < 0x80) {
+        out += decoder.decode(storage.subarray(j, k + 1), { stream: true });
+        i = k + 1;
+      } else {
+        // The read ends in this span, or the span is long (not ASCII text): the decoder takes the rest.
+        out += decoder.decode(storage.subarray(j, to), { stream: true });
+        this.held = true;
+        break;
+      }
     }
     return out;
   }

@@ -190,6 +190,27 @@ describe('errors and aborts', () => {
     expect(e).toBeInstanceOf(BufferAbortedError);
     expect((e as BufferAbortedError).code).toBe(9);
   });
+
+  test('a string after the reader aborted fails too (strings are staged before the ring: the state is checked first)', async () => {
+    const engine = await createEngine('wasm', { shared: true });
+    const rb = new RingBuf(engine, 256);
+    const w = new RingWritable(rb);
+    rb.abort(5);
+    const errored = once(w, 'error');
+    w.write('late');
+    const [e] = await errored;
+    expect(e).toBeInstanceOf(BufferAbortedError);
+    expect((e as BufferAbortedError).code).toBe(5);
+    expect(rb.state).toBe('aborted');
+  });
+
+  test('batchBytes: RangeError outside 1 to 2^30, TypeError for a non-number, naming it', async () => {
+    const rb = new RingBuf(await createEngine('js', { shared: true }), 256);
+    expect(() => new RingWritable(rb, { batchBytes: 0 })).toThrow(/batchBytes must be an integer from 1 to 1073741824/);
+    expect(() => new RingWritable(rb, { batchBytes: 1.5 })).toThrow(RangeError);
+    expect(() => new RingWritable(rb, { batchBytes: '8' as unknown as number })).toThrow(TypeError);
+    expect(rb.size).toBe(0);
+  });
 });
 
 describe('backpressure and batching', () => {
@@ -240,6 +261,42 @@ describe('backpressure and batching', () => {
     w.write('x');
     await new Promise((r) => setImmediate(r));
     expect(rb.size).toBe(5101);
+  });
+
+  test('strings and bytes into a full 64-byte ring: staged strings wait behind it, every byte once, in order, then the end', async () => {
+    for (const kind of ['wasm', 'js'] as const) {
+      const rb = new RingBuf(await createEngine(kind, { shared: true }), 64);
+      const w = new RingWritable(rb, { batchBytes: 16 });
+      const sent: (Uint8Array | string)[] = [];
+      for (let i = 0; i < 300; i++) {
+        sent.push(i % 3 === 2 ? new Uint8Array([i & 255, 7, (i * 5) & 255]) : `${i}:${'é€😀'.slice(0, 1 + (i % 4))};`);
+      }
+      const writing = (async () => {
+        for (const c of sent) if (!w.write(c)) await once(w, 'drain');
+        w.end();
+      })();
+      const got: Uint8Array[] = [];
+      for await (const chunk of new RingReadable(rb)) got.push(chunk as Uint8Array);
+      await writing;
+      expect(fnvOf(got)).toEqual(fnvOf(sent));
+      expect(rb.ended).toBe(true);
+    }
+  });
+
+  test('short strings (staged) are published together on the next turn too; a full batch at once', async () => {
+    const rb = new RingBuf(await createEngine('js', { shared: true }), 65536);
+    const w = new RingWritable(rb, { batchBytes: 4096 });
+    const line = `${'é'.repeat(50)}\n`; // 101 bytes
+    for (let i = 0; i < 10; i++) w.write(line);
+    expect(rb.size).toBe(0); // staged, not yet visible
+    await new Promise((r) => setImmediate(r));
+    expect(rb.size).toBe(1010);
+    for (let i = 0; i < 40; i++) w.write(line);
+    expect(rb.size).toBe(1010); // 4040 bytes pending: below the batch
+    w.write(line);
+    expect(rb.size).toBe(1010 + 4141); // the batch filled: published at once
+    await new Promise((r) => setImmediate(r));
+    expect(rb.size).toBe(5151);
   });
 
   test('_writev (cork/uncork) places the whole batch and publishes it once', async () => {
@@ -314,6 +371,27 @@ describe('RingReadable text', () => {
 });
 
 describe('messages over MpscPbuf', () => {
+  test('text messages, ASCII or not, at every alignment, come back exactly; bytes stay bytes (both engines)', async () => {
+    for (const kind of ['wasm', 'js'] as const) {
+      const pb = new MpscPbuf(await createEngine(kind, { shared: true }), 4096);
+      const out = new MessageWritable(pb, { end: 'buffer' });
+      const sent: (string | Uint8Array)[] = ['', 'a', 'é', '😀'];
+      for (let n = 1; n < 40; n++) sent.push('x'.repeat(n), `${'y'.repeat(n)}€`, `ß${'z'.repeat(n)}`);
+      sent.push('k'.repeat(1000), new Uint8Array([0xc3, 0xa9, 0x41]));
+      const reading = (async () => {
+        const got: (string | Uint8Array)[] = [];
+        for await (const m of new MessageReadable(pb)) got.push(m as string | Uint8Array);
+        return got;
+      })();
+      for (const m of sent) if (!out.write(m)) await once(out, 'drain');
+      out.end();
+      const got = await reading;
+      expect(got.map((m) => (typeof m === 'string' ? m : [...m]))).toEqual(
+        sent.map((m) => (typeof m === 'string' ? m : [...m])),
+      );
+    }
+  });
+
   test('three producer threads (both engines), one reader: every message once, in order per producer', async () => {
     const engine = await createEngine('wasm', { shared: true });
     const pb = new MpscPbuf(engine, 512);

@@ -1,10 +1,12 @@
 // Text over a RingBuf (bindings/text.ts): UTF-8 encoded straight into
 // claimed space, characters of 2, 3 and 4 bytes placed across the end of
 // storage and split between reads, short space, and a seeded random run
-// against TextEncoder/TextDecoder. Both engines.
+// against TextEncoder/TextDecoder. Both engines; in Node and, through the
+// same exports of wasm-ringbuf/web, in Chromium (the browser project), where
+// text takes the paths without Node's Buffer.
 import { describe, expect, test } from 'vitest';
 import { createEngine, type EngineKind, RingBuf } from '../dist/bindings/index.js';
-import { TextReader, utf8Length, writeText } from '../dist/bindings/streams/node.js';
+import { TextReader, utf8Length, writeText } from '../dist/bindings/streams/web.js';
 import { Prng } from './util/prng.js';
 
 const enc = new TextEncoder();
@@ -96,7 +98,7 @@ describe.each(kinds)('writeText and TextReader (%s)', (kind) => {
   });
 
   test('seeded random: strings of 1- to 4-byte characters through small rings, published and read in random steps', async () => {
-    const seed = Number(process.env.WRB_SEED ?? 20261202);
+    const seed = Number(globalThis.process?.env.WRB_SEED ?? 20261202);
     const r = new Prng(seed);
     const alphabet = ['a', 'z', 'é', 'ß', '€', '中', '😀', '🎉'];
     for (let round = 0; round < 40; round++) {
@@ -121,6 +123,41 @@ describe.each(kinds)('writeText and TextReader (%s)', (kind) => {
       rb.flush();
       got += text.end();
       expect(got, `seed ${seed}, round ${round}`).toBe(want);
+    }
+  });
+
+  test('seeded random bytes, valid UTF-8 or not, read in random steps: the same text as one TextDecoder over them all', async () => {
+    const seed = Number(globalThis.process?.env.WRB_SEED ?? 20261203);
+    const r = new Prng(seed);
+    // ASCII runs (the reader's fast path), whole characters, and bytes that break them: lone leads, stray continuations.
+    const pieces = [
+      [0x61],
+      [0x41, 0x42, 0x43, 0x44, 0x45],
+      [0xc3, 0xa9],
+      [0xe2, 0x82, 0xac],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xe2],
+      [0xe2, 0x82],
+      [0xf0, 0x9f],
+      [0x80],
+      [0xff],
+    ];
+    for (let round = 0; round < 40; round++) {
+      const rb = await ringAt(kind, r.int(4, 40), r.int(0, 3));
+      const text = new TextReader(rb);
+      const all: number[] = [];
+      let got = '';
+      for (let step = 0; step < 300; step++) {
+        const p = pieces[r.int(0, pieces.length - 1)];
+        all.push(...p);
+        for (let at = 0; at < p.length; ) {
+          const n = rb.put(new Uint8Array(p.slice(at)));
+          at += n;
+          if (n === 0 || r.chance(0.3)) got += text.read(r.int(1, 16));
+        }
+      }
+      got += text.end();
+      expect(got, `seed ${seed}, round ${round}`).toBe(new TextDecoder().decode(new Uint8Array(all)));
     }
   });
 });

@@ -1,6 +1,7 @@
 // thread-stream's destination in stream.lines.500: a Writable in its worker
 // that counts the bytes and characters it is given (strings, as thread-stream
-// decodes them) and publishes them in the shared words of stream.js.
+// decodes them) and publishes them in the shared words of stream.js, as
+// stream.worker.js does.
 import { Writable } from 'node:stream';
 
 export default function destination({ ctl: buffer }) {
@@ -14,7 +15,7 @@ export default function destination({ ctl: buffer }) {
       bytes = (bytes + Buffer.byteLength(s)) | 0;
       Atomics.store(ctl, 1, chars);
       Atomics.store(ctl, 0, bytes);
-      Atomics.notify(ctl, 0);
+      if (bytes === Atomics.load(ctl, 2)) Atomics.notify(ctl, 0);
       cb();
     },
   });

@@ -49,6 +49,15 @@ async function start(data) {
   return { w, ctl, close: () => w.terminate() };
 }
 
+/**
+ * Tells the other side that a step will have sent `expected` bytes in all
+ * (mod 2^32): it notifies only when it gets there (stream.worker.js).
+ */
+function target(ctl, expected) {
+  Atomics.store(ctl, 2, expected);
+  return expected;
+}
+
 /** Waits, without blocking this thread, until the other side has consumed `expected` bytes (mod 2^32); returns its checksum word. */
 async function drained(ctl, expected) {
   // A pending waitAsync does not keep Node alive, and the workers are unref'd.
@@ -82,9 +91,9 @@ async function linesOurs(kind) {
   let k = 0,
     sent = 0;
   const step = async (n) => {
+    sent = target(c.ctl, (sent + n * LINE_BYTES) | 0);
     await writeLines(out, n, k);
     k = (k + n) % LINES.length;
-    sent = (sent + n * LINE_BYTES) | 0;
     return drained(c.ctl, sent);
   };
   return { step, close: c.close };
@@ -101,9 +110,9 @@ async function linesThreadStream() {
   let k = 0,
     sent = 0;
   const step = async (n) => {
+    sent = target(ctl, (sent + n * LINE_BYTES) | 0);
     await writeLines(ts, n, k);
     k = (k + n) % LINES.length;
-    sent = (sent + n * LINE_BYTES) | 0;
     return drained(ctl, sent);
   };
   // thread-stream's types leave out `worker`, the Worker its destination runs in.
@@ -115,9 +124,9 @@ async function linesPostMessage() {
   let k = 0,
     sent = 0;
   const step = (n) => {
+    sent = target(c.ctl, (sent + n * LINE_BYTES) | 0);
     for (let i = 0; i < n; i++) c.w.postMessage(LINES[(k + i) % LINES.length]);
     k = (k + n) % LINES.length;
-    sent = (sent + n * LINE_BYTES) | 0;
     return drained(c.ctl, sent);
   };
   return { step, close: c.close };
@@ -139,8 +148,8 @@ function* repeat(chunk, n) {
 function pipelineStep(dest, chunk, ctl) {
   let sent = 0;
   return async (n) => {
+    sent = target(ctl, (sent + n * chunk.length) | 0);
     await pipeline(Readable.from(repeat(chunk, n)), dest, { end: false });
-    sent = (sent + n * chunk.length) | 0;
     return drained(ctl, sent);
   };
 }

@@ -1,8 +1,11 @@
 // The worker side of the stream cases (stream.js), one role per Worker. A
 // consumer publishes, in the shared words, the bytes it consumed ([0], mod
 // 2^32) and a checksum ([1]: characters for text, the first and last byte of
-// each chunk for bytes), and notifies [0], on which the main thread's step
-// waits. A producer writes lines for ever, as fast as it is let.
+// each chunk for bytes); it notifies [0], on which the main thread's step
+// waits, only once [0] reaches the step's target ([2]), so that every
+// consumer pays the same few wake-ups of the main thread however its
+// transport slices the data. A producer writes lines for ever, as fast as
+// it is let.
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,7 +26,7 @@ let bytes = 0,
 function publish() {
   Atomics.store(ctl, 1, sum);
   Atomics.store(ctl, 0, bytes);
-  Atomics.notify(ctl, 0);
+  if (bytes === Atomics.load(ctl, 2)) Atomics.notify(ctl, 0);
 }
 
 const attach = async (Class) =>

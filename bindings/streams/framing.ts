@@ -9,7 +9,7 @@
 // without closing the buffer for the others.
 
 import type { MpscPbuf } from '../mpsc-pbuf.js';
-import { encodeInto, utf8Length } from '../text.js';
+import { decodeWhole, encodeAt, utf8Length } from '../text.js';
 
 /** Words of a packet in front of the message: the header and the length word. */
 export const MESSAGE_HEADER_WORDS = 2;
@@ -101,7 +101,7 @@ export function commitMessage(
   // The last word's padding is zeroed, so no stale bytes of an older packet cross threads.
   if ((bytes & 3) !== 0) w[p + wlen - 1] = 0;
   if (typeof msg === 'string') {
-    encodeInto(msg, u8.subarray(at, at + bytes));
+    encodeAt(msg, u8, at, bytes);
     w[p + 1] = bytes | TEXT;
   } else {
     u8.set(msg, at);
@@ -156,6 +156,6 @@ export function readMessage(
     }
   }
   if (decodesShared || typeof SharedArrayBuffer !== 'function' || !(u8.buffer instanceof SharedArrayBuffer))
-    return decoder.decode(u8.subarray(at, at + n));
+    return decodeWhole(u8, at, at + n, decoder);
   return decoder.decode(u8.slice(at, at + n));
 }

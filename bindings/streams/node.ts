@@ -48,7 +48,8 @@ function settle(p: Promise<void> | undefined, cb: (e?: Error | null) => void): v
  * A Writable of bytes and strings into a RingBuf, for the producer's thread.
  * Chunks go into the ring as they come and are published together on the
  * next turn of the event loop (or when `batchBytes` are pending), with no
- * call from you; strings are encoded as UTF-8 straight into the ring.
+ * call from you; strings are encoded as UTF-8 (short ones one after another
+ * in a private stage, copied into the ring in one piece when published).
  * `_writev` places a whole batch and publishes it once. When the ring is
  * full the chunk waits (asynchronously) for space, and Node buffers the
  * writes behind it: `write()` returns false beyond `highWaterMark`, and
@@ -102,18 +103,22 @@ export class RingWritable extends Writable {
       const p = this.producer.write(asChunk(chunks[i].chunk, chunks[i].encoding));
       if (p !== undefined) await p;
     }
-    this.producer.publish();
+    await this.producer.publish();
   }
 
   /** @internal end(): publish and close the ring. */
   override _final(cb: (e?: Error | null) => void): void {
+    let p: Promise<void> | undefined;
     try {
-      this.producer.close();
-      this.closedRing = true;
-      cb();
+      p = this.producer.close();
     } catch (e) {
       cb(writeError(e));
+      return;
     }
+    settle(p, (e) => {
+      if (!e) this.closedRing = true;
+      cb(e);
+    });
   }
 
   /** @internal destroy(err): abort the ring unless it was closed. */

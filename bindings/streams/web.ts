@@ -61,7 +61,8 @@ function failed(producer: { abort(reason: unknown): void }, e: unknown): Promise
  * A WritableStream of bytes and strings into a RingBuf. Chunks go into the
  * ring as they come and are published together on the next turn of the
  * event loop (or when `batchBytes` are pending); strings are encoded as
- * UTF-8 straight into the ring. A write waits (without blocking) while the
+ * UTF-8 (short ones in a private stage, copied into the ring in one piece
+ * when published). A write waits (without blocking) while the
  * ring is full. `close()` closes the ring; `abort(reason)` aborts it (code
  * `reason.abortCode` if valid, else 1). Writing after close, or once either
  * side aborted, rejects (the Streams spec's errors, or the buffer's

@@ -28,6 +28,21 @@ if (spec === undefined) fail(`no case ${caseId}`);
 const factory = spec.impls[implName];
 if (factory === undefined) fail(`case ${caseId} has no impl ${implName}`);
 
+/** What runs this process: Bun and Deno also answer to `process.versions.node`, so they are asked first. */
+function runtimeInfo() {
+  const { Bun, Deno } = /** @type {{ Bun?: { version: string }, Deno?: { version: { deno: string, v8: string } } }} */ (
+    globalThis
+  );
+  if (Bun)
+    return {
+      name: 'bun',
+      version: Bun.version,
+      engine: `JavaScriptCore (WebKit ${String(process.versions.webkit).slice(0, 10)})`,
+    };
+  if (Deno) return { name: 'deno', version: Deno.version.deno, engine: `V8 ${Deno.version.v8}` };
+  return { name: 'node', version: process.versions.node, engine: `V8 ${process.versions.v8}` };
+}
+
 function fail(message) {
   process.stdout.write(`${JSON.stringify({ error: message })}\n`);
   process.exit(1);
@@ -153,5 +168,6 @@ if (opts.phase === 'heap' || opts.phase === 'both') {
 if (typeof made === 'object' && typeof made.close === 'function') await made.close();
 
 out.sink = sink;
+out.runtime = runtimeInfo();
 process.stdout.write(`${JSON.stringify(out)}\n`);
 process.exit(0);

@@ -30,7 +30,8 @@ const usage = `usage: node bench/run.js [--quick | --full] [--filter <substring>
   --runtime  comma-separated runtimes, each case run under each: node (this one), node20, node22,
              node24, node26, bun, deno (fetched from npm into a cache: scripts/runtimes.js)
   --out      where latest.json and chart.svg go (default build/bench/, not tracked)
-  --publish  write them to bench/results/ instead: the published figures the READMEs quote`;
+  --publish  write them to bench/results/ instead (bench/results/runtimes/ for several runtimes):
+             the published figures the READMEs quote`;
 
 const { values: args } = parseArgs({
   options: {
@@ -57,7 +58,10 @@ if (args.memory !== 'shared' && args.memory !== 'unshared')
   usageError(`--memory must be shared or unshared, got ${args.memory}`);
 if (args.quick && args.full) usageError('--quick and --full exclude each other');
 if (args.publish && args.out !== undefined) usageError('--publish and --out exclude each other');
-const outDir = args.out ?? fileURLToPath(new URL(args.publish ? './results/' : '../build/bench/', import.meta.url));
+const runtimeNames = [...new Set(args.runtime.flatMap((r) => r.split(',')).filter((r) => r !== ''))];
+// A run of several runtimes publishes beside the single-runtime one, not over it.
+const published = runtimeNames.length > 1 ? './results/runtimes/' : './results/';
+const outDir = args.out ?? fileURLToPath(new URL(args.publish ? published : '../build/bench/', import.meta.url));
 
 // Full: 3 processes × 5 samples of 40 ms after a 200 ms warm-up, plus one
 // heap process per pair (see HEAP_FLAGS). Default: one process × 5 samples of
@@ -77,7 +81,6 @@ if (selected.length === 0) {
   console.error(`no case matches ${args.filter.join(', ')}; cases: ${cases.map((c) => c.id).join(' ')}`);
   process.exit(2);
 }
-const runtimeNames = [...new Set(args.runtime.flatMap((r) => r.split(',')).filter((r) => r !== ''))];
 /** The runtimes to run every case under, with their binaries (fetched if missing). */
 const runtimes = (runtimeNames.length === 0 ? ['node'] : runtimeNames).map((name) => {
   try {

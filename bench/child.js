@@ -138,10 +138,14 @@ const step = typeof made === 'function' ? made : made.step;
 // as a whole, with full feedback, rather than only on-stack-replacing its
 // loop while the feedback is young (which left some processes 4-10x slower
 // and allocating, depending on when OSR struck); then full-size calls.
-const warmEnd = performance.now() + opts.warmupMs;
-for (let i = 0; i < (opts.shortCalls ?? 2000) && performance.now() < warmEnd; i++) await timed(step, 16);
+// The warm-up is counted on the case's own clock: in CPU time a loaded
+// machine cannot shorten it (a wall-clock warm-up at a load average of 15
+// left JavaScriptCore's processes in its lower tiers; bench/README.md, "Runtimes").
+const warmNow = () => now() / 1e6;
+const warmEnd = warmNow() + opts.warmupMs;
+for (let i = 0; i < (opts.shortCalls ?? 2000) && warmNow() < warmEnd; i++) await timed(step, 16);
 let n = await calibrate(step);
-while (performance.now() < warmEnd) await timed(step, n);
+while (warmNow() < warmEnd) await timed(step, n);
 n = await calibrate(step);
 
 // phase 'time': samples only; 'heap': the heap figure only; 'both' (--quick):

@@ -106,9 +106,14 @@ function phaseFor(rt, phase) {
   return phase === 'heap' ? null : 'time';
 }
 
+/** The least warm-up (ms of the case's clock) a Bun process gets, whatever the mode. */
+const BUN_WARMUP_MS = 1500;
+
 function runChild(rt, caseId, impl, phase, overrides = {}) {
   const flags = phase === 'heap' ? HEAP_FLAGS : phase === 'both' ? ['--expose-gc'] : [];
   const base = { ...childOpts, ...overrides };
+  // JavaScriptCore tiers up later than V8: bench/README.md, "Runtimes".
+  if (rt.kind === 'bun') base.warmupMs = Math.max(base.warmupMs, BUN_WARMUP_MS);
   const o = { ...base, phase, warmupMs: phase === 'heap' ? Math.min(100, base.warmupMs) : base.warmupMs };
   const [bin, argv] = commandFor(rt, childPath, [caseId, impl, JSON.stringify(o)], flags);
   return new Promise((resolve) => {

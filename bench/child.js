@@ -28,6 +28,21 @@ if (spec === undefined) fail(`no case ${caseId}`);
 const factory = spec.impls[implName];
 if (factory === undefined) fail(`case ${caseId} has no impl ${implName}`);
 
+/** What runs this process: Bun and Deno also answer to `process.versions.node`, so they are asked first. */
+function runtimeInfo() {
+  const { Bun, Deno } = /** @type {{ Bun?: { version: string }, Deno?: { version: { deno: string, v8: string } } }} */ (
+    globalThis
+  );
+  if (Bun)
+    return {
+      name: 'bun',
+      version: Bun.version,
+      engine: `JavaScriptCore (WebKit ${String(process.versions.webkit).slice(0, 10)})`,
+    };
+  if (Deno) return { name: 'deno', version: Deno.version.deno, engine: `V8 ${Deno.version.v8}` };
+  return { name: 'node', version: process.versions.node, engine: `V8 ${process.versions.v8}` };
+}
+
 function fail(message) {
   process.stdout.write(`${JSON.stringify({ error: message })}\n`);
   process.exit(1);
@@ -123,10 +138,14 @@ const step = typeof made === 'function' ? made : made.step;
 // as a whole, with full feedback, rather than only on-stack-replacing its
 // loop while the feedback is young (which left some processes 4-10x slower
 // and allocating, depending on when OSR struck); then full-size calls.
-const warmEnd = performance.now() + opts.warmupMs;
-for (let i = 0; i < (opts.shortCalls ?? 2000) && performance.now() < warmEnd; i++) await timed(step, 16);
+// The warm-up is counted on the case's own clock: in CPU time a loaded
+// machine cannot shorten it (a wall-clock warm-up at a load average of 15
+// left JavaScriptCore's processes in its lower tiers; bench/README.md, "Runtimes").
+const warmNow = () => now() / 1e6;
+const warmEnd = warmNow() + opts.warmupMs;
+for (let i = 0; i < (opts.shortCalls ?? 2000) && warmNow() < warmEnd; i++) await timed(step, 16);
 let n = await calibrate(step);
-while (performance.now() < warmEnd) await timed(step, n);
+while (warmNow() < warmEnd) await timed(step, n);
 n = await calibrate(step);
 
 // phase 'time': samples only; 'heap': the heap figure only; 'both' (--quick):
@@ -153,5 +172,6 @@ if (opts.phase === 'heap' || opts.phase === 'both') {
 if (typeof made === 'object' && typeof made.close === 'function') await made.close();
 
 out.sink = sink;
+out.runtime = runtimeInfo();
 process.stdout.write(`${JSON.stringify(out)}\n`);
 process.exit(0);

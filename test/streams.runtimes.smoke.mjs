@@ -1,14 +1,17 @@
 // Smoke run of the streams in other runtimes (not part of `npm test`, which
 // runs on Node): Web streams with a Web Worker, and the Node streams, in Deno
-// and Bun. After `npm run build`:
-//   npm install --no-save @deno/linux-x64-glibc @oven/bun-linux-x64
-//   node_modules/@deno/linux-x64-glibc/deno run -A test/streams.runtimes.smoke.mjs
-//   node_modules/@oven/bun-linux-x64/bin/bun test/streams.runtimes.smoke.mjs
+// and Bun; CI (.ci/run) runs it under scripts/runtimes.js's Bun and Deno.
+// After `npm run build`:
+//   "$(node scripts/runtimes.js deno | cut -d' ' -f2)" run -A test/streams.runtimes.smoke.mjs
+//   "$(node scripts/runtimes.js bun | cut -d' ' -f2)" test/streams.runtimes.smoke.mjs
 // Prints one line per check; exits with 1 if any failed.
 const root = new URL('../', import.meta.url);
 const { createEngine, RingBuf, MpscPbuf } = await import(new URL('dist/bindings/index.js', root));
 const web = await import(new URL('dist/bindings/streams/web.js', root));
 const { parts } = await import(new URL('test/browser/workers/stream-worker.js', root));
+// Importing the worker script set its `onmessage` on this thread's global too;
+// Bun keeps a process with a global message handler alive (a hang at the end).
+globalThis.onmessage = null;
 let failed = 0;
 const check = (what, ok) => {
   console.log(what, ok ? 'ok' : 'FAILED');

@@ -3,6 +3,8 @@
 // 30 M op/s and a 4 KiB case at 3 M op/s are equally readable. Each bar is
 // labelled with its absolute rate.
 
+import { runtimeLabels } from './table.js';
+
 const COLORS = {
   wasm: '#5b3cc4',
   js: '#2f80c1',
@@ -41,6 +43,9 @@ export function renderChart(result) {
     byCase.get(r.case).push(r);
   }
   const impls = [...new Set(result.records.map((r) => r.impl))];
+  const runtimes = runtimeLabels(result);
+  // Several runtimes: each bar is labelled with its runtime too, in the impl's colour.
+  const barLabel = (r) => (runtimes.length > 1 ? `${r.runtime} ${r.impl}` : r.impl);
   const color = (impl) => COLORS[impl] ?? FALLBACK[impls.indexOf(impl) % FALLBACK.length];
   // One line per distinct note, naming every case it applies to.
   const noteCases = new Map();
@@ -59,7 +64,7 @@ export function renderChart(result) {
   );
   y += 18;
   out.push(
-    `<text x="${LABEL_X}" y="${y}" font-size="11" fill="#555">${esc(`node ${result.node}, V8 ${result.v8}, ${result.cpu} × ${result.cores}, ${result.memory} memory, ${result.date}; median of ${result.procs} process(es) × ${result.samples} samples`)}</text>`,
+    `<text x="${LABEL_X}" y="${y}" font-size="11" fill="#555">${esc(`${runtimes.map((l) => l.label).join('; ')}, ${result.cpu} × ${result.cores}, ${result.memory} memory, ${result.date}; median of ${result.procs} process(es) × ${result.samples} samples`)}</text>`,
   );
   y += 20;
   let x = LABEL_X;
@@ -77,7 +82,7 @@ export function renderChart(result) {
     out.push(`<text x="${LABEL_X}" y="${y + ROW - 5}" font-size="12" font-weight="bold">${esc(id)}</text>`);
     for (const r of recs) {
       const w = Math.max(1, (r.opsPerSec / best) * BAR_W);
-      out.push(`<text x="${BAR_X - 8}" y="${y + ROW - 5}" font-size="11" text-anchor="end">${esc(r.impl)}</text>`);
+      out.push(`<text x="${BAR_X - 8}" y="${y + ROW - 5}" font-size="11" text-anchor="end">${esc(barLabel(r))}</text>`);
       out.push(`<rect x="${BAR_X}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW - 5}" fill="${color(r.impl)}"/>`);
       const time = r.median >= 1000 ? `${(r.median / 1000).toPrecision(3)} µs` : `${r.median.toPrecision(3)} ns`;
       const label = [rate(r.opsPerSec), ...(r.bytesPerSec > 0 ? [bytes(r.bytesPerSec)] : []), time].join(' · ');

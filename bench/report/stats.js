@@ -16,7 +16,7 @@ export function median(xs) {
 export function summarize(c, impl, runs, heapBytesPerOp) {
   const all = runs.flatMap((r) => r.nsPerOp);
   const med = median(all);
-  const heap = heapBytesPerOp === null ? null : Math.round(heapBytesPerOp * 10) / 10;
+  const heap = heapBytesPerOp == null ? null : Math.round(heapBytesPerOp * 10) / 10;
   const opsPerSec = 1e9 / med;
   return {
     case: c.id,

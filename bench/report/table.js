@@ -6,7 +6,7 @@ import { OURS } from './stats.js';
 /** @type {[string, number, 'l' | 'r'][]} */
 const COLS = [
   ['case', 20, 'l'],
-  ['impl', 18, 'l'],
+  ['impl', 22, 'l'],
   ['ns/op', 9, 'r'],
   ['min–max', 17, 'r'],
   ['M op/s', 8, 'r'],
@@ -36,23 +36,35 @@ function ratios(rec, byImpl) {
     .join('  ');
 }
 
+/** "node 24.22.3 (V8 13.6…)" per runtime of the run; the runner's node for a run from before runtimes were recorded. */
+export function runtimeLabels(result) {
+  const rts = result.runtimes ?? {
+    node: { name: 'node', version: result.node.replace(/^v/, ''), engine: `V8 ${result.v8}` },
+  };
+  return Object.entries(rts).map(([key, r]) => ({ key, label: `${r.name} ${r.version} (${r.engine})` }));
+}
+
 /** Renders `result` (the latest.json object) as plain text. */
 export function renderTable(result) {
+  const labels = runtimeLabels(result);
+  const multi = labels.length > 1;
   const lines = [
-    `node ${result.node} (V8 ${result.v8}), ${result.cpu} × ${result.cores}, ${result.memory} memory, ${result.date}`,
+    `${labels.map((l) => (multi ? `${l.key}: ${l.label}` : l.label)).join('; ')}, ${result.cpu} × ${result.cores}, ${result.memory} memory, ${result.date}`,
     COLS.map((c) => cell(c[0], c)).join(' '),
   ];
   const byCase = new Map();
   for (const r of result.records) {
-    if (!byCase.has(r.case)) byCase.set(r.case, {});
-    byCase.get(r.case)[r.impl] = r;
+    const key = `${r.case}\0${r.runtime ?? ''}`;
+    if (!byCase.has(key)) byCase.set(key, {});
+    byCase.get(key)[r.impl] = r;
   }
-  for (const [id, byImpl] of byCase) {
+  for (const [key, byImpl] of byCase) {
+    const [id, runtime] = key.split('\0');
     Object.values(byImpl).forEach((r, i) => {
       const heap = r.heapBytesPerOp === null ? 'n/a' : String(r.heapBytesPerOp);
       const row = [
         i === 0 ? id : '',
-        r.impl,
+        multi ? `${runtime} ${r.impl}` : r.impl,
         num(r.median),
         `${num(r.min)}–${num(r.max)}`,
         num(r.opsPerSec / 1e6),

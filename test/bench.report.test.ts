@@ -1,0 +1,62 @@
+// The README's runtimes report (bench/report/families.js): ratios taken only
+// within one runtime, the right peer, families, and Zephyr's native figures
+// matched to the machine model.
+import { describe, expect, it } from 'vitest';
+import { caseRatios, familyOf, familyRatios, geomean } from '../bench/report/families.js';
+
+const rec = (runtime: string, c: string, impl: string, median: number) => ({ runtime, case: c, impl, median });
+
+describe('bench report: runtimes × families', () => {
+  it('groups cases into the lead table’s families', () => {
+    expect(familyOf('bytes.copy.16')).toBe('bytes.copy');
+    expect(familyOf('bytes.claimonly.16')).toBe('bytes.claimonly');
+    expect(familyOf('items.32')).toBe('items');
+    expect(familyOf('items.mem.4')).toBe('items');
+    expect(familyOf('items.batch.mem.4')).toBe('items.batch');
+    expect(familyOf('mpsc.roundtrip.2')).toBe('mpsc');
+    expect(familyOf('xthread.handoff')).toBe('xthread');
+  });
+
+  it('takes wasm ÷ js and ours ÷ fastest peer within each runtime, and ours ÷ C for the same machine model', () => {
+    const run = {
+      cpu: 'AMD EPYC',
+      records: [
+        rec('node24', 'bytes.copy.16', 'wasm', 50),
+        rec('node24', 'bytes.copy.16', 'js', 100),
+        rec('node24', 'bytes.copy.16', 'typedarray-set', 25),
+        rec('node24', 'bytes.copy.16', 'ringbuf.js', 75),
+        rec('bun', 'bytes.copy.16', 'wasm', 200),
+        rec('bun', 'bytes.copy.16', 'js', 100),
+        rec('bun', 'bytes.copy.16', 'ringbuf.js', 400),
+        rec('bun', 'xthread.handoff', 'atomics', 500),
+      ],
+    };
+    const by = caseRatios(run);
+    const n = by.get('node24').get('bytes.copy.16');
+    expect(n.wasmOverJs).toBe(2);
+    expect(n.peer.impl).toBe('typedarray-set');
+    expect(n.oursOverPeer).toBe(0.5);
+    // AMD EPYC: 73.4 M put+get/s natively, 13.62 ns.
+    expect(n.nativeNs).toBe(13.62);
+    expect(n.oursOverNative).toBeCloseTo(13.62 / 50, 10);
+    const b = by.get('bun').get('bytes.copy.16');
+    expect(b.wasmOverJs).toBe(0.5);
+    expect(b.best.impl).toBe('js');
+    expect(b.oursOverPeer).toBe(4);
+    // The hand-off floor is no peer, and has none of ours.
+    const h = by.get('bun').get('xthread.handoff');
+    expect([h.peer, h.wasmOverJs, h.oursOverPeer]).toEqual([null, null, null]);
+    const fams = familyRatios(by);
+    expect(fams.get('node24').get('bytes.copy')).toMatchObject({ wasmOverJs: 2, oursOverPeer: 0.5, cases: 1 });
+  });
+
+  it('has no native figure for another machine model', () => {
+    const by = caseRatios({ cpu: 'Some Other CPU', records: [rec('node', 'items.0', 'wasm', 40)] });
+    expect(by.get('node').get('items.0').oursOverNative).toBeNull();
+  });
+
+  it('takes geometric means', () => {
+    expect(geomean([2, 8])).toBeCloseTo(4, 12);
+    expect(geomean([])).toBeNull();
+  });
+});

@@ -64,13 +64,7 @@ class SetRing {
 
   get(dst) {
     const n = Math.min(dst.length, this.head - this.tail);
-    const off = this.tail % this.cap;
-    const first = Math.min(n, this.cap - off);
-    if (first > 64) dst.set(this.buf.subarray(off, off + first));
-    else for (let i = 0; i < first; i++) dst[i] = this.buf[off + i];
-    const rest = n - first;
-    if (rest > 64) dst.set(this.buf.subarray(0, rest), first);
-    else for (let i = 0; i < rest; i++) dst[first + i] = this.buf[i];
+    readOut(this.buf, this.cap, this.tail % this.cap, dst, n);
     this.tail += n;
     return n;
   }
@@ -122,17 +116,26 @@ class AtomicSetRing {
       avail = (this.headSeen - this.tail) >>> 0;
     }
     const n = Math.min(dst.length, avail);
-    const off = this.tail % this.cap;
-    const first = Math.min(n, this.cap - off);
-    if (first > 64) dst.set(this.buf.subarray(off, off + first));
-    else for (let i = 0; i < first; i++) dst[i] = this.buf[off + i];
-    const rest = n - first;
-    if (rest > 64) dst.set(this.buf.subarray(0, rest), first);
-    else for (let i = 0; i < rest; i++) dst[first + i] = this.buf[i];
+    readOut(this.buf, this.cap, this.tail % this.cap, dst, n);
     this.tail = (this.tail + n) >>> 0;
     Atomics.store(this.idx, 16, this.tail);
     return n;
   }
+}
+
+/**
+ * Both peer rings' read: `n` bytes from `buf` (a ring of `cap` bytes) at
+ * `off` into `dst`, in two pieces across the end, each by TypedArray.set
+ * through a subarray, or by a loop for pieces of at most 64 bytes, where a
+ * subarray costs more than the loop.
+ */
+function readOut(buf, cap, off, dst, n) {
+  const first = Math.min(n, cap - off);
+  if (first > 64) dst.set(buf.subarray(off, off + first));
+  else for (let i = 0; i < first; i++) dst[i] = buf[off + i];
+  const rest = n - first;
+  if (rest > 64) dst.set(buf.subarray(0, rest), first);
+  else for (let i = 0; i < rest; i++) dst[first + i] = buf[i];
 }
 
 function copy(to, at, src, from, n) {

@@ -5,7 +5,7 @@
 /**
  * Runs `step` (a case's step function) as child.js does: many short calls so
  * that the engine optimises it as a whole, calibration of n to one sample,
- * more warm-up, calibration again, then `samples` timed calls of n operations.
+ * more warm-up, calibration again, then `samples` samples of n operations.
  * Resolves to { nsPerOp, batch, sink }: sink is the sum of every checksum.
  * @param {(n: number) => unknown} step
  * @param {{ sampleMs: number, warmupMs: number, samples: number, shortCalls?: number }} opts
@@ -46,7 +46,19 @@ export async function measure(step, opts) {
   let n = await calibrate();
   while (performance.now() < warmEnd) await timed(n);
   n = await calibrate();
+  // A sample is one call of n operations, as in child.js, or more calls when
+  // that one fell short of the sample (calibrated while the thread was
+  // descheduled): a page's clock ticks in 5 µs or coarser, so a call of a few
+  // operations could otherwise read 0.
   const nsPerOp = [];
-  for (let i = 0; i < opts.samples; i++) nsPerOp.push((await timed(n)) / n);
+  for (let i = 0; i < opts.samples; i++) {
+    let ns = 0;
+    let ops = 0;
+    while (ns < opts.sampleMs * 1e6) {
+      ns += await timed(n);
+      ops += n;
+    }
+    nsPerOp.push(ns / ops);
+  }
   return { nsPerOp, batch: n, sink };
 }

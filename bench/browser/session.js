@@ -7,12 +7,14 @@
 import { summarize } from '../report/stats.js';
 
 /**
- * The runs a page offers. `smoke` only proves that every case runs (the
- * figures mean little); the others are bench/run.js's quick, default and
- * full (3 workers per pair). A browser has no heap figure per operation.
+ * The runs a page offers. `smoke` only proves that every case runs: every
+ * pair in one Worker (a Worker takes 20-70 ms to start), a few short samples,
+ * figures that mean little. The others are bench/run.js's quick, default and
+ * full (3 workers per pair), each pair in a fresh Worker. A browser has no
+ * heap figure per operation.
  */
 export const MODES = {
-  smoke: { procs: 1, sampleMs: 2, warmupMs: 5, samples: 2, shortCalls: 20 },
+  smoke: { procs: 1, sampleMs: 1, warmupMs: 2, samples: 2, shortCalls: 10, oneWorker: true },
   quick: { procs: 1, sampleMs: 10, warmupMs: 50, samples: 3 },
   default: { procs: 1, sampleMs: 20, warmupMs: 100, samples: 5 },
   full: { procs: 3, sampleMs: 40, warmupMs: 200, samples: 5 },
@@ -22,13 +24,17 @@ export const MODES = {
 const PAIR_TIMEOUT_MS = 30_000;
 const workerUrl = new URL('./worker.js', import.meta.url);
 
-/** Runs one pair in a fresh module Worker and terminates it: { nsPerOp, clock, … } or { error }. */
-function runPair(caseId, impl, memory, opts) {
+/**
+ * Runs one pair in `worker` (a fresh module Worker when none is given, which
+ * it terminates): { nsPerOp, clock, … } or { error }.
+ * @param {Worker} [worker]
+ */
+function runPair(caseId, impl, memory, opts, worker) {
   return new Promise((resolve) => {
-    const w = new Worker(workerUrl, { type: 'module' });
+    const w = worker ?? new Worker(workerUrl, { type: 'module' });
     const done = (r) => {
       clearTimeout(timer);
-      w.terminate();
+      if (w !== worker) w.terminate();
       resolve(r);
     };
     const timer = setTimeout(() => done({ error: `no answer in ${PAIR_TIMEOUT_MS / 1000} s` }), PAIR_TIMEOUT_MS);
@@ -70,6 +76,8 @@ export async function runBench(cases, { mode = 'default', memory = 'shared', onP
   const total = cases.reduce((k, c) => k + Object.keys(c.impls).length * opts.procs, 0);
   const records = [];
   const failures = [];
+  const newWorker = () => new Worker(workerUrl, { type: 'module' });
+  let oneWorker = opts.oneWorker ? newWorker() : undefined;
   let done = 0;
   for (const c of cases) {
     const impls = Object.keys(c.impls);
@@ -80,10 +88,15 @@ export async function runBench(cases, { mode = 'default', memory = 'shared', onP
       for (const impl of impls) {
         onPair(done++, total, c.id, impl);
         if (failed.has(impl)) continue;
-        const r = await runPair(c.id, impl, memory, opts);
+        const r = await runPair(c.id, impl, memory, opts, oneWorker);
         if (r.error !== undefined) {
           failures.push(`${c.id} ${impl}: ${r.error}`);
           failed.add(impl);
+          // A pair that failed may have left the shared Worker busy or broken.
+          if (oneWorker !== undefined) {
+            oneWorker.terminate();
+            oneWorker = newWorker();
+          }
         } else runs.get(impl)?.push(r);
       }
     }
@@ -92,6 +105,7 @@ export async function runBench(cases, { mode = 'default', memory = 'shared', onP
       if (!failed.has(impl) && rs.length > 0) records.push(summarize(c, impl, rs, null));
     }
   }
+  oneWorker?.terminate();
   onPair(done, total, '', '');
   const browser = browserInfo();
   return {

@@ -8,8 +8,14 @@ import { renderChart } from '../../bench/report/chart.js';
 import { renderTable } from '../../bench/report/table.js';
 
 const $ = (s) => document.querySelector(s);
-/** @type {{ cases: string[], result: object | undefined, run: (o?: object) => Promise<object> }} */
-const bench = { cases: [], result: undefined, run };
+/** What the page offers a test or a console: the cases it has, the last result, and a run. */
+const bench = {
+  /** @type {object | undefined} */
+  result: undefined,
+  run,
+  /** The cases with their impls (as the bench's case files define them). */
+  loadCases: async () => (await loadCases('shared')).map((c) => ({ id: c.id, impls: Object.keys(c.impls) })),
+};
 Object.assign(globalThis, { bench });
 
 /** The report's renderers print "node …, V8 …": a browser run names the browser there. */
@@ -87,7 +93,6 @@ async function main() {
     if (option)
       option.title = `${o.procs} worker(s) per pair, ${o.samples} samples of ${o.sampleMs} ms after ${o.warmupMs} ms`;
   }
-  bench.cases = (await loadCases('shared')).map((c) => c.id);
   $('#left-out').textContent = `Not in this page: ${Object.entries(LEFT_OUT)
     .map(([id, why]) => `${id} (${why})`)
     .join('; ')}.`;

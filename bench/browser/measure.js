@@ -25,6 +25,9 @@ export async function measure(step, opts) {
   // Doubles n until a call takes a quarter of a sample, then rescales until
   // one lands within [0.7, 1.5] samples (a GC or compile spike in one short
   // call would otherwise leave n far too small for the clock's resolution).
+  // Unlike child.js, a rescale moves n by at most 16x: a page's clock ticks
+  // in 5 µs or coarser, so a short call can read 0 and would send n to 2^30
+  // (minutes of work for a 100 ns operation).
   const calibrate = async () => {
     const target = opts.sampleMs * 1e6;
     let n = 1;
@@ -33,8 +36,9 @@ export async function measure(step, opts) {
       n *= 2;
       ns = await timed(n);
     }
-    for (let tries = 0; tries < 5; tries++) {
-      n = Math.max(1, Math.min(2 ** 30, Math.round((n * target) / Math.max(ns, 1))));
+    for (let tries = 0; tries < 10; tries++) {
+      const scale = Math.min(16, Math.max(1 / 16, target / Math.max(ns, 1)));
+      n = Math.max(1, Math.min(2 ** 30, Math.round(n * scale)));
       ns = await timed(n);
       if (ns >= 0.7 * target && ns <= 1.5 * target) break;
     }

@@ -45,18 +45,24 @@ function runPair(caseId, impl, memory, opts, worker) {
 }
 
 /** "Chromium 150.0.7103.59" (or what the user agent says), and V8's version as Chrome numbers it. */
-export function browserInfo() {
+export async function browserInfo() {
   const ua = navigator.userAgent;
   // User-Agent Client Hints: Chromium only, and not in the DOM typings yet.
-  const hints = /** @type {{ userAgentData?: { brands: { brand: string }[] } }} */ (/** @type {unknown} */ (navigator));
+  /** @typedef {{ brand: string, version: string }} Brand */
+  const hints =
+    /** @type {{ userAgentData?: { brands: Brand[], getHighEntropyValues(h: string[]): Promise<{ fullVersionList?: Brand[] }> } }} */ (
+      /** @type {unknown} */ (navigator)
+    );
   const brands = hints.userAgentData?.brands ?? [];
+  // The user agent string says 150.0.0.0; the full version needs a hint.
+  const full = (await hints.userAgentData?.getHighEntropyValues(['fullVersionList']))?.fullVersionList;
   const m = /(Chrome|Chromium|Firefox|Version)\/([\d.]+)/.exec(ua);
   const name = brands.some((b) => b.brand === 'Chromium')
     ? 'Chromium'
     : m?.[1] === 'Version'
       ? 'Safari'
       : (m?.[1] ?? 'browser');
-  const version = m?.[2] ?? '';
+  const version = full?.find((b) => b.brand === 'Chromium')?.version ?? m?.[2] ?? '';
   // Chrome M ships V8 (M / 10).(M % 10) (M 124: V8 12.4).
   const major = Number(version.split('.')[0]);
   const v8 = /Chrome\//.test(ua) && major > 0 ? `${Math.floor(major / 10)}.${major % 10}` : null;
@@ -107,7 +113,7 @@ export async function runBench(cases, { mode = 'default', memory = 'shared', onP
   }
   oneWorker?.terminate();
   onPair(done, total, '', '');
-  const browser = browserInfo();
+  const browser = await browserInfo();
   return {
     runtime: browser.name.toLowerCase(),
     browser: `${browser.name} ${browser.version}`.trim(),

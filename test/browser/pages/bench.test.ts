@@ -112,3 +112,15 @@ test('export gives the result as JSON in the format of the bench', async () => {
 test('no errors in the page or its workers', () => {
   expect(s.errors).toEqual([]);
 });
+
+test('without cross-origin isolation the page says which headers it needs, and offers no run', async () => {
+  const plain = await open({ isolated: false });
+  try {
+    await plain.page.goto(`${plain.url}/demo/bench/`);
+    await plain.page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
+    expect(await plain.page.textContent('#error')).toContain('Cross-Origin-Embedder-Policy: require-corp');
+    expect(await plain.page.isDisabled('#run')).toBe(true);
+  } finally {
+    await plain.close();
+  }
+});

@@ -22,7 +22,6 @@ export const FAMILIES = {
 /** Families of the Node bench that a browser cannot run, and why (shown on the page). */
 export const LEFT_OUT = {
   'stream.*': 'Node streams (node:stream, thread-stream): no browser equivalent here',
-  'xthread.mpsc.2p': 'not ported to Web Workers yet',
 };
 
 /**

@@ -9,13 +9,15 @@
 // `xthread.write.256` publishes 16 chunks (4 KiB) at once: ours `write`s each
 // chunk and `flush`es every 16, the peers stage 16 chunks in a 4 KiB array
 // and send that. `xthread.handoff`: one word there and back, both spinning.
+// `xthread.mpsc.2p`: two producer Workers alloc/fill/commit 8-word packets
+// as fast as the buffer lets them; this thread claims, sums and frees.
 //
 // The transports: wasm, js (our RingBuf, 64 KiB, both sides waiting when
 // they must); ringbuf.js (its SAB ring, polling on both sides: it has no
 // wait); postMessage (one structured-clone message per chunk or stage).
 
 import { RingBuffer } from 'ringbuf.js';
-import { createEngine, RingBuf } from '../../../dist/bindings/index.js';
+import { createEngine, MpscPbuf, RingBuf } from '../../../dist/bindings/index.js';
 
 const RING = 65536;
 // Built next to this module (bench/browser/bundle.js makes it an entry point).
@@ -178,7 +180,29 @@ async function handoff() {
   return { step, close: c.close };
 }
 
-export default [
+/** 16384 words, lengths in the header as in Zephyr's suite: 8-word packets from 2 producer Workers. */
+async function mpsc2p(kind) {
+  const WLEN = 8;
+  const engine = await createEngine(kind, { shared: true });
+  const pb = new MpscPbuf(engine, 16384, { lengthBits: 9 });
+  const data = { role: 'mpsc-producer', descriptor: pb.descriptor, module: engine.module, wlen: WLEN };
+  const producers = [await consumer(kind, data), await consumer(kind, data)];
+  const w = pb.words;
+  const step = (n) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      let p = pb.claim();
+      if (p === null) p = /** @type {number} */ (pb.claim(Infinity)); // no deadline: returns a packet
+      for (let j = 1; j < WLEN; j++) sum = (sum + w[p + j]) | 0;
+      pb.free(p);
+    }
+    return sum;
+  };
+  return { step, close: () => producers.forEach((c) => c.close()) };
+}
+
+/** @type {import('../families.js').BenchCase[]} */
+const cases = [
   stream('xthread.bytes.256', 256, 1),
   stream('xthread.bytes.4096', 4096, 1),
   stream('xthread.write.256', 256, 16),
@@ -191,4 +215,14 @@ export default [
     notes: { atomics: 'a round trip of one word between the two threads: the hardware floor' },
     impls: { atomics: handoff },
   },
+  {
+    id: 'xthread.mpsc.2p',
+    size: 8,
+    bytesPerOp: 32,
+    title: 'one 8-word packet from two producer Web Workers, claimed and freed here',
+    clock: 'wall',
+    impls: { wasm: () => mpsc2p('wasm'), js: () => mpsc2p('js') },
+  },
 ];
+
+export default cases;

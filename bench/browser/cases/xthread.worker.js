@@ -1,11 +1,11 @@
 // The other thread of the browser's cross-thread cases (xthread.js), one per
-// Web Worker: a byte-stream consumer, or the hand-off's echo. Its first
+// Web Worker: a byte-stream consumer, the hand-off's echo, or an MpscPbuf producer. Its first
 // message says what it is ({ impl, ctl, role, ... }); it answers 'ready'.
 // It drains whatever arrives and publishes in the shared control words how
 // many bytes it consumed and a checksum (the first and last byte of every
 // read), so that the producing step can wait for the drain.
 import { RingBuffer } from 'ringbuf.js';
-import { createEngine, RingBuf } from '../../../dist/bindings/index.js';
+import { createEngine, MpscPbuf, RingBuf } from '../../../dist/bindings/index.js';
 
 const out = new Uint8Array(65536);
 
@@ -25,6 +25,18 @@ self.onmessage = async ({ data }) => {
     for (let i = 1; ; i = (i + 1) | 0) {
       while (Atomics.load(ctl, 0) !== i);
       Atomics.store(ctl, 1, i);
+    }
+  } else if (role === 'mpsc-producer') {
+    // 8-word packets (header + 7 payload words) for ever, sleeping in alloc while the buffer is full.
+    const { descriptor, module, wlen } = data;
+    const pb = MpscPbuf.attach(await createEngine(impl, { memory: descriptor.memory, module }), descriptor);
+    const w = pb.words;
+    self.postMessage('ready');
+    for (let i = 0; ; i++) {
+      const p = /** @type {number} */ (pb.alloc(wlen, Infinity)); // no deadline: returns room
+      w[p] = (wlen << 2) | ((i & 0xfffff) << 11);
+      for (let j = 1; j < wlen; j++) w[p + j] = i + j;
+      pb.commit(p);
     }
   } else if (impl === 'wasm' || impl === 'js') {
     const { descriptor, module } = data;

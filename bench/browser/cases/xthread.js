@@ -198,7 +198,12 @@ async function mpsc2p(kind) {
     }
     return sum;
   };
-  return { step, close: () => producers.forEach((c) => c.close()) };
+  return {
+    step,
+    close: () => {
+      for (const c of producers) c.close();
+    },
+  };
 }
 
 /** @type {import('../families.js').BenchCase[]} */

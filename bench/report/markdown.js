@@ -4,16 +4,23 @@
 // that the figures in the README come from one real run and are never copied
 // by hand: the runtimes × families table, what wins where per runtime, the
 // small operations against Zephyr's native C, and every case's ratios.
-//   node bench/report/markdown.js [results.json]            # print it
-//   node bench/report/markdown.js [results.json] --readme   # rewrite README.md between its bench-report markers
+// Several files join into one report, one runtime column per runtime: the
+// browser page's export (bench/browser/run.js) adds its browser that way.
+// Ratios are still taken within one runtime of one run.
+//   node bench/report/markdown.js [results.json ...]            # print it
+//   node bench/report/markdown.js [results.json ...] --readme   # rewrite README.md between its bench-report markers
+// Default: bench/results/runtimes/latest.json and bench/results/chromium.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { caseRatios, familyRatios, nativeFor } from './families.js';
-import { runtimeLabels } from './table.js';
+import { joinRuns, runtimeLabels } from './table.js';
 
 const argv = process.argv.slice(2);
 const readme = argv.includes('--readme');
-const file = argv.find((a) => !a.startsWith('--')) ?? new URL('../results/runtimes/latest.json', import.meta.url);
-const run = JSON.parse(readFileSync(file, 'utf8'));
+const named = argv.filter((a) => !a.startsWith('--'));
+const files = named.length
+  ? named
+  : ['../results/runtimes/latest.json', '../results/chromium.json'].map((f) => new URL(f, import.meta.url));
+const run = joinRuns(files.map((f) => JSON.parse(readFileSync(f, 'utf8'))));
 
 /** A wasm ÷ js or ours ÷ peer ratio as text. */
 function x(r) {

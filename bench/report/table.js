@@ -36,12 +36,40 @@ function ratios(rec, byImpl) {
     .join('  ');
 }
 
+/**
+ * One result from several: the first one's header, every run's records,
+ * each tagged with its runtime (a browser export names its runtime once, at
+ * the top), and every run's runtimes; each later run's memory, mode and
+ * date are kept in its runtime's entry, and the header says they differ.
+ */
+export function joinRuns(runs) {
+  const [first, ...rest] = runs;
+  if (rest.length === 0) return first;
+  const runtimes = { ...(first.runtimes ?? Object.fromEntries(runtimeLabels(first).map((l) => [l.key, l.entry]))) };
+  const records = [...first.records];
+  const warnings = [...(first.warnings ?? [])];
+  for (const run of rest) {
+    const key = run.runtime ?? 'node';
+    const [label] = runtimeLabels(run);
+    runtimes[key] = { ...label.entry, memory: run.memory, mode: run.mode, date: run.date };
+    records.push(...run.records.map((r) => ({ ...r, runtime: r.runtime ?? key })));
+    warnings.push(...(run.warnings ?? []).map((w) => `${key}: ${w}`));
+  }
+  return { ...first, runtimes, records, warnings };
+}
+
 /** "node 24.22.3 (V8 13.6…)" per runtime of the run; the runner's node for a run from before runtimes were recorded. */
 export function runtimeLabels(result) {
   const rts = result.runtimes ?? {
-    node: { name: 'node', version: result.node.replace(/^v/, ''), engine: `V8 ${result.v8}` },
+    [result.runtime ?? 'node']: result.browser
+      ? { name: result.runtime, version: result.browser.replace(/^\D+/, ''), engine: `V8 ${result.v8}` }
+      : { name: 'node', version: result.node.replace(/^v/, ''), engine: `V8 ${result.v8}` },
   };
-  return Object.entries(rts).map(([key, r]) => ({ key, label: `${r.name} ${r.version} (${r.engine})` }));
+  return Object.entries(rts).map(([key, r]) => ({
+    key,
+    entry: r,
+    label: `${r.name} ${r.version} (${r.engine})${r.memory ? `, ${r.mode} run of ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.memory} memory` : ''}`,
+  }));
 }
 
 /** Renders `result` (the latest.json object) as plain text. */

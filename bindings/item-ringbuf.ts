@@ -427,7 +427,8 @@ export class ItemRingBuf extends Handle {
       // The Placement hit test inline (placement.ts): a call here would cost more than the test.
       const p = this.getPlace;
       const base = dst === p.array && v.u32 === p.memView ? p.address : p.of(dst, v.u32);
-      staged = base < 0;
+      // A destination in this ring's own storage is staged too: the core's copy could overwrite words it has yet to read.
+      staged = base < 0 || this.inStorage(base + 4 * start, max);
       at = staged ? this.stage : base + 4 * start;
     }
     // A JS destination is staged: only max words can come back, and the
@@ -537,7 +538,9 @@ export class ItemRingBuf extends Handle {
     // No more than the capacity can come out, which also keeps max * 4 in range.
     const room = Math.min(end - start, this.capacity);
     const base = this.getPlace.of(dst, v.u32);
-    if (base >= 0) {
+    // A destination in this ring's own storage goes through the staging area, as a JS one:
+    // the words moved first could overwrite words not moved yet.
+    if (base >= 0 && !this.inStorage(base + 4 * start, room)) {
       const r = core.item_get_batch(cb, base + 4 * start, room, this.out);
       if (r === EMSGSIZE) this.header = v.u32[this.out >>> 2];
       return r;

@@ -192,7 +192,10 @@ export class RingBuf extends Handle {
       stop = end === undefined ? len : end,
       at = this.source(src, len, start, stop),
       n = stop - start;
-    if (at >= 0 && this.unflushed === 0) return this.core.rb_put(this.address, at + start, n);
+    if (at >= 0) {
+      if (this.aliases(at + start, n)) return this.put(this.views.u8.slice(at + start, at + stop));
+      if (this.unflushed === 0) return this.core.rb_put(this.address, at + start, n);
+    }
     const done = this.fillClaims(src, at, start, n, false);
     if (this.unflushed === 0) {
       this.core.rb_put_finish(this.address, done);
@@ -221,6 +224,7 @@ export class RingBuf extends Handle {
       stop = end === undefined ? len : end,
       at = this.source(src, len, start, stop),
       n = stop - start;
+    if (at >= 0 && this.aliases(at + start, n)) return this.write(this.views.u8.slice(at + start, at + stop));
     const done = this.fillClaims(src, at, start, n, true);
     if (done < n) this.flush();
     else this.unflushed += done;
@@ -254,6 +258,17 @@ export class RingBuf extends Handle {
    * and returns where `src` lies in the memory (-1: elsewhere), with the
    * views made current for fillClaims.
    */
+  /**
+   * Whether `n` bytes at memory address `from` overlap this ring's storage:
+   * the copy into a claim that wraps would then overwrite source bytes it
+   * has not read yet (and a read, data it has not read yet), so such a
+   * source or destination goes through a copy (a rare case, the one that
+   * allocates).
+   */
+  private aliases(from: number, n: number): boolean {
+    return from < this.storageAddress + this.capacity && from + n > this.storageAddress;
+  }
+
   private source(src: Uint8Array, len: number, start: number, end: number): number {
     // The whole array needs no check; skipping the call keeps put within V8's inlining budget.
     if (start !== 0 || end !== len) checkWindow('src', len, start, end);
@@ -335,7 +350,10 @@ export class RingBuf extends Handle {
     const n = end - start;
     const p = this.dstPlace;
     const at = dst === p.array && v.u8 === p.memView ? p.address : p.of(dst, v.u8);
-    if (at >= 0) return peek ? core.rb_peek(cb, at + start, n) : core.rb_get(cb, at + start, n);
+    if (at >= 0) {
+      if (this.aliases(at + start, n)) return this.readAliased(at + start, n, peek);
+      return peek ? core.rb_peek(cb, at + start, n) : core.rb_get(cb, at + start, n);
+    }
     let done = 0;
     while (done < n) {
       const g = core.rb_get_claim(cb, n - done);
@@ -355,6 +373,17 @@ export class RingBuf extends Handle {
    * rb.discard(rb.size);                    // drop everything readable
    * ```
    */
+  /**
+   * A read into this ring's own storage: bytes read first would overwrite
+   * bytes not read yet, so they gather in a copy that then lands at `to`.
+   */
+  private readAliased(to: number, n: number, peek: boolean): number {
+    const out = new Uint8Array(n);
+    const done = this.read(out, 0, n, peek);
+    this.fresh().u8.set(out.subarray(0, done), to);
+    return done;
+  }
+
   discard(n: number): number {
     checkInt('n', n, 0, U32_MAX);
     this.live(false);

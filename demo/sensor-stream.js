@@ -15,7 +15,10 @@ export class SensorStream {
       maxUtilization: true,
       lengthBits: SENSOR_LENGTH_BITS,
     });
-    this.bufs = { wasm: pb, js: MpscPbuf.attach(engines.js, pb.descriptor) };
+    this.engines = engines;
+    this.descriptor = pb.descriptor;
+    this.bufs = { wasm: pb, js: MpscPbuf.attach(engines.js, this.descriptor) };
+    this.reading = 'wasm'; // the engine whose handle is the consumer
     this.capacity = pb.capacityBytes;
     this.module = engines.wasm.module;
     this.settings = settings;
@@ -37,7 +40,7 @@ export class SensorStream {
       w.postMessage({
         type: 'init',
         module: this.module,
-        descriptor: this.bufs.wasm.descriptor,
+        descriptor: this.descriptor,
         id,
         engine,
         overwrite,
@@ -61,9 +64,24 @@ export class SensorStream {
     return this.bufs[engine].utilization;
   }
 
+  /**
+   * The handle of `engine`, made the consumer: a buffer has one consumer
+   * handle at a time, so the other engine's handle gives the side back
+   * (release() lets go of it; a new handle on the same buffer replaces it).
+   */
+  reader(engine) {
+    if (engine !== this.reading) {
+      const old = this.reading;
+      this.bufs[old].release();
+      this.bufs[old] = MpscPbuf.attach(this.engines[old], this.descriptor);
+      this.reading = engine;
+    }
+    return this.bufs[engine];
+  }
+
   /** Claims and frees frames until none is ready or `deadline` (performance.now()) passes. */
   consume(engine, deadline) {
-    const pb = this.bufs[engine];
+    const pb = this.reader(engine);
     const words = pb.words;
     const s = this.stats;
     // The fullest the buffer was before a drain in this chart tick (after a stall, say).

@@ -36,7 +36,10 @@ const byRuntime = caseRatios(run);
 const fams = familyRatios(byRuntime);
 const labels = new Map(runtimeLabels(run).map((l) => [l.key, l.label]));
 const runtimes = [...byRuntime.keys()];
-const families = [...new Set([...byRuntime.values()].flatMap((cases) => [...cases.values()].map((c) => c.family)))];
+// A family with no ratio anywhere (floor: reference points only) gets no column.
+const families = [
+  ...new Set([...byRuntime.values()].flatMap((cases) => [...cases.values()].map((c) => c.family))),
+].filter((f) => runtimes.some((rt) => fams.get(rt).get(f)?.wasmOverJs ?? fams.get(rt).get(f)?.oursOverPeer));
 const native = nativeFor(run.cpu);
 const lines = [];
 const out = (s = '') => lines.push(s);

@@ -9,8 +9,8 @@
 // `xthread.write.256` publishes 16 chunks (4 KiB) at once: ours `write`s each
 // chunk and `flush`es every 16, the peers stage 16 chunks in a 4 KiB array
 // and send that. `xthread.handoff`: one word there and back, both spinning.
-// `xthread.mpsc.2p`: two producer Workers alloc/fill/commit 8-word packets
-// as fast as the buffer lets them; this thread claims, sums and frees.
+// `xthread.mpsc.*`: producer Workers send 8-word packets; this thread
+// consumes (below, with the transports of that family).
 //
 // The transports: wasm, js (our RingBuf, 64 KiB, both sides waiting when
 // they must); ringbuf.js (its SAB ring, polling on both sides: it has no
@@ -180,31 +180,122 @@ async function handoff() {
   return { step, close: c.close };
 }
 
-/** 16384 words, lengths in the header as in Zephyr's suite: 8-word packets from 2 producer Workers. */
-async function mpsc2p(kind) {
-  const WLEN = 8;
+// xthread.mpsc.*: P producer Web Workers send 8-word packets (a header and
+// 7 payload words) as fast as they are let; this thread consumes, one
+// operation being one packet consumed (its payload summed). 16384 words of
+// room in all, for every transport, as bench/cases/xthread.js says: ours
+// (one MpscPbuf; `.overwrite` counts dropped packets as operations),
+// ringbuf.js lanes (one SPSC ring per producer, polled round-robin here)
+// and postMessage fan-in (one message per packet, credits in shared memory).
+const WLEN = 8;
+const WORDS = 16384;
+
+/** The producers of a case, started one by one (their start-up is not timed). */
+async function producers(count, impl, data) {
+  const ps = [];
+  for (let i = 0; i < count; i++) ps.push(await consumer(impl, { ...data, id: i, count }));
+  return ps;
+}
+
+const closeAll = (ps) => () => {
+  for (const c of ps) c.close();
+};
+
+async function mpscOurs(kind, count, overwrite) {
   const engine = await createEngine(kind, { shared: true });
-  const pb = new MpscPbuf(engine, 16384, { lengthBits: 9 });
-  const data = { role: 'mpsc-producer', descriptor: pb.descriptor, module: engine.module, wlen: WLEN };
-  const producers = [await consumer(kind, data), await consumer(kind, data)];
+  const pb = new MpscPbuf(engine, WORDS, { lengthBits: 9, overwrite });
+  const data = { role: 'mpsc-producer', descriptor: pb.descriptor, module: engine.module, wlen: WLEN, overwrite };
+  const ps = await producers(count, kind, data);
   const w = pb.words;
+  let claimed = 0;
   const step = (n) => {
     let sum = 0;
-    for (let i = 0; i < n; i++) {
+    // Overwrite: an operation is a packet claimed or dropped.
+    const end = (overwrite ? claimed + pb.dropped : claimed) + n;
+    for (;;) {
+      if ((overwrite ? claimed + pb.dropped : claimed) >= end) break;
       let p = pb.claim();
-      if (p === null) p = /** @type {number} */ (pb.claim(Infinity)); // no deadline: returns a packet
+      if (p === null) p = pb.claim(overwrite ? 1 : Infinity);
+      if (p === null) continue;
       for (let j = 1; j < WLEN; j++) sum = (sum + w[p + j]) | 0;
       pb.free(p);
+      claimed++;
     }
     return sum;
   };
-  return {
-    step,
-    close: () => {
-      for (const c of producers) c.close();
-    },
-  };
+  return { step, close: closeAll(ps) };
 }
+
+async function mpscRingbufJs(count) {
+  const sabs = [];
+  for (let i = 0; i < count; i++) sabs.push(RingBuffer.getStorageForCapacity(WORDS / count, Uint32Array));
+  const lanes = sabs.map((sab) => new RingBuffer(sab, Uint32Array));
+  const ps = [];
+  for (let i = 0; i < count; i++)
+    ps.push(await consumer('ringbuf.js', { role: 'mpsc-lane', sab: sabs[i], wlen: WLEN }));
+  const out = new Uint32Array(WLEN);
+  let next = 0;
+  const step = (n) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      // Poll the lanes round-robin until one yields a packet.
+      while (lanes[next].pop(out) === 0) next = next + 1 === count ? 0 : next + 1;
+      next = next + 1 === count ? 0 : next + 1;
+      for (let j = 1; j < WLEN; j++) sum = (sum + out[j]) | 0;
+    }
+    return sum;
+  };
+  return { step, close: closeAll(ps) };
+}
+
+async function mpscPostMessage(count) {
+  const window = WORDS / WLEN / count;
+  // credits[i]: packets producer i may have posted in all (its window moves as this thread consumes).
+  const credits = new Int32Array(new SharedArrayBuffer(4 * count));
+  const ps = await producers(count, 'postMessage', { role: 'mpsc-post', credits: credits.buffer, wlen: WLEN, window });
+  const taken = new Array(count).fill(0);
+  let got = 0;
+  let sum = 0;
+  let want = 0;
+  let resolveStep = null;
+  for (const p of ps) {
+    p.w.onmessage = ({ data: m }) => {
+      for (let j = 1; j < WLEN; j++) sum = (sum + m[j]) | 0;
+      const id = m[0] & 0xff;
+      if (++taken[id] % 64 === 0) {
+        Atomics.add(credits, id, 64);
+        Atomics.notify(credits, id);
+      }
+      // Producers run up to their window ahead, so packets also arrive between steps.
+      if (++got >= want && resolveStep !== null) {
+        resolveStep(sum);
+        resolveStep = null;
+      }
+    };
+  }
+  const step = (n) => {
+    want = got + n;
+    if (n === 0 || got >= want) return sum;
+    return new Promise((resolve) => {
+      resolveStep = resolve;
+    });
+  };
+  return { step, close: closeAll(ps) };
+}
+
+const mpscCase = (count) => ({
+  id: `xthread.mpsc.${count}p`,
+  size: WLEN,
+  bytesPerOp: 4 * WLEN,
+  title: `one 8-word packet from ${count} producer Web Workers, consumed here`,
+  clock: 'wall',
+  impls: {
+    wasm: () => mpscOurs('wasm', count, false),
+    js: () => mpscOurs('js', count, false),
+    'ringbuf.js': () => mpscRingbufJs(count),
+    postMessage: () => mpscPostMessage(count),
+  },
+});
 
 /** @type {import('../families.js').BenchCase[]} */
 const cases = [
@@ -220,13 +311,16 @@ const cases = [
     notes: { atomics: 'a round trip of one word between the two threads: the hardware floor' },
     impls: { atomics: handoff },
   },
+  mpscCase(2),
+  mpscCase(4),
   {
-    id: 'xthread.mpsc.2p',
-    size: 8,
-    bytesPerOp: 32,
-    title: 'one 8-word packet from two producer Web Workers, claimed and freed here',
+    id: 'xthread.mpsc.2p.overwrite',
+    size: WLEN,
+    bytesPerOp: 4 * WLEN,
+    title: 'one 8-word packet that left one of 2 producer Web Workers, claimed here or dropped',
     clock: 'wall',
-    impls: { wasm: () => mpsc2p('wasm'), js: () => mpsc2p('js') },
+    notes: { wasm: 'one op = one packet claimed or dropped', js: 'one op = one packet claimed or dropped' },
+    impls: { wasm: () => mpscOurs('wasm', 2, true), js: () => mpscOurs('js', 2, true) },
   },
 ];
 

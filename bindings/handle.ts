@@ -26,6 +26,7 @@ import type { Core } from './core.js';
 import { checkEngine, type Engine } from './engine.js';
 import { checkInt } from './errors.js';
 import { freedPrototype } from './freed.js';
+import { InFlight } from './in-flight.js';
 import { type Block, heapAttach } from './heap.js';
 import { type BufferState, Lifecycle } from './lifecycle.js';
 import { ownerToken, SideOwner } from './owner.js';
@@ -104,6 +105,8 @@ export abstract class Handle {
   private readonly type: BufferType;
   /** The heap block this handle holds (one of its holders). */
   private readonly block: Block;
+  /** @internal This handle's async waits in flight: release() gives the block back after them. */
+  protected readonly inFlight = new InFlight();
 
   /**
    * @internal Takes the buffer in `block` (placed or attached for this
@@ -287,8 +290,8 @@ export abstract class Handle {
    * `BufferFreedError`; freeing again does nothing. Data is not lost by
    * freeing: a RingBuf publishes what `write` left pending first. Memory
    * views taken from the handle (`storage`, `words`) must not be used
-   * after, and a handle must not be released while one of its async waits
-   * is pending (the wait would go on watching the freed block).
+   * after. Async waits of this handle still pending wake at once and reject
+   * with `BufferFreedError`; the memory goes back only after they end.
    * @example
    * ```ts
    * const rb = new RingBuf(engine, 4096);
@@ -307,7 +310,9 @@ export abstract class Handle {
         this.letGo();
       } finally {
         try {
-          releaseBlock(this.engine, this.block);
+          // Pending async waits still touch the control block: the block goes back when the last one ends.
+          const { engine, block } = this;
+          if (this.inFlight.release(() => releaseBlock(engine, block))) this.lc.wakeAll();
         } finally {
           // The handle's methods now throw: live handles pay nothing for this check.
           Object.setPrototypeOf(this, freedPrototype(Object.getPrototypeOf(this)));

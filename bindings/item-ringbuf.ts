@@ -203,7 +203,7 @@ export class ItemRingBuf extends Handle {
     this.stage = this.out + STAGE_OFFSET;
     this.stageWord = this.stage >>> 2;
     this.putClaimWord = (this.address + RB_PUT_OFF + IDX_CLAIM_OFF) >>> 2;
-    this.waits = new RingWaits(this.views, this.core, this.address, this.lc, 'words', 4, capacity);
+    this.waits = new RingWaits(this.views, this.core, this.address, this.lc, this.inFlight, 'words', 4, capacity);
   }
 
   /**
@@ -630,7 +630,8 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   waitForDataAsync(ms = Infinity, words = 1): Promise<boolean> {
-    return this.waits.dataAsync(ms, this.waits.need(words));
+    const need = this.waits.need(words);
+    return this.inFlight.run('ItemRingBuf', () => this.waits.dataAsync(ms, need));
   }
 
   /**
@@ -641,7 +642,8 @@ export class ItemRingBuf extends Handle {
    * ```
    */
   waitForSpaceAsync(ms = Infinity, words = 1): Promise<boolean> {
-    return this.waits.spaceAsync(ms, this.waits.need(words));
+    const need = this.waits.need(words);
+    return this.inFlight.run('ItemRingBuf', () => this.waits.spaceAsync(ms, need));
   }
 
   /**

@@ -203,6 +203,17 @@ export class Lifecycle {
   }
 
   /**
+   * Wakes every sleeper of the buffer without changing its state: a
+   * released handle's pending async waits then end (in-flight.ts); the
+   * other sleepers look again and sleep on, as after any spurious wake-up.
+   */
+  wakeAll(): void {
+    const v = this.views;
+    v.sync();
+    this.wake(v.i32);
+  }
+
+  /**
    * After the state store: change both wake words, then notify them. A
    * sleeper that read the state before the store read its wake word before
    * this add, so its Atomics.wait either finds the word changed or is asleep

@@ -344,7 +344,12 @@ export class MpscPbuf extends Handle {
    * const p = await pb.allocAsync(8, 100);
    * ```
    */
-  async allocAsync(wlen: number, ms = 0): Promise<number | null> {
+  allocAsync(wlen: number, ms = 0): Promise<number | null> {
+    return this.inFlight.run('MpscPbuf', () => this.allocLater(wlen, ms));
+  }
+
+  /** allocAsync's loop (a wait counted by inFlight: a release() while it sleeps ends it). */
+  private async allocLater(wlen: number, ms: number): Promise<number | null> {
     checkInt('wlen', wlen, 1, this.size);
     if (ms !== 0) checkMs(ms);
     const mode = ms !== 0 ? MP_MODE_WAIT : MP_MODE_NOWAIT;
@@ -665,7 +670,12 @@ export class MpscPbuf extends Handle {
    * if (p !== null) { draw(pb.words, p); pb.free(p); }
    * ```
    */
-  async claimAsync(ms = 0): Promise<number | null> {
+  claimAsync(ms = 0): Promise<number | null> {
+    return this.inFlight.run('MpscPbuf', () => this.claimLater(ms));
+  }
+
+  /** claimAsync's loop (a wait counted by inFlight: a release() while it sleeps ends it). */
+  private async claimLater(ms: number): Promise<number | null> {
     if (ms !== 0) checkMs(ms);
     const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
       waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);

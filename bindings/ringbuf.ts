@@ -97,7 +97,7 @@ export class RingBuf extends Handle {
     this.storageOf = this.views.u8;
     this.storageView = this.storageOf.subarray(this.storageAddress, this.storageAddress + capacity);
     this.loopMax = engine.shared ? LOOP_BYTES_SHARED : LOOP_BYTES_UNSHARED;
-    this.waits = new RingWaits(this.views, this.core, this.address, this.lc, 'bytes', 1, capacity);
+    this.waits = new RingWaits(this.views, this.core, this.address, this.lc, this.inFlight, 'bytes', 1, capacity);
   }
 
   /**
@@ -584,7 +584,8 @@ export class RingBuf extends Handle {
    * ```
    */
   waitForDataAsync(ms = Infinity, bytes = 1): Promise<boolean> {
-    return this.waits.dataAsync(ms, this.waits.need(bytes));
+    const need = this.waits.need(bytes);
+    return this.inFlight.run('RingBuf', () => this.waits.dataAsync(ms, need));
   }
 
   /**
@@ -599,7 +600,7 @@ export class RingBuf extends Handle {
     // Checked before the flush: a rejected call leaves the pending bytes pending.
     checkMs(ms);
     if (this.unflushed !== 0) this.flush();
-    return this.waits.spaceAsync(ms, need);
+    return this.inFlight.run('RingBuf', () => this.waits.spaceAsync(ms, need));
   }
 
   /**

@@ -34,6 +34,7 @@ import {
 } from '../assembly/layout.js';
 import type { RingCore } from './core.js';
 import { checkInt } from './errors.js';
+import type { InFlight } from './in-flight.js';
 import type { Lifecycle } from './lifecycle.js';
 import { attached, type Views } from './views.js';
 
@@ -176,14 +177,26 @@ export class RingWaits {
   private readonly views: Views;
   private readonly cb: number;
   private readonly lc: Lifecycle;
+  /** The handle's async waits: one that wakes after the handle's release() ends there. */
+  private readonly inFlight: InFlight;
   private readonly unit: string;
   private readonly unitBytes: number;
   private readonly max: number;
   private readonly dataSide: Side;
   private readonly spaceSide: Side;
 
-  constructor(views: Views, core: RingCore, cb: number, lc: Lifecycle, unit: string, unitBytes: number, max: number) {
+  constructor(
+    views: Views,
+    core: RingCore,
+    cb: number,
+    lc: Lifecycle,
+    inFlight: InFlight,
+    unit: string,
+    unitBytes: number,
+    max: number,
+  ) {
     this.views = views;
+    this.inFlight = inFlight;
     this.cb = cb;
     this.lc = lc;
     this.unit = unit;
@@ -284,6 +297,8 @@ export class RingWaits {
 
   private async waitAsync(side: Side, bytes: number, deadline: number): Promise<boolean> {
     for (;;) {
+      // Released while asleep: InFlight.run turns this into BufferFreedError, before the block can go back.
+      if (this.inFlight.released) return false;
       // An unshared memory may grow (and detach its views) while we poll.
       const i32 = attached(this.views).i32;
       if (this.done(i32, side, bytes)) return true;

@@ -97,6 +97,7 @@ class AtomicSetRing {
       free = this.cap - ((this.head - this.tailSeen) >>> 0);
     }
     const n = Math.min(src.length, free);
+    // SetRing.put's copy, written out again: a helper shared by both puts slows this peer (bench/README.md).
     const off = this.head % this.cap;
     const first = Math.min(n, this.cap - off);
     if (first === src.length) this.buf.set(src, off);

@@ -3,6 +3,7 @@
 // matched to the machine model.
 import { describe, expect, it } from 'vitest';
 import { caseRatios, familyOf, familyRatios, geomean } from '../bench/report/families.js';
+import { joinRuns, runtimeLabels } from '../bench/report/table.js';
 
 const rec = (runtime: string, c: string, impl: string, median: number) => ({ runtime, case: c, impl, median });
 
@@ -53,6 +54,39 @@ describe('bench report: runtimes × families', () => {
   it('has no native figure for another machine model', () => {
     const by = caseRatios({ cpu: 'Some Other CPU', records: [rec('node', 'items.0', 'wasm', 40)] });
     expect(by.get('node').get('items.0').oursOverNative).toBeNull();
+  });
+
+  it('joins a browser page’s export to a multi-runtime run: its records tagged with its runtime, ratios kept per runtime', () => {
+    const node = {
+      cpu: 'AMD EPYC',
+      runtimes: { node24: { name: 'node', version: '24.22.3', engine: 'V8 13.6' } },
+      records: [rec('node24', 'items.0', 'wasm', 40), rec('node24', 'items.0', 'js', 80)],
+      warnings: [],
+    };
+    const page = {
+      runtime: 'chromium',
+      browser: 'Chromium 150.0.7871.100',
+      v8: '15.0',
+      memory: 'unshared',
+      mode: 'quick',
+      date: '2026-12-03T04:19:42.430Z',
+      records: [
+        { case: 'items.0', impl: 'wasm', median: 60 },
+        { case: 'items.0', impl: 'js', median: 30 },
+      ],
+      warnings: ['the machine was loaded'],
+    };
+    const run = joinRuns([node, page]);
+    expect(run.records.filter((r: { runtime: string }) => r.runtime === 'chromium')).toHaveLength(2);
+    expect(run.warnings).toEqual(['chromium: the machine was loaded']);
+    expect(runtimeLabels(run).map((l: { key: string }) => l.key)).toEqual(['node24', 'chromium']);
+    expect(runtimeLabels(run)[1].label).toBe(
+      'chromium 150.0.7871.100 (V8 15.0), quick run of 2026-12-03 04:19 UTC, unshared memory',
+    );
+    const by = caseRatios(run);
+    expect(by.get('node24').get('items.0').wasmOverJs).toBe(2);
+    expect(by.get('chromium').get('items.0').wasmOverJs).toBe(0.5);
+    expect(joinRuns([node])).toBe(node);
   });
 
   it('takes geometric means', () => {

@@ -31,11 +31,12 @@
 //   until the buffer is freed.
 //
 //   HEAP header (bytes 0..63), every word atomic:
-//     +0  HEAP_MAGIC_OFF   "wrb4" once the heap is initialised (the digit is the
+//     +0  HEAP_MAGIC_OFF   "wrb5" once the heap is initialised (the digit is the
 //                      layout version: a memory laid out by another version
 //                      is refused rather than misread; 3 added the lifecycle
 //                      words, 4 the block headers, the free list and its
-//                      lock, and the MpscPbuf lock's waiter count). HEAP_MAGIC_INIT while one thread lays it out.
+//                      lock, and the MpscPbuf lock's waiter count, 5 the
+//                      MpscPbuf consumer's own line and 2-size indices). HEAP_MAGIC_INIT while one thread lays it out.
 //     +4  HEAP_TOP_OFF     end of the last block, in 64-byte lines: 2^32 bytes
 //                      is 2^26 lines, so a block that ends at 4 GiB does not
 //                      wrap the top to 0 (issue 17)
@@ -144,7 +145,7 @@ export const HEAP_WAITERS_OFF = 12;
 export const HEAP_GEN_OFF = 16;
 export const HEAP_OWNER_SEQ_OFF = 60;
 export const HEAP_HEADER_BYTES = 64;
-export const HEAP_MAGIC_VALUE = 0x34627277; // "wrb4" little-endian
+export const HEAP_MAGIC_VALUE = 0x35627277; // "wrb5" little-endian
 export const HEAP_MAGIC_INIT = 0x21627277; // "wrb!": being laid out
 export const LINE_BYTES = 64;
 
@@ -195,26 +196,36 @@ export const EAGAIN = 11;
 export const EMSGSIZE = 90;
 export const ENOTSUP = 95;
 
-// ── MpscPbuf control block (MP_CB_BYTES = 192) ────────────────────────────
+// ── MpscPbuf control block (MP_CB_BYTES = 256) ────────────────────────────
 //
-//   Zephyr's struct mpsc_pbuf_buffer. All sizes and indices are in 32-bit
-//   words; every index is in [0, size).
+//   Zephyr's struct mpsc_pbuf_buffer. All sizes and offsets are in 32-bit
+//   words. wr, tmp_rd and every offset handed out are positions in
+//   [0, size), as in Zephyr; rd and tmp_wr are kept modulo 2 * size
+//   ("2-size indices", position = index mod size), so that equal positions
+//   tell empty (index difference 0) from full (difference size) without
+//   Zephyr's FULL flag, which both sides would write (docs/design.md §4.1).
 //
 //   +---------+---------------------------+------------------------+
 //   | control | storage: size words       | packet table: size     |
 //   | block   | (packets, never split at  | words, written by the  |
-//   | 192 B   |  the end: a skip pads it) | core only (see below)  |
+//   | 256 B   |  the end: a skip pads it) | core only (see below)  |
 //   +---------+---------------------------+------------------------+
 //
 //   The storage in ring order, from the oldest word in use:
 //
 //     rd         tmp_rd                       tmp_wr               rd
 //     |claimed   |committed or allocated      |free words          |
-//     |(or skip) |(consumer stops at the first|(FULL flag: none,   |
-//     |          | uncommitted header)        | tmp_wr == rd)      |
+//     |(or skip) |(consumer stops at the first|(full: none,         |
+//     |          | uncommitted packet)        | tmp_wr - rd = size)|
 //
 //   wr is not a position but a count of committed words (plus skips), kept
 //   modulo size: commits may come in any order.
+//
+//   Who writes what. Without overwrite, the consumer takes no lock: claim
+//   and free write only line 3 (and a producer moves rd past a skip packet
+//   with a compare-exchange), and a commit is a compare-exchange of its
+//   packet table entry (docs/design.md §4.1). With overwrite, producers
+//   drop packets at rd, so every operation takes the lock.
 //
 //   line 0  (read-only after init, except by a consumer about to sleep, by
 //           close and abort, and by a handle taking or releasing the consumer side)
@@ -236,34 +247,45 @@ export const ENOTSUP = 95;
 //     +36  MP_CONSUMER_OWNER_OFF  token of the handle that owns the consumer
 //                        side, 0 if none, as RB_CONSUMER_OWNER_OFF     (atomic).
 //                        Producers are many by design: no owner word.
-//   line 1  the locked state: everything Zephyr's spinlock protects
+//     +40  MP_FLAGS_OFF      Zephyr's flags POW2, OVERWRITE, MAX_UTILIZATION
+//                        (FULL is tmp_wr - rd = size)
+//   line 1  producers: everything their lock protects
 //     +64  MP_LOCK_OFF       0 free, 1 held (CAS acquire, atomic store release);
 //                        a host whose lock() gave up (MP_R_BUSY) sleeps on it
-//     +68  MP_TMP_WR_OFF     allocation frontier
-//     +72  MP_WR_OFF         commit frontier (a count: commits come out of order)
-//     +76  MP_TMP_RD_OFF     claim frontier
-//     +80  MP_RD_OFF         free frontier: the oldest word still in use
-//     +84  MP_FLAGS_OFF      Zephyr's flags: POW2, OVERWRITE, MAX_UTILIZATION, FULL
-//     +88  MP_MAX_USAGE_OFF  peak usage in words (with MP_FLAG_MAXUTIL)
-//     +92  MP_CLAIMED_OFF    word offset + 1 of the outstanding claim, 0 if none
-//     +96  MP_DROPPED_OFF    user packets dropped to make room (overwrite mode)
-//     +100 MP_LOST_OFF       put_word/put_word_ext/put_data that found no room
-//     +104 MP_COMMITS_OFF    packets published (commit, put_*), mod 2^32: what a
-//                        waiting consumer sleeps on (atomic add; close and
-//                        abort add too)
-//     +108 MP_LOCK_WAITERS_OFF  hosts asleep on MP_LOCK_OFF; unlock notifies
+//     +68  MP_TMP_WR_OFF     allocation frontier, a 2-size index (atomic store:
+//                        the lock-free consumer reads it)
+//     +72  MP_WR_OFF         commit count (atomic: commits add outside the lock)
+//     +76  MP_RD_SEEN_OFF    the producers' copy of rd (2-size), read again
+//                        only when it shows too little room
+//     +80  MP_MAX_USAGE_OFF  peak usage in words (with MP_FLAG_MAXUTIL)
+//     +84  MP_DROPPED_OFF    user packets dropped to make room (overwrite mode)
+//     +88  MP_LOST_OFF       put_word/put_word_ext/put_data that found no room
+//     +92  MP_LOCK_WAITERS_OFF  hosts asleep on MP_LOCK_OFF; unlock notifies
 //                        only if > 0 (on the lock's line: unlock reads it
 //                        right after its store, on a line it holds)
-//   line 2  wake-ups of allocators (Zephyr's k_sem, as a counter)
-//     +128 MP_SEM_OFF        frees done, mod 2^32 (atomic add; close and abort add too); an
-//                        allocator reads it before it tries, and sleeps while
-//                        it has not changed
-//     +132 MP_WAITERS_OFF    allocators asleep on MP_SEM_OFF; free notifies only if > 0
+//   line 2  wake-ups (Zephyr's k_sem, and a waiting consumer's, as counters)
+//     +128 MP_SEM_OFF        frees that woke allocators, mod 2^32 (atomic add;
+//                        close and abort add too)
+//     +132 MP_WAITERS_OFF    allocators asleep on MP_SEM_OFF
+//     +136 MP_COMMITS_OFF    commits that woke a consumer, mod 2^32 (atomic add;
+//                        close and abort add too)
+//   line 3  the consumer (with overwrite: under the lock, producers write it too)
+//     +192 MP_RD_OFF         free frontier, a 2-size index: the oldest word
+//                        still in use (atomic: producers read it, and move
+//                        it past a skip packet with a compare-exchange)
+//     +196 MP_TMP_RD_OFF     claim frontier, with overwrite only; without, it
+//                        is rd, or rd + the claimed packet's length
+//     +200 MP_CLAIMED_OFF    word offset + 1 of the outstanding claim, 0 if none
+//     +204 MP_TMP_WR_SEEN_OFF  the consumer's copy of tmp_wr (2-size), read
+//                        again only when the consumer has caught up with it
 //
-//   Counters rather than Zephyr's binary semaphore, so that no wake-up is
-//   taken by a producer that did not need it: docs/design.md §4.3. The
-//   indices share the lock's line because every operation reads both sides'
-//   indices under the lock anyway: docs/design.md §4.2.
+//   Waking (docs/design.md §3, the ring form): a sleeper reads its counter,
+//   adds itself to the waiter count, tries once more, and waits while the
+//   counter has not changed; a commit publishes its entry, a free its rd,
+//   then each reads the waiter count and, only if it is non-zero, adds 1 to
+//   the counter and notifies it. So with nobody asleep a commit or a free
+//   writes no shared word beyond its own. A free wakes allocators only once
+//   at most half the storage is in use (§4.3).
 //
 //   Close and abort (docs/design.md §10): every allocation reads MP_STATE_OFF
 //   inside its critical section and fails with MP_R_CLOSED unless open, so
@@ -274,7 +296,7 @@ export const ENOTSUP = 95;
 //
 //   Per-handle scratch block (MP_SCR_BYTES = 64, one per handle and thread):
 //   the state Zephyr's alloc loop keeps in locals between iterations.
-//     +0   MP_SCR_PREV_OFF   post_drop_action's prev_tmp_wr
+//     +0   MP_SCR_PREV_OFF   post_drop_action's prev_tmp_wr (a 2-size index)
 //     +4   MP_SCR_SHIFT_OFF  post_drop_action's shift; 0 = nothing pending
 //     +8   MP_SCR_DROP_OFF   word offset of the packet just dropped (an output)
 //
@@ -305,7 +327,9 @@ export const ENOTSUP = 95;
 //                 consumer stops, no commit matches
 //   neither       a committed packet, claimed when MP_CLAIMED_OFF says so
 //   The header's valid and busy bits are still written as Zephyr writes
-//   them, for the user and the drop callback to read.
+//   them, for the user and the drop callback to read. An entry that makes
+//   a packet claimable is written with an atomic store (or compare-exchange)
+//   after the packet's words, and read by the consumer with an atomic load.
 
 export const MP_KIND_OFF = 0;
 export const MP_SIZE_OFF = 4;
@@ -317,21 +341,23 @@ export const MP_CONS_WAITERS_OFF = 24;
 export const MP_STATE_OFF = 28;
 export const MP_ABORT_CODE_OFF = 32;
 export const MP_CONSUMER_OWNER_OFF = 36;
+export const MP_FLAGS_OFF = 40;
 export const MP_LOCK_OFF = 64;
 export const MP_TMP_WR_OFF = 68;
 export const MP_WR_OFF = 72;
-export const MP_TMP_RD_OFF = 76;
-export const MP_RD_OFF = 80;
-export const MP_FLAGS_OFF = 84;
-export const MP_MAX_USAGE_OFF = 88;
-export const MP_CLAIMED_OFF = 92;
-export const MP_DROPPED_OFF = 96;
-export const MP_LOST_OFF = 100;
-export const MP_COMMITS_OFF = 104;
-export const MP_LOCK_WAITERS_OFF = 108;
+export const MP_RD_SEEN_OFF = 76;
+export const MP_MAX_USAGE_OFF = 80;
+export const MP_DROPPED_OFF = 84;
+export const MP_LOST_OFF = 88;
+export const MP_LOCK_WAITERS_OFF = 92;
 export const MP_SEM_OFF = 128;
 export const MP_WAITERS_OFF = 132;
-export const MP_CB_BYTES = 192;
+export const MP_COMMITS_OFF = 136;
+export const MP_RD_OFF = 192;
+export const MP_TMP_RD_OFF = 196;
+export const MP_CLAIMED_OFF = 200;
+export const MP_TMP_WR_SEEN_OFF = 204;
+export const MP_CB_BYTES = 256;
 
 export const MP_SCR_PREV_OFF = 0;
 export const MP_SCR_SHIFT_OFF = 4;
@@ -344,7 +370,7 @@ export const MP_KIND_VALUE = 0x4d500001;
 export const MP_FLAG_POW2 = 1;
 export const MP_FLAG_OVERWRITE = 2;
 export const MP_FLAG_MAXUTIL = 4;
-export const MP_FLAG_FULL = 8;
+export const MP_FLAG_FULL = 8; // not stored: inspect() reports it when tmp_wr - rd = size
 
 // Header bits (mpsc_packet.h).
 export const MP_VALID = 1;

@@ -13,18 +13,24 @@
 // block (docs/design.md §4.4). Iterations that need no host action loop
 // inside the call, releasing the lock between them as Zephyr does.
 //
-// Locking: every state change happens between lock() (a seq-cst CAS, so an
-// acquire) and unlock() (a seq-cst store, so a release), around exactly
-// Zephyr's critical sections, never around user code (docs/design.md §4.1).
-// A lock still held after a short spin makes the export return MP_R_BUSY
-// with nothing changed; the host sleeps on the lock word (or, where it may
-// not block, calls again), so no thread spins for a descheduled holder.
+// Locking (docs/design.md §4.1): producers reserve room between lock() (a
+// seq-cst CAS, so an acquire) and unlock() (a seq-cst store, so a
+// release), never around user code. Without overwrite, nothing else needs
+// the lock: a commit publishes its packet table entry with one
+// compare-exchange, and the one consumer claims and frees on a line of its
+// own, reading the producers' frontier only when it has caught up with its
+// copy. With overwrite, producers drop packets under the consumer's feet,
+// so claim, free and commit take the lock too, around Zephyr's critical
+// sections. A lock still held after a short spin makes the export return
+// MP_R_BUSY with nothing changed; the host sleeps on the lock word (or,
+// where it may not block, calls again), so no thread spins for a
+// descheduled holder.
 
 import {
   MP_KIND_OFF, MP_SIZE_OFF, MP_STORAGE_OFF, MP_LEN_MASK_OFF, MP_LENS_OFF, MP_LOCKING_OFF, MP_LOCK_OFF, MP_TMP_WR_OFF, MP_WR_OFF,
-  MP_TMP_RD_OFF, MP_RD_OFF, MP_FLAGS_OFF, MP_MAX_USAGE_OFF, MP_CLAIMED_OFF, MP_DROPPED_OFF, MP_LOST_OFF,
-  MP_SEM_OFF, MP_WAITERS_OFF, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_CB_BYTES, MP_SCR_PREV_OFF, MP_SCR_SHIFT_OFF, MP_SCR_DROP_OFF,
-  MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL, MP_FLAG_FULL,
+  MP_TMP_RD_OFF, MP_RD_OFF, MP_RD_SEEN_OFF, MP_TMP_WR_SEEN_OFF, MP_FLAGS_OFF, MP_MAX_USAGE_OFF, MP_CLAIMED_OFF, MP_DROPPED_OFF,
+  MP_LOST_OFF, MP_SEM_OFF, MP_WAITERS_OFF, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_CB_BYTES, MP_SCR_PREV_OFF, MP_SCR_SHIFT_OFF,
+  MP_SCR_DROP_OFF, MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL,
   MP_VALID, MP_BUSY, MP_HDR_USER_SHIFT, MP_MODE_WAIT, MP_MODE_PUT, MP_R_DROPPED, MP_R_WAIT, MP_R_FAIL,
   MP_R_NONE, MP_R_CLAIMED, MP_R_BAD, MP_R_CLOSED, MP_R_BUSY, MP_LOCK_WAITERS_OFF, MP_STATE_OFF, ST_OPEN,
   MP_T_LEN, MP_T_SKIP, MP_T_PENDING, MP_T_RESERVED,
@@ -91,33 +97,47 @@ const LOCK_SPINS: u32 = 100;
   if (atomic.load<u32>(cb + MP_LOCK_WAITERS_OFF) != 0) atomic.notify(cb + MP_LOCK_OFF, 1);
 }
 
-/**
- * Adds 1 to a wake-up counter (MP_COMMITS_OFF, MP_SEM_OFF) inside the lock.
- * On a shared memory an atomic add (seq-cst, docs/design.md §4.3), not a
- * store of load + 1: close and abort add to the same counters without the
- * lock, and a store could undo their add (a locked instruction either way).
- * An unshared memory has no other thread to sleep on it, so a plain store
- * saves a locked instruction per commit and per free.
- */
-@inline function bump(cb: usize, field: usize): void {
-  if (load<u32>(cb, MP_LOCKING_OFF) != 0) atomic.add<u32>(cb + field, 1);
-  else store<u32>(cb + field, load<u32>(cb + field) + 1);
+/** With overwrite, producers drop packets at rd: every operation takes the lock. */
+@inline function overwrites(cb: usize): bool {
+  return (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_OVERWRITE) != 0;
 }
 
 /**
- * Ends a critical section that made a packet claimable: bumps MP_COMMITS_OFF
- * with a seq-cst store before the unlock, then wakes every consumer asleep
- * on it (the lost-wake-up argument is in layout.ts). The count sits on the
- * clean line 0, so with nobody asleep this costs one cached load.
+ * A store another thread reads without the lock: seq-cst on a shared
+ * memory; a plain store on an unshared one, which no other thread reaches.
  */
-@inline function unlockPublished(cb: usize): void {
-  bump(cb, MP_COMMITS_OFF);
-  unlock(cb);
-  if (atomic.load<u32>(cb + MP_CONS_WAITERS_OFF) != 0) atomic.notify(cb + MP_COMMITS_OFF, -1);
+@inline function publish(cb: usize, addr: usize, value: u32): void {
+  if (load<u32>(cb, MP_LOCKING_OFF) != 0) atomic.store<u32>(addr, value);
+  else store<u32>(addr, value);
 }
 
-// ── Zephyr's helpers (all called with the lock held) ──────────────────────
+/** A compare-exchange (seq-cst) on a shared memory; plain on an unshared one. Returns the word's old value. */
+@inline function swapIf(cb: usize, addr: usize, expected: u32, value: u32): u32 {
+  if (load<u32>(cb, MP_LOCKING_OFF) != 0) return atomic.cmpxchg<u32>(addr, expected, value);
+  const old = load<u32>(addr);
+  if (old == expected) store<u32>(addr, value);
+  return old;
+}
 
+/**
+ * Wakes the sleepers on a wake-up counter (MP_COMMITS_OFF with its waiter
+ * count MP_CONS_WAITERS_OFF, MP_SEM_OFF with MP_WAITERS_OFF), after the
+ * caller published what they wait for with a seq-cst access (an entry, rd,
+ * or an unlock). The ring form of docs/design.md §3: a sleeper adds itself
+ * to the count before its last look, so either that look sees the change
+ * or this seq-cst load sees the sleeper, and the add makes its wait return
+ * at once or the notify wakes it. With nobody asleep: one load, no write.
+ */
+@inline function wake(cb: usize, counter: usize, waiters: usize): void {
+  if (atomic.load<u32>(cb + waiters) != 0) {
+    atomic.add<u32>(cb + counter, 1);
+    atomic.notify(cb + counter, -1);
+  }
+}
+
+// ── indices ───────────────────────────────────────────────────────────────
+
+/** Zephyr's idx_inc: a position `n` words on, in [0, size). */
 @inline function idxInc(cb: usize, i: u32, n: u32): u32 {
   const size = load<u32>(cb, MP_SIZE_OFF);
   const j = i + n;
@@ -125,17 +145,78 @@ const LOCK_SPINS: u32 = 100;
   return j >= size ? j - size : j;
 }
 
+/** A 2-size index (rd, tmp_wr) `n` words on, in [0, 2 * size). */
+@inline function inc2(cb: usize, i: u32, n: u32): u32 {
+  const twice = load<u32>(cb, MP_SIZE_OFF) << 1;
+  const j = i + n;
+  return j >= twice ? j - twice : j;
+}
+
+/** The position of a 2-size index. */
+@inline function pos(cb: usize, i: u32): u32 {
+  const size = load<u32>(cb, MP_SIZE_OFF);
+  return i >= size ? i - size : i;
+}
+
+/** Words from 2-size index `from` to `to`: size when full, 0 when empty. */
+@inline function span(cb: usize, from: u32, to: u32): u32 {
+  return to >= from ? to - from : to + (load<u32>(cb, MP_SIZE_OFF) << 1) - from;
+}
+
+/**
+ * rd, a 2-size index: an atomic load, since without overwrite the consumer
+ * moves it outside the lock (stored with publish(), or swapIf() past a skip).
+ */
+@inline function rdIndex(cb: usize): u32 {
+  return atomic.load<u32>(cb + MP_RD_OFF);
+}
+
+/**
+ * Stores tmp_wr. An atomic (seq-cst) store: the lock-free consumer reads it
+ * with an atomic load, and then every entry written before it, up to it.
+ */
+@inline function setTmpWr(cb: usize, i: u32): void {
+  publish(cb, cb + MP_TMP_WR_OFF, i);
+}
+
+/**
+ * wr += n, modulo size. Commits add to it outside the lock, so every add,
+ * locked or not, is a compare-exchange loop (seq-cst).
+ */
+@inline function wrAdd(cb: usize, n: u32): void {
+  let w = atomic.load<u32>(cb + MP_WR_OFF);
+  while (true) {
+    const seen = swapIf(cb, cb + MP_WR_OFF, w, idxInc(cb, w, n));
+    if (seen == w) return;
+    w = seen;
+  }
+}
+
 @inline function hdrAt(cb: usize, off: u32): usize {
   return <usize>load<u32>(cb, MP_STORAGE_OFF) + (<usize>off << 2);
 }
 
-/** The packet table entry of the packet starting at `off` (layout.ts: only the core writes it). */
-@inline function entryAt(cb: usize, off: u32): u32 {
-  return load<u32>(<usize>load<u32>(cb, MP_LENS_OFF) + (<usize>off << 2));
+@inline function entryAddr(cb: usize, off: u32): usize {
+  return <usize>load<u32>(cb, MP_LENS_OFF) + (<usize>off << 2);
 }
 
+/** The packet table entry of the packet starting at `off` (layout.ts: only the core writes it). */
+@inline function entryAt(cb: usize, off: u32): u32 {
+  return load<u32>(entryAddr(cb, off));
+}
+
+/** An entry that nothing claims before tmp_wr or the lock publishes it. */
 @inline function setEntry(cb: usize, off: u32, entry: u32): void {
-  store<u32>(<usize>load<u32>(cb, MP_LENS_OFF) + (<usize>off << 2), entry);
+  store<u32>(entryAddr(cb, off), entry);
+}
+
+/**
+ * An entry that makes a packet claimable behind tmp_wr: an atomic (seq-cst)
+ * store after the packet's words, which the lock-free consumer reads with
+ * an atomic load (claimNoLock), so it sees the words too.
+ */
+@inline function publishEntry(cb: usize, off: u32, entry: u32): void {
+  publish(cb, entryAddr(cb, off), entry);
 }
 
 /** get_wlen, from the table: a length the core wrote after checking it, never the user's header. */
@@ -143,20 +224,61 @@ const LOCK_SPINS: u32 = 100;
   return entryAt(cb, off) & MP_T_LEN;
 }
 
-/** free_space: the free words, with bit 31 set when they end at the end of storage (`wrap`). */
-@inline function freeSpace(cb: usize): u32 {
-  if (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL) return 0;
-  const rd = load<u32>(cb, MP_RD_OFF);
-  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
+/**
+ * tmp_rd. With overwrite it is a field (drops move it); without, the
+ * consumer alone moves it, and it is rd, or the end of the claimed packet,
+ * which always starts at rd then.
+ */
+@inline function tmpRdAt(cb: usize): u32 {
+  if (overwrites(cb)) return load<u32>(cb, MP_TMP_RD_OFF);
+  const rd = pos(cb, rdIndex(cb));
+  const claimed = load<u32>(cb, MP_CLAIMED_OFF);
+  return claimed != 0 ? idxInc(cb, rd, wlenAt(cb, rd)) : rd;
+}
+
+// ── Zephyr's helpers (producers' ones called with the lock held) ──────────
+
+/**
+ * free_space from a given rd (2-size): the free words, with bit 31 set when
+ * they end at the end of storage (`wrap`). An older rd than the current one
+ * never shows more room than there is (rd only moves forward between two
+ * producers' critical sections without overwrite).
+ */
+@inline function freeSpaceFrom(cb: usize, rd2: u32): u32 {
+  const tmpWr2 = load<u32>(cb, MP_TMP_WR_OFF);
+  const size = load<u32>(cb, MP_SIZE_OFF);
+  // FULL: tmp_wr is size words ahead of rd.
+  if (span(cb, rd2, tmpWr2) == size) return 0;
+  const rd = pos(cb, rd2);
+  const tmpWr = pos(cb, tmpWr2);
   if (rd > tmpWr) return rd - tmpWr;
-  return (load<u32>(cb, MP_SIZE_OFF) - tmpWr) | 0x80000000;
+  return (size - tmpWr) | 0x80000000;
+}
+
+/**
+ * free_space for a request of `wlen` words: from the producers' copy of rd
+ * first, and from rd itself (stored as the new copy) only when the copy
+ * shows too little, so that a producer reads the consumer's line only near
+ * full. Both give the same answer whenever the copy shows enough: a
+ * newer rd can only add words at the far end of a contiguous run, never
+ * move where the run starts (docs/design.md §4.1).
+ */
+@inline function freeSpace(cb: usize, wlen: u32): u32 {
+  // With overwrite, drops move rd under the lock, in jumps: no copy.
+  if (overwrites(cb)) return freeSpaceFrom(cb, rdIndex(cb));
+  const fs = freeSpaceFrom(cb, load<u32>(cb, MP_RD_SEEN_OFF));
+  if ((fs & 0x7fffffff) >= wlen) return fs;
+  const rd2 = rdIndex(cb);
+  store<u32>(cb, rd2, MP_RD_SEEN_OFF);
+  return freeSpaceFrom(cb, rd2);
 }
 
 /** available: words that may hold something to claim. */
 @inline function available(cb: usize): u32 {
-  const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
-  const wr = load<u32>(cb, MP_WR_OFF);
-  if ((load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL) || tmpRd > wr) return load<u32>(cb, MP_SIZE_OFF) - tmpRd;
+  const tmpRd = tmpRdAt(cb);
+  const wr = atomic.load<u32>(cb + MP_WR_OFF);
+  const size = load<u32>(cb, MP_SIZE_OFF);
+  if (span(cb, rdIndex(cb), atomic.load<u32>(cb + MP_TMP_WR_OFF)) == size || tmpRd > wr) return size - tmpRd;
   return wr - tmpRd;
 }
 
@@ -166,10 +288,7 @@ const LOCK_SPINS: u32 = 100;
  * deliberate deviation, docs/zephyr-semantics.md §2.9).
  */
 @inline function usage(cb: usize): u32 {
-  if (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL) return load<u32>(cb, MP_SIZE_OFF);
-  const rd = load<u32>(cb, MP_RD_OFF);
-  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
-  return tmpWr >= rd ? tmpWr - rd : load<u32>(cb, MP_SIZE_OFF) - rd + tmpWr;
+  return span(cb, rdIndex(cb), atomic.load<u32>(cb + MP_TMP_WR_OFF));
 }
 
 @inline function maxUsageUpdate(cb: usize): void {
@@ -180,14 +299,7 @@ const LOCK_SPINS: u32 = 100;
 }
 
 @inline function tmpWrInc(cb: usize, n: u32): void {
-  const t = idxInc(cb, load<u32>(cb, MP_TMP_WR_OFF), n);
-  store<u32>(cb, t, MP_TMP_WR_OFF);
-  if (t == load<u32>(cb, MP_RD_OFF)) store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) | MP_FLAG_FULL, MP_FLAGS_OFF);
-}
-
-@inline function rdInc(cb: usize, n: u32): void {
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_RD_OFF), n), MP_RD_OFF);
-  store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) & ~MP_FLAG_FULL, MP_FLAGS_OFF);
+  setTmpWr(cb, inc2(cb, load<u32>(cb, MP_TMP_WR_OFF), n));
 }
 
 @inline function skipHeader(n: u32): u32 {
@@ -195,26 +307,35 @@ const LOCK_SPINS: u32 = 100;
 }
 
 @inline function addSkip(cb: usize, n: u32): void {
-  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
+  const tmpWr = pos(cb, load<u32>(cb, MP_TMP_WR_OFF));
   store<u32>(hdrAt(cb, tmpWr), skipHeader(n));
   setEntry(cb, tmpWr, MP_T_SKIP | n);
   tmpWrInc(cb, n);
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), n), MP_WR_OFF);
+  wrAdd(cb, n);
 }
 
 /** drop_item_locked: makes room at rd (docs/zephyr-semantics.md §2.5). */
 function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
-  const rd = load<u32>(cb, MP_RD_OFF);
-  const item = hdrAt(cb, rd);
-  const h = load<u32>(item);
+  const rd2 = rdIndex(cb);
+  const rd = pos(cb, rd2);
   const e = entryAt(cb, rd);
   if ((e & MP_T_RESERVED) == MP_T_SKIP) {
     // A skip packet goes silently, in both modes.
-    rdInc(cb, e & MP_T_LEN);
-    store<u32>(cb, load<u32>(cb, MP_RD_OFF), MP_TMP_RD_OFF);
+    const next = inc2(cb, rd2, e & MP_T_LEN);
+    if (overwrites(cb)) {
+      store<u32>(cb, next, MP_RD_OFF);
+      store<u32>(cb, pos(cb, next), MP_TMP_RD_OFF);
+    } else {
+      // The lock-free consumer may pass it at the same moment: one of the
+      // two compare-exchanges (seq-cst) moves rd, and either way it moved.
+      swapIf(cb, cb + MP_RD_OFF, rd2, next);
+    }
     return DROP_AGAIN;
   }
-  if (!(load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_OVERWRITE)) return DROP_NONE;
+  if (!overwrites(cb)) return DROP_NONE;
+  // From here on with overwrite: the consumer holds the lock for every access.
+  const item = hdrAt(cb, rd);
+  const h = load<u32>(item);
   const rdW = e & MP_T_LEN;
   // Uncommitted (or another producer's reservation): it can neither be dropped nor jumped over.
   if (e & MP_T_PENDING) return DROP_NONE;
@@ -222,34 +343,36 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
     // Claimed: jump over it, as if it had just been written.
     let ret = DROP_AGAIN;
     if (freeW != 0) addSkip(cb, freeW);
-    store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), rdW), MP_WR_OFF);
+    wrAdd(cb, rdW);
     // Met the same claimed packet again after going round (#84595): give up.
-    if (load<u32>(cb, MP_RD_OFF) == load<u32>(cb, MP_TMP_RD_OFF)) {
+    if (rd == load<u32>(cb, MP_TMP_RD_OFF)) {
       store<u32>(cb, idxInc(cb, load<u32>(cb, MP_TMP_RD_OFF), rdW), MP_TMP_RD_OFF);
       ret = DROP_NONE;
     }
+    // tmp_wr = rd = tmp_rd, and FULL: tmp_wr a whole size ahead of rd.
     const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
-    store<u32>(cb, tmpRd, MP_TMP_WR_OFF);
+    setTmpWr(cb, tmpRd + load<u32>(cb, MP_SIZE_OFF));
     store<u32>(cb, tmpRd, MP_RD_OFF);
-    store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) | MP_FLAG_FULL, MP_FLAGS_OFF);
     return ret;
   }
   // Committed and idle: drop it. Reserve its space (and the free gap before
   // it) by moving tmp_wr over both, so that no other producer allocates over
   // it or drops it again while the host notifies with the lock released;
-  // post_drop_action returns the reservation at the next iteration.
-  rdInc(cb, rdW);
-  store<u32>(cb, load<u32>(cb, MP_RD_OFF), MP_TMP_RD_OFF);
-  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
+  // post_drop_action returns the reservation at the next iteration. tmp_wr
+  // then meets rd: FULL, as Zephyr sets it.
+  const next = inc2(cb, rd2, rdW);
+  store<u32>(cb, next, MP_RD_OFF);
+  store<u32>(cb, pos(cb, next), MP_TMP_RD_OFF);
+  const tmpWr2 = load<u32>(cb, MP_TMP_WR_OFF);
+  const tmpWr = pos(cb, tmpWr2);
   if (freeW != 0) store<u32>(hdrAt(cb, tmpWr), 0); // an "invalid" header, as Zephyr writes
   const shift = rdW + freeW;
   // Until post_drop_action, the reserved area is neither claimable nor committable.
   setEntry(cb, tmpWr, MP_T_RESERVED | shift);
-  store<u32>(scr, tmpWr, MP_SCR_PREV_OFF);
+  store<u32>(scr, tmpWr2, MP_SCR_PREV_OFF);
   store<u32>(scr, shift, MP_SCR_SHIFT_OFF);
   store<u32>(scr, rd, MP_SCR_DROP_OFF);
-  store<u32>(cb, idxInc(cb, tmpWr, shift), MP_TMP_WR_OFF);
-  store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) | MP_FLAG_FULL, MP_FLAGS_OFF);
+  setTmpWr(cb, inc2(cb, tmpWr2, shift));
   store<u32>(item, h & ~MP_VALID); // the callback sees valid == 0
   store<u32>(cb, load<u32>(cb, MP_DROPPED_OFF) + 1, MP_DROPPED_OFF);
   return DROP_USER;
@@ -260,17 +383,17 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   const shift = load<u32>(scr, MP_SCR_SHIFT_OFF);
   if (shift == 0) return;
   store<u32>(scr, 0, MP_SCR_SHIFT_OFF);
-  const prev = load<u32>(scr, MP_SCR_PREV_OFF);
-  if (idxInc(cb, prev, shift) == load<u32>(cb, MP_TMP_WR_OFF)) {
-    // Nobody allocated meanwhile: undo the reservation.
-    store<u32>(cb, prev, MP_TMP_WR_OFF);
-    store<u32>(cb, load<u32>(cb, MP_FLAGS_OFF) & ~MP_FLAG_FULL, MP_FLAGS_OFF);
+  const prev2 = load<u32>(scr, MP_SCR_PREV_OFF);
+  if (inc2(cb, prev2, shift) == load<u32>(cb, MP_TMP_WR_OFF)) {
+    // Nobody allocated meanwhile: undo the reservation (and so FULL).
+    setTmpWr(cb, prev2);
     return;
   }
   // Another producer allocated after the reservation: skip the reserved area.
+  const prev = pos(cb, prev2);
   store<u32>(hdrAt(cb, prev), skipHeader(shift));
   setEntry(cb, prev, MP_T_SKIP | shift);
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), shift), MP_WR_OFF);
+  wrAdd(cb, shift);
 }
 
 /**
@@ -322,9 +445,9 @@ export function mp_post_drop(cb: usize, scr: usize): i32 {
       unlock(cb);
       return MP_R_CLOSED;
     }
-    const fs = freeSpace(cb);
+    const fs = freeSpace(cb, wlen);
     const f = fs & 0x7fffffff;
-    if (f >= wlen) return <i32>load<u32>(cb, MP_TMP_WR_OFF);
+    if (f >= wlen) return <i32>pos(cb, load<u32>(cb, MP_TMP_WR_OFF));
     if (fs & 0x80000000) {
       addSkip(cb, f);
       unlock(cb);
@@ -357,31 +480,47 @@ export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
 /**
  * mpsc_pbuf_commit. `wlen` is the custom length the host got from getWlen
  * before the lock, as Zephyr does, or 0 to read the header's length field
- * (only this producer writes its uncommitted header, so reading it under the
- * lock is the same, and it spares the host a read and a check per commit).
+ * (only this producer writes its uncommitted header, so reading it here is
+ * the same, and it spares the host a read and a check per commit).
  * Returns 0, or MP_R_BAD (nothing changed) when `off` is not an allocated,
  * uncommitted packet (its table entry pending), its header's valid or busy
  * bit is set, or `wlen` is not exactly what alloc granted.
  */
 export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
-  if (!lock(cb)) return MP_R_BUSY;
+  const locked = overwrites(cb) || (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_MAXUTIL) != 0;
+  // With overwrite a drop reads entries and headers, and the peak usage
+  // needs rd and tmp_wr as one: Zephyr's critical section. Otherwise the
+  // entry's compare-exchange below is the whole commit.
+  if (locked && !lock(cb)) return MP_R_BUSY;
   if (off >= load<u32>(cb, MP_SIZE_OFF)) {
-    unlock(cb);
+    if (locked) unlock(cb);
     return MP_R_BAD;
   }
   const item = hdrAt(cb, off);
   const h = load<u32>(item);
   if (wlen == 0) wlen = (h >>> MP_HDR_USER_SHIFT) & load<u32>(cb, MP_LEN_MASK_OFF);
+  const pending = MP_T_PENDING | wlen;
   // The table's pending entry is the only proof of an allocation, and its length the only one followed.
-  if (entryAt(cb, off) != (MP_T_PENDING | wlen) || (h & (MP_VALID | MP_BUSY)) != 0) {
-    unlock(cb);
+  if (atomic.load<u32>(entryAddr(cb, off)) != pending || (h & (MP_VALID | MP_BUSY)) != 0) {
+    if (locked) unlock(cb);
     return MP_R_BAD;
   }
-  setEntry(cb, off, wlen);
+  // The header first: a consumer that sees the entry sees it valid.
   store<u32>(item, h | MP_VALID);
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
-  maxUsageUpdate(cb);
-  unlockPublished(cb);
+  // Seq-cst either way: publishes the packet's words to the consumer's atomic load.
+  if (locked) {
+    publishEntry(cb, off, wlen);
+  } else if (swapIf(cb, entryAddr(cb, off), pending, wlen) != pending) {
+    // Lost only to a rival commit of the same packet from another thread,
+    // which wrote the same header: that one counts, this one is refused.
+    return MP_R_BAD;
+  }
+  wrAdd(cb, wlen);
+  if (locked) {
+    maxUsageUpdate(cb);
+    unlock(cb);
+  }
+  wake(cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
   return 0;
 }
 
@@ -392,11 +531,12 @@ export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
  */
 export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): i32 {
   if (!lock(cb)) return MP_R_BUSY;
-  setEntry(cb, off, wlen);
   store<u32>(hdrAt(cb, off), header);
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
+  publishEntry(cb, off, wlen);
+  wrAdd(cb, wlen);
   maxUsageUpdate(cb);
-  unlockPublished(cb);
+  unlock(cb);
+  wake(cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
   return 0;
 }
 
@@ -404,9 +544,10 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): i32 
 @inline function putDone(cb: usize, off: u32, wlen: u32): i32 {
   setEntry(cb, off, wlen);
   tmpWrInc(cb, wlen);
-  store<u32>(cb, idxInc(cb, load<u32>(cb, MP_WR_OFF), wlen), MP_WR_OFF);
+  wrAdd(cb, wlen);
   maxUsageUpdate(cb);
-  unlockPublished(cb);
+  unlock(cb);
+  wake(cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
   return 0;
 }
 
@@ -432,64 +573,119 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
   return putDone(cb, off, 2);
 }
 
+/** Marks the committed packet at `off` claimed (its header busy, as Zephyr does). */
+@inline function claimAt(cb: usize, off: u32): i32 {
+  const item = hdrAt(cb, off);
+  store<u32>(item, load<u32>(item) | MP_BUSY);
+  store<u32>(cb, off + 1, MP_CLAIMED_OFF);
+  return <i32>off;
+}
+
+/**
+ * claim without overwrite, with no lock: only this consumer moves rd,
+ * except a producer passing a skip packet at rd (with a compare-exchange).
+ * tmp_rd is rd here (no claim is outstanding). The region to look at,
+ * rd to tmp_wr, is read from the consumer's copy of tmp_wr, and from
+ * tmp_wr itself only when the copy is used up. Equivalent to Zephyr's
+ * available() test: what lies before tmp_wr and after the first pending
+ * packet is never claimed either way (docs/design.md §4.1).
+ */
+@inline function claimNoLock(cb: usize): i32 {
+  // Seq-cst loads throughout: they pair with tmp_wr's and the entries' stores.
+  let rd2 = rdIndex(cb);
+  let end2 = load<u32>(cb, MP_TMP_WR_SEEN_OFF);
+  const size = load<u32>(cb, MP_SIZE_OFF);
+  while (true) {
+    // The copy is used up (0), or behind rd (over size), when a producer passed a skip at rd.
+    const ahead = span(cb, rd2, end2);
+    if (ahead == 0 || ahead > size) {
+      end2 = atomic.load<u32>(cb + MP_TMP_WR_OFF);
+      store<u32>(cb, end2, MP_TMP_WR_SEEN_OFF);
+      if (end2 == rd2) return MP_R_NONE;
+    }
+    const rd = pos(cb, rd2);
+    const e = atomic.load<u32>(entryAddr(cb, rd));
+    // rd unchanged since it was read, so the entry is of this lap (a
+    // producer that passed a skip at rd may reuse its words at once).
+    const now = rdIndex(cb);
+    if (now != rd2) {
+      rd2 = now;
+      continue;
+    }
+    // Nothing, or an uncommitted packet first.
+    if (e & MP_T_PENDING) return MP_R_NONE;
+    if (e & MP_T_SKIP) {
+      const next = inc2(cb, rd2, e & MP_T_LEN);
+      const seen = swapIf(cb, cb + MP_RD_OFF, rd2, next);
+      rd2 = seen == rd2 ? next : seen;
+      continue;
+    }
+    return claimAt(cb, rd);
+  }
+}
+
+/** claim with overwrite, under the lock: Zephyr's, from tmp_rd. */
+@inline function claimLocked(cb: usize): i32 {
+  while (true) {
+    const a = available(cb);
+    const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
+    const e = a != 0 ? entryAt(cb, tmpRd) : MP_T_PENDING;
+    // Nothing, or an uncommitted packet (or a reservation) first.
+    if (e & MP_T_PENDING) return MP_R_NONE;
+    if (e & MP_T_SKIP) {
+      // Zephyr drops and retakes the lock here; nothing outside can need it
+      // between two skips, so we keep it.
+      const inc = e & MP_T_LEN;
+      store<u32>(cb, idxInc(cb, tmpRd, inc), MP_TMP_RD_OFF);
+      store<u32>(cb, inc2(cb, rdIndex(cb), inc), MP_RD_OFF);
+      continue;
+    }
+    store<u32>(cb, idxInc(cb, tmpRd, e & MP_T_LEN), MP_TMP_RD_OFF);
+    return claimAt(cb, tmpRd);
+  }
+}
+
 /**
  * mpsc_pbuf_claim: the oldest committed packet, marked busy, or MP_R_NONE;
  * skip packets on the way are consumed silently. MP_R_CLAIMED (nothing
  * changed) while a claim is outstanding: Zephyr allows one at a time.
  */
 export function mp_claim(cb: usize): i32 {
+  if (!overwrites(cb)) {
+    if (load<u32>(cb, MP_CLAIMED_OFF) != 0) return MP_R_CLAIMED;
+    return claimNoLock(cb);
+  }
   if (!lock(cb)) return MP_R_BUSY;
-  if (load<u32>(cb, MP_CLAIMED_OFF) != 0) {
-    unlock(cb);
-    return MP_R_CLAIMED;
-  }
-  while (true) {
-    const a = available(cb);
-    const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
-    const e = a != 0 ? entryAt(cb, tmpRd) : MP_T_PENDING;
-    // Nothing, or an uncommitted packet (or a reservation) first.
-    if (e & MP_T_PENDING) {
-      unlock(cb);
-      return MP_R_NONE;
-    }
-    if (e & MP_T_SKIP) {
-      // Zephyr drops and retakes the lock here; nothing outside can need it
-      // between two skips, so we keep it.
-      const inc = e & MP_T_LEN;
-      store<u32>(cb, idxInc(cb, tmpRd, inc), MP_TMP_RD_OFF);
-      rdInc(cb, inc);
-      continue;
-    }
-    const item = hdrAt(cb, tmpRd);
-    store<u32>(item, load<u32>(item) | MP_BUSY);
-    store<u32>(cb, idxInc(cb, tmpRd, e & MP_T_LEN), MP_TMP_RD_OFF);
-    store<u32>(cb, tmpRd + 1, MP_CLAIMED_OFF);
-    unlock(cb);
-    return <i32>tmpRd;
-  }
+  const r = load<u32>(cb, MP_CLAIMED_OFF) != 0 ? MP_R_CLAIMED : claimLocked(cb);
+  unlock(cb);
+  return r;
 }
 
 /**
  * mpsc_pbuf_free of the claimed packet at `off`; MP_R_BAD (nothing
- * changed) if `off` is not the outstanding claim. Then counts the free in MP_SEM_OFF.
+ * changed) if `off` is not the outstanding claim. Without overwrite, no
+ * lock: the claimed packet is at rd, and only this consumer moves rd past it.
  */
 export function mp_free(cb: usize, off: u32): i32 {
-  if (!lock(cb)) return MP_R_BUSY;
+  const locked = overwrites(cb);
+  if (locked && !lock(cb)) return MP_R_BUSY;
   if (load<u32>(cb, MP_CLAIMED_OFF) != off + 1) {
-    unlock(cb);
+    if (locked) unlock(cb);
     return MP_R_BAD;
   }
   const wlen = wlenAt(cb, off);
   const item = hdrAt(cb, off);
   const h = load<u32>(item) & ~MP_VALID;
-  if (!(load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_OVERWRITE) || off == load<u32>(cb, MP_RD_OFF)) {
+  const rd2 = rdIndex(cb);
+  if (!locked || off == pos(cb, rd2)) {
     store<u32>(item, h & ~MP_BUSY);
     // The writers went round right up to the claimed packet: the freed
     // packet is now the only free space.
-    if (load<u32>(cb, MP_RD_OFF) == load<u32>(cb, MP_TMP_RD_OFF)) {
-      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_TMP_RD_OFF), wlen), MP_TMP_RD_OFF);
+    if (locked && off == load<u32>(cb, MP_TMP_RD_OFF)) {
+      store<u32>(cb, idxInc(cb, off, wlen), MP_TMP_RD_OFF);
     }
-    rdInc(cb, wlen);
+    // Seq-cst: the words were read before; producers may now reuse them.
+    publish(cb, cb + MP_RD_OFF, inc2(cb, rd2, wlen));
   } else {
     // A producer jumped over this packet while it was claimed: it becomes a
     // skip packet, passed over later.
@@ -497,18 +693,18 @@ export function mp_free(cb: usize, off: u32): i32 {
     setEntry(cb, off, MP_T_SKIP | wlen);
   }
   store<u32>(cb, 0, MP_CLAIMED_OFF);
-  // k_sem_give as a counter (layout.ts says why): an atomic add inside the
-  // lock, so an allocator that read the count before this free and sleeps
-  // after it returns at once (Atomics.wait compares the word).
-  bump(cb, MP_SEM_OFF);
-  // Allocators already asleep are woken (every one, each to retry its size)
-  // only once at most half the storage is in use: one wake-up per half
-  // buffer, not one futex call and one context switch per packet. A sleeper
-  // this skips is woken by the consumer when it runs dry, or wakes by
-  // itself within MP_SPACE_SLICE_MS (mpsc-pbuf.ts).
-  const wake = usage(cb) <= load<u32>(cb, MP_SIZE_OFF) >>> 1;
-  unlock(cb);
-  if (wake && atomic.load<u32>(cb + MP_WAITERS_OFF) != 0) atomic.notify(cb + MP_SEM_OFF, -1);
+  if (locked) unlock(cb);
+  // Allocators asleep are woken (every one, each to retry its size) only
+  // once at most half the storage is in use: one wake-up per half buffer,
+  // not one futex call and one context switch per packet. A sleeper this
+  // skips is woken by the consumer when it runs dry, or wakes by itself
+  // within MP_SPACE_SLICE_MS (mpsc-pbuf.ts). The seq-cst load of the
+  // count comes after rd's store or the unlock, as wake() needs; usage
+  // (the producers' line) is read only when someone sleeps.
+  if (atomic.load<u32>(cb + MP_WAITERS_OFF) != 0 && usage(cb) <= load<u32>(cb, MP_SIZE_OFF) >>> 1) {
+    atomic.add<u32>(cb + MP_SEM_OFF, 1);
+    atomic.notify(cb + MP_SEM_OFF, -1);
+  }
   return 0;
 }
 
@@ -543,11 +739,13 @@ export function mp_max_usage(cb: usize): i32 {
  */
 export function mp_unclaimed(cb: usize): i32 {
   if (!lock(cb)) return MP_R_BUSY;
-  const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
-  const tmpWr = load<u32>(cb, MP_TMP_WR_OFF);
-  let u: u32 = tmpWr >= tmpRd ? tmpWr - tmpRd : load<u32>(cb, MP_SIZE_OFF) - tmpRd + tmpWr;
-  // Equal frontiers with FULL set: the whole storage is allocated and unclaimed.
-  if (u == 0 && (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_FULL)) u = load<u32>(cb, MP_SIZE_OFF);
+  const tmpRd = tmpRdAt(cb);
+  const tmpWr2 = atomic.load<u32>(cb + MP_TMP_WR_OFF);
+  const tmpWr = pos(cb, tmpWr2);
+  const size = load<u32>(cb, MP_SIZE_OFF);
+  let u: u32 = tmpWr >= tmpRd ? tmpWr - tmpRd : size - tmpRd + tmpWr;
+  // Equal frontiers when full: the whole storage is allocated and unclaimed.
+  if (u == 0 && span(cb, rdIndex(cb), tmpWr2) == size) u = size;
   unlock(cb);
   return <i32>u;
 }

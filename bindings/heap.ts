@@ -79,7 +79,7 @@ export function initHeap(v: Views, claim: boolean): void {
     if (seen === HEAP_MAGIC_INIT) continue;
     if (seen !== 0) {
       throw new TypeError(
-        `memory is not a wasm-ringbuf memory: word 0 is ${magicName(seen)}, expected ${magicName(HEAP_MAGIC_VALUE)} ("wrb4")`,
+        `memory is not a wasm-ringbuf memory: word 0 is ${magicName(seen)}, expected ${magicName(HEAP_MAGIC_VALUE)} ("wrb5")`,
       );
     }
     if (!claim) throw unclaimed(seen);
@@ -94,7 +94,7 @@ export function initHeap(v: Views, claim: boolean): void {
 
 function unclaimed(word: number): TypeError {
   return new TypeError(
-    `options.memory was not laid out by wasm-ringbuf (word 0 is ${magicName(word)}, not the heap magic "wrb4"): ` +
+    `options.memory was not laid out by wasm-ringbuf (word 0 is ${magicName(word)}, not the heap magic "wrb5"): ` +
       'pass { claim: true } to lay it out, which overwrites its first 64 bytes and places buffers after them',
   );
 }

@@ -30,6 +30,7 @@ import {
   MP_CONS_WAITERS_OFF,
   MP_KIND_VALUE,
   MP_FLAG_OVERWRITE,
+  MP_FLAG_FULL,
   MP_FLAG_MAXUTIL,
   MP_MAX_SIZE_WORDS,
   MP_MODE_NOWAIT,
@@ -302,11 +303,7 @@ export class MpscPbuf extends Handle {
       cb = this.address,
       scr = this.scratch;
     const mode = ms !== 0 && this.mayBlock ? MP_MODE_WAIT : MP_MODE_NOWAIT;
-    let deadline = -1;
     for (;;) {
-      // Frees so far, read before the attempt: a free after this read makes
-      // the wait below return at once (layout.ts, MP_SEM_OFF). Only waits pay it.
-      const seen = mode === MP_MODE_WAIT ? Atomics.load(this.fresh().i32, this.cbWord + (MP_SEM_OFF >> 2)) : 0;
       const r = core.mp_alloc(cb, scr, wlen, mode);
       if (r >= 0) return r;
       if (r === MP_R_BUSY) {
@@ -316,21 +313,42 @@ export class MpscPbuf extends Handle {
       } else if (r === MP_R_CLOSED) {
         throw this.lc.refusal();
       } else if (r === MP_R_WAIT && this.shared) {
-        const now = performance.now();
-        if (deadline < 0) deadline = now + ms;
-        else if (now >= deadline) return null;
-        // In slices: a free wakes sleepers only once half the storage is
-        // free (mp_free), so a sleeper looks again by itself meanwhile.
-        sleepOn(
-          this.fresh().i32,
-          this.cbWord + (MP_WAITERS_OFF >> 2),
-          this.cbWord + (MP_SEM_OFF >> 2),
-          seen,
-          Math.min(deadline, now + MP_SPACE_SLICE_MS),
-        );
+        return this.allocWaiting(wlen, ms);
       } else {
         return null;
       }
+    }
+  }
+
+  /**
+   * alloc's wait for space, registered in MP_WAITERS_OFF from before its
+   * next look to the end (the ring form of docs/design.md §3): a free after
+   * the look sees the count and adds to MP_SEM_OFF, so the sleep returns at
+   * once. In slices: a free wakes sleepers only once half the storage is
+   * free (mp_free), so a sleeper also looks again by itself meanwhile.
+   */
+  private allocWaiting(wlen: number, ms: number): number | null {
+    const sem = this.cbWord + (MP_SEM_OFF >> 2),
+      waiters = this.cbWord + (MP_WAITERS_OFF >> 2);
+    const deadline = performance.now() + ms;
+    Atomics.add(this.fresh().i32, waiters, 1);
+    try {
+      for (;;) {
+        const i32 = this.fresh().i32;
+        const seen = Atomics.load(i32, sem);
+        const r = this.core.mp_alloc(this.address, this.scratch, wlen, MP_MODE_WAIT);
+        if (r >= 0) return r;
+        if (r === MP_R_BUSY) {
+          this.lockWait();
+          continue;
+        }
+        if (r === MP_R_CLOSED) throw this.lc.refusal();
+        const now = performance.now();
+        if (now >= deadline) return null;
+        sleepOn(i32, sem, seen, Math.min(deadline, now + MP_SPACE_SLICE_MS));
+      }
+    } finally {
+      Atomics.sub(this.fresh().i32, waiters, 1);
     }
   }
 
@@ -354,29 +372,34 @@ export class MpscPbuf extends Handle {
     if (ms !== 0) checkMs(ms);
     const mode = ms !== 0 ? MP_MODE_WAIT : MP_MODE_NOWAIT;
     const deadline = performance.now() + ms;
-    for (;;) {
-      const seen = Atomics.load(this.fresh().i32, this.cbWord + (MP_SEM_OFF >> 2)); // as in alloc
-      const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
-      if (r >= 0) return r;
-      if (r === MP_R_BUSY) {
-        this.lockWait();
-      } else if (r === MP_R_DROPPED) {
-        this.notifyDrop();
-      } else if (r === MP_R_CLOSED) {
-        throw this.lc.refusal();
-      } else if (r === MP_R_WAIT) {
-        const now = performance.now();
-        if (now >= deadline) return null;
-        await sleepOnAsync(
-          this.fresh().i32,
-          this.cbWord + (MP_WAITERS_OFF >> 2),
-          this.cbWord + (MP_SEM_OFF >> 2),
-          seen,
-          Math.min(deadline, now + MP_SPACE_SLICE_MS),
-        );
-      } else {
-        return null;
+    const sem = this.cbWord + (MP_SEM_OFF >> 2),
+      waiters = this.cbWord + (MP_WAITERS_OFF >> 2);
+    let registered = false;
+    try {
+      for (;;) {
+        const seen = Atomics.load(this.fresh().i32, sem);
+        const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
+        if (r >= 0) return r;
+        if (r === MP_R_BUSY) {
+          this.lockWait();
+        } else if (r === MP_R_DROPPED) {
+          this.notifyDrop();
+        } else if (r === MP_R_CLOSED) {
+          throw this.lc.refusal();
+        } else if (r === MP_R_WAIT && !registered) {
+          // As allocWaiting: registered before the next look, then sleeps.
+          Atomics.add(this.fresh().i32, waiters, 1);
+          registered = true;
+        } else if (r === MP_R_WAIT) {
+          const now = performance.now();
+          if (now >= deadline) return null;
+          await sleepOnAsync(this.fresh().i32, sem, seen, Math.min(deadline, now + MP_SPACE_SLICE_MS));
+        } else {
+          return null;
+        }
       }
+    } finally {
+      if (registered) Atomics.sub(this.fresh().i32, waiters, 1);
     }
   }
 
@@ -630,33 +653,46 @@ export class MpscPbuf extends Handle {
    */
   private wakeSpaceWaiters(): void {
     const i32 = this.fresh().i32;
-    // Seq-cst load after the claim's unlock: a sleeper registered before it is seen.
+    // Seq-cst load after the claim: a sleeper registered before it is seen;
+    // the add makes one between its look and its wait return at once.
     if (Atomics.load(i32, this.cbWord + (MP_WAITERS_OFF >> 2)) !== 0) {
+      Atomics.add(i32, this.cbWord + (MP_SEM_OFF >> 2), 1);
       Atomics.notify(i32, this.cbWord + (MP_SEM_OFF >> 2));
     }
   }
 
+  /**
+   * claim(ms): looks once, then waits registered in MP_CONS_WAITERS_OFF
+   * from before its next look to the end (the ring form of docs/design.md
+   * §3): a commit after the look sees the count and adds to
+   * MP_COMMITS_OFF, so the sleep returns at once.
+   */
   private claimWaiting(ms: number): number | null {
     checkMs(ms);
+    this.live(false);
+    const first = this.claimed(this.claimCore());
+    // Closed with nothing left: end-of-stream, no need to sleep.
+    if (first !== null || !(this.shared && this.mayBlock) || this.drained()) return first;
     const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
       waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
-    const wait = this.shared && this.mayBlock;
     const deadline = performance.now() + ms;
-    for (;;) {
-      // Commits so far, read before the attempt: a commit after this read
-      // makes the wait below return at once (layout.ts, MP_COMMITS_OFF).
-      const i32 = this.fresh().i32;
-      const seen = Atomics.load(i32, commits);
-      this.live(false);
-      const r = this.claimed(this.claimCore());
-      // Closed with nothing left: end-of-stream, no need to sleep. Otherwise
-      // a commit, close or abort after `seen` was read changes the counter,
-      // so the sleep returns at once (docs/design.md §10).
-      if (r !== null || !wait || this.drained()) return r;
-      if (!sleepOn(i32, waiters, commits, seen, deadline)) {
+    Atomics.add(this.fresh().i32, waiters, 1);
+    try {
+      for (;;) {
+        const i32 = this.fresh().i32;
+        const seen = Atomics.load(i32, commits);
         this.live(false);
-        return null;
+        const r = this.claimed(this.claimCore());
+        // A commit, close or abort after `seen` was read changes the
+        // counter, so the sleep returns at once (docs/design.md §10).
+        if (r !== null || this.drained()) return r;
+        if (!sleepOn(i32, commits, seen, deadline)) {
+          this.live(false);
+          return null;
+        }
       }
+    } finally {
+      Atomics.sub(this.fresh().i32, waiters, 1);
     }
   }
 
@@ -677,19 +713,28 @@ export class MpscPbuf extends Handle {
   /** claimAsync's loop (a wait counted by inFlight: a release() while it sleeps ends it). */
   private async claimLater(ms: number): Promise<number | null> {
     if (ms !== 0) checkMs(ms);
+    this.live(false);
+    const first = this.claimed(this.claimCore());
+    if (first !== null || ms === 0 || this.drained()) return first;
     const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
       waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
     const deadline = performance.now() + ms;
-    for (;;) {
-      const i32 = this.fresh().i32;
-      const seen = Atomics.load(i32, commits);
-      this.live(false);
-      const r = this.claimed(this.claimCore());
-      if (r !== null || ms === 0 || this.drained()) return r;
-      if (!(await sleepOnAsync(i32, waiters, commits, seen, deadline))) {
+    // As claimWaiting: registered before each look.
+    Atomics.add(this.fresh().i32, waiters, 1);
+    try {
+      for (;;) {
+        const i32 = this.fresh().i32;
+        const seen = Atomics.load(i32, commits);
         this.live(false);
-        return null;
+        const r = this.claimed(this.claimCore());
+        if (r !== null || this.drained()) return r;
+        if (!(await sleepOnAsync(i32, commits, seen, deadline))) {
+          this.live(false);
+          return null;
+        }
       }
+    } finally {
+      Atomics.sub(this.fresh().i32, waiters, 1);
     }
   }
 
@@ -806,12 +851,27 @@ export class MpscPbuf extends Handle {
     /** The MP_FLAG_* bits (layout.ts). */
     flags: number;
   } {
+    // rd and tmp_wr are kept modulo 2 * size (layout.ts): Zephyr's positions
+    // are those mod size, and its FULL flag is tmp_wr - rd = size.
+    const size = this.size;
+    const rd2 = this.control(MP_RD_OFF),
+      tmpWr2 = this.control(MP_TMP_WR_OFF);
+    const rd = rd2 % size,
+      flags = this.control(MP_FLAGS_OFF);
+    const full = (tmpWr2 - rd2 + 2 * size) % (2 * size) === size;
+    // Without overwrite tmp_rd is not stored: rd, or the end of the claimed packet (which starts at rd).
+    let tmpRd = this.control(MP_TMP_RD_OFF);
+    if ((flags & MP_FLAG_OVERWRITE) === 0) {
+      const claimed = this.control(MP_CLAIMED_OFF) !== 0;
+      const claimedWords = this.fresh().u32[(this.control(MP_LENS_OFF) >>> 2) + rd] & MP_T_LEN;
+      tmpRd = claimed ? (rd + claimedWords) % size : rd;
+    }
     return {
       wr: this.control(MP_WR_OFF),
-      tmpWr: this.control(MP_TMP_WR_OFF),
-      rd: this.control(MP_RD_OFF),
-      tmpRd: this.control(MP_TMP_RD_OFF),
-      flags: this.control(MP_FLAGS_OFF),
+      tmpWr: tmpWr2 % size,
+      rd,
+      tmpRd,
+      flags: flags | (full ? MP_FLAG_FULL : 0),
     };
   }
 

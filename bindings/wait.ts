@@ -5,8 +5,10 @@
 // adding itself to a waiter count that the waker reads; so a change it did
 // not see in that look has changed the word it sleeps on, or is followed by
 // a notify (docs/design.md §3 has the proof).
-//   - MpscPbuf (sleepOn): the word is a counter of commits or frees, read
-//     before the attempt; close and abort add to it too.
+//   - MpscPbuf (sleepOn): the word is a counter of commits or frees; the
+//     sleeper registers in the waiter count, reads the counter, looks once
+//     more, then waits; a commit or free adds to it only when someone is
+//     registered; close and abort add to it too.
 //   - RingBuf/ItemRingBuf (RingWaits): the word is a wake word of the
 //     sleeper's side, which the other side's finish changes (and notifies)
 //     only when someone sleeps, and close and abort change too. Not the
@@ -105,46 +107,33 @@ export function checkMs(ms: unknown): void {
 }
 
 /**
- * @internal Sleeps on `i32[word]` while it holds `seen`, registered in
- * `i32[waiters]`, until notified or `deadline`. Returns false when the
- * deadline has passed (the caller then looks one last time), true
- * otherwise. The memory must be shared and the thread allowed to block.
+ * @internal Sleeps on `i32[word]` while it holds `seen`, until notified or
+ * `deadline`, for a caller that follows the ring form of docs/design.md §3:
+ * it added itself to the waiter count, then read `seen`, then looked once
+ * more and found nothing. Returns false when the deadline has passed (the
+ * caller then looks one last time), true otherwise. The memory must be
+ * shared and the thread allowed to block.
  */
-export function sleepOn(i32: Int32Array, waiters: number, word: number, seen: number, deadline: number): boolean {
+export function sleepOn(i32: Int32Array, word: number, seen: number, deadline: number): boolean {
   const remaining = deadline - performance.now();
   if (remaining <= 0) return false;
-  // Register before the wait compares the word (docs/design.md §3).
-  Atomics.add(i32, waiters, 1);
-  const r = Atomics.wait(i32, word, seen, remaining);
-  Atomics.sub(i32, waiters, 1);
-  return r !== 'timed-out';
+  return Atomics.wait(i32, word, seen, remaining) !== 'timed-out';
 }
 
 /**
  * @internal The asynchronous form of {@link sleepOn}: Atomics.waitAsync on a
- * shared memory where it exists, else one short sleep (no registration is
- * needed, nobody has to notify a poller).
+ * shared memory where it exists, else one short sleep (nobody has to
+ * notify a poller).
  */
-export async function sleepOnAsync(
-  i32: Int32Array,
-  waiters: number,
-  word: number,
-  seen: number,
-  deadline: number,
-): Promise<boolean> {
+export async function sleepOnAsync(i32: Int32Array, word: number, seen: number, deadline: number): Promise<boolean> {
   const remaining = deadline - performance.now();
   if (remaining <= 0) return false;
   if (waitAsync === undefined || !isSharedView(i32)) {
     await new Promise<void>((resolve) => setTimeout(resolve, Math.min(remaining, POLL_MS)));
     return true;
   }
-  Atomics.add(i32, waiters, 1);
-  try {
-    const r = waitAsync(i32, word, seen, remaining);
-    return (r.async ? await r.value : r.value) !== 'timed-out';
-  } finally {
-    Atomics.sub(i32, waiters, 1);
-  }
+  const r = waitAsync(i32, word, seen, remaining);
+  return (r.async ? await r.value : r.value) !== 'timed-out';
 }
 
 function blockingError(method: string): Error {

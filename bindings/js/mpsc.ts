@@ -5,8 +5,10 @@
 // are right is said in the AS file; the orderings here are the same: the
 // lock is taken with Atomics.compareExchange (giving up with MP_R_BUSY after a
 // bounded spin) and released with Atomics.store, then a load of the waiter
-// count (all sequentially consistent), everything inside a critical section uses
-// plain typed-array accesses, and the wake-up counters use Atomics.
+// count (all sequentially consistent); words another thread reads or writes
+// outside the lock (rd, tmp_wr, wr, published entries) go through Atomics
+// on a shared memory (publish, swapIf, loadShared); the rest are plain
+// typed-array accesses, and the wake-up counters use Atomics.
 // Every function takes the memory's views first; each exported one (an entry
 // point, bound to the views in index.ts) starts by checking they are attached.
 
@@ -26,6 +28,8 @@ const {
   MP_WR_OFF,
   MP_TMP_RD_OFF,
   MP_RD_OFF,
+  MP_RD_SEEN_OFF,
+  MP_TMP_WR_SEEN_OFF,
   MP_FLAGS_OFF,
   MP_MAX_USAGE_OFF,
   MP_CLAIMED_OFF,
@@ -43,7 +47,6 @@ const {
   MP_FLAG_POW2,
   MP_FLAG_OVERWRITE,
   MP_FLAG_MAXUTIL,
-  MP_FLAG_FULL,
   MP_VALID,
   MP_BUSY,
   MP_HDR_USER_SHIFT,
@@ -121,23 +124,44 @@ function unlock(v: Views, cb: number): void {
   if (Atomics.load(i32, (cb + MP_LOCK_WAITERS_OFF) >>> 2) !== 0) Atomics.notify(i32, (cb + MP_LOCK_OFF) >>> 2, 1);
 }
 
-// assembly/mpsc.ts: bump
-function bump(v: Views, cb: number, field: number): void {
-  const i32 = v.i32;
-  const at = (cb + field) >>> 2;
-  if (i32[(cb + MP_LOCKING_OFF) >>> 2] !== 0) Atomics.add(i32, at, 1);
-  else i32[at]++;
+// assembly/mpsc.ts: overwrites
+function overwrites(v: Views, cb: number): boolean {
+  return (v.u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_OVERWRITE) !== 0;
 }
 
-// assembly/mpsc.ts: unlockPublished
-function unlockPublished(v: Views, cb: number): void {
-  bump(v, cb, MP_COMMITS_OFF);
-  unlock(v, cb);
-  const i32 = v.i32;
-  if (Atomics.load(i32, (cb + MP_CONS_WAITERS_OFF) >>> 2) !== 0) Atomics.notify(i32, (cb + MP_COMMITS_OFF) >>> 2);
+// assembly/mpsc.ts: publish (a word index here)
+function publish(v: Views, cb: number, at: number, value: number): void {
+  if (v.u32[(cb + MP_LOCKING_OFF) >>> 2] !== 0) Atomics.store(v.u32, at, value);
+  else v.u32[at] = value;
 }
 
-// ── Zephyr's helpers (all called with the lock held) ──────────────────────
+// assembly/mpsc.ts: swapIf (a word index here)
+function swapIf(v: Views, cb: number, at: number, expected: number, value: number): number {
+  const u32 = v.u32;
+  if (u32[(cb + MP_LOCKING_OFF) >>> 2] !== 0) return Atomics.compareExchange(u32, at, expected, value);
+  const old = u32[at];
+  if (old === expected) u32[at] = value;
+  return old;
+}
+
+// assembly/mpsc.ts: the atomic loads of words other threads write outside
+// the lock; plain on an unshared memory, where Atomics.load costs more than
+// in wasm and no other thread writes.
+function loadShared(v: Views, cb: number, at: number): number {
+  const u32 = v.u32;
+  return u32[(cb + MP_LOCKING_OFF) >>> 2] !== 0 ? Atomics.load(u32, at) : u32[at];
+}
+
+// assembly/mpsc.ts: wake
+function wake(v: Views, cb: number, counter: number, waiters: number): void {
+  const i32 = v.i32;
+  if (Atomics.load(i32, (cb + waiters) >>> 2) !== 0) {
+    Atomics.add(i32, (cb + counter) >>> 2, 1);
+    Atomics.notify(i32, (cb + counter) >>> 2);
+  }
+}
+
+// ── indices ───────────────────────────────────────────────────────────────
 
 // assembly/mpsc.ts: idxInc (Zephyr's idx_inc)
 function idxInc(v: Views, cb: number, i: number, n: number): number {
@@ -148,21 +172,68 @@ function idxInc(v: Views, cb: number, i: number, n: number): number {
   return j >= size ? j - size : j;
 }
 
+// assembly/mpsc.ts: inc2
+function inc2(v: Views, cb: number, i: number, n: number): number {
+  const twice = v.u32[(cb + MP_SIZE_OFF) >>> 2] * 2;
+  const j = i + n;
+  return j >= twice ? j - twice : j;
+}
+
+// assembly/mpsc.ts: pos
+function pos(v: Views, cb: number, i: number): number {
+  const size = v.u32[(cb + MP_SIZE_OFF) >>> 2];
+  return i >= size ? i - size : i;
+}
+
+// assembly/mpsc.ts: span
+function span(v: Views, cb: number, from: number, to: number): number {
+  return to >= from ? to - from : to + v.u32[(cb + MP_SIZE_OFF) >>> 2] * 2 - from;
+}
+
+// assembly/mpsc.ts: rdIndex
+function rdIndex(v: Views, cb: number): number {
+  return loadShared(v, cb, (cb + MP_RD_OFF) >>> 2);
+}
+
+// assembly/mpsc.ts: setTmpWr
+function setTmpWr(v: Views, cb: number, i: number): void {
+  publish(v, cb, (cb + MP_TMP_WR_OFF) >>> 2, i);
+}
+
+// assembly/mpsc.ts: wrAdd
+function wrAdd(v: Views, cb: number, n: number): void {
+  const at = (cb + MP_WR_OFF) >>> 2;
+  let w = loadShared(v, cb, at);
+  for (;;) {
+    const seen = swapIf(v, cb, at, w, idxInc(v, cb, w, n));
+    if (seen === w) return;
+    w = seen;
+  }
+}
+
 // assembly/mpsc.ts: hdrAt (a byte address, as in AS)
 function hdrAt(v: Views, cb: number, off: number): number {
   return v.u32[(cb + MP_STORAGE_OFF) >>> 2] + off * 4;
 }
 
+// assembly/mpsc.ts: entryAddr (a word index here)
+function entryIndex(v: Views, cb: number, off: number): number {
+  return (v.u32[(cb + MP_LENS_OFF) >>> 2] + off * 4) >>> 2;
+}
+
 // assembly/mpsc.ts: entryAt (the packet table: only the core writes it)
 function entryAt(v: Views, cb: number, off: number): number {
-  const u32 = v.u32;
-  return u32[(u32[(cb + MP_LENS_OFF) >>> 2] + off * 4) >>> 2];
+  return v.u32[entryIndex(v, cb, off)];
 }
 
 // assembly/mpsc.ts: setEntry
 function setEntry(v: Views, cb: number, off: number, entry: number): void {
-  const u32 = v.u32;
-  u32[(u32[(cb + MP_LENS_OFF) >>> 2] + off * 4) >>> 2] = entry;
+  v.u32[entryIndex(v, cb, off)] = entry;
+}
+
+// assembly/mpsc.ts: publishEntry
+function publishEntry(v: Views, cb: number, off: number, entry: number): void {
+  publish(v, cb, entryIndex(v, cb, off), entry);
 }
 
 // assembly/mpsc.ts: wlenAt (Zephyr's get_wlen, from the table, never the user's header)
@@ -170,34 +241,54 @@ function wlenAt(v: Views, cb: number, off: number): number {
   return entryAt(v, cb, off) & MP_T_LEN;
 }
 
-// assembly/mpsc.ts: freeSpace (Zephyr's free_space). Bit 31 marks `wrap`, as in
-// AS; here the result is an int32, so a wrapped one reads as negative.
-function freeSpace(v: Views, cb: number): number {
+// assembly/mpsc.ts: tmpRdAt
+function tmpRdAt(v: Views, cb: number): number {
   const u32 = v.u32;
-  if (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_FULL) return 0;
-  const rd = u32[(cb + MP_RD_OFF) >>> 2];
-  const tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  if (overwrites(v, cb)) return u32[(cb + MP_TMP_RD_OFF) >>> 2];
+  const rd = pos(v, cb, rdIndex(v, cb));
+  return u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0 ? idxInc(v, cb, rd, wlenAt(v, cb, rd)) : rd;
+}
+
+// ── Zephyr's helpers (producers' ones called with the lock held) ──────────
+
+// assembly/mpsc.ts: freeSpaceFrom (Zephyr's free_space). Bit 31 marks
+// `wrap`, as in AS; here the result is an int32, so a wrapped one reads as negative.
+function freeSpaceFrom(v: Views, cb: number, rd2: number): number {
+  const u32 = v.u32;
+  const tmpWr2 = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  const size = u32[(cb + MP_SIZE_OFF) >>> 2];
+  if (span(v, cb, rd2, tmpWr2) === size) return 0;
+  const rd = pos(v, cb, rd2);
+  const tmpWr = pos(v, cb, tmpWr2);
   if (rd > tmpWr) return rd - tmpWr;
-  return (u32[(cb + MP_SIZE_OFF) >>> 2] - tmpWr) | 0x80000000;
+  return (size - tmpWr) | 0x80000000;
+}
+
+// assembly/mpsc.ts: freeSpace (from the producers' copy of rd first)
+function freeSpace(v: Views, cb: number, wlen: number): number {
+  if (overwrites(v, cb)) return freeSpaceFrom(v, cb, rdIndex(v, cb));
+  const u32 = v.u32;
+  const fs = freeSpaceFrom(v, cb, u32[(cb + MP_RD_SEEN_OFF) >>> 2]);
+  if ((fs & 0x7fffffff) >= wlen) return fs;
+  const rd2 = rdIndex(v, cb);
+  u32[(cb + MP_RD_SEEN_OFF) >>> 2] = rd2;
+  return freeSpaceFrom(v, cb, rd2);
 }
 
 // assembly/mpsc.ts: available (Zephyr's available)
 function available(v: Views, cb: number): number {
-  const u32 = v.u32;
-  const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
-  const wr = u32[(cb + MP_WR_OFF) >>> 2];
-  if (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_FULL || tmpRd > wr) return u32[(cb + MP_SIZE_OFF) >>> 2] - tmpRd;
+  const tmpRd = tmpRdAt(v, cb);
+  const wr = loadShared(v, cb, (cb + MP_WR_OFF) >>> 2);
+  const size = v.u32[(cb + MP_SIZE_OFF) >>> 2];
+  if (span(v, cb, rdIndex(v, cb), loadShared(v, cb, (cb + MP_TMP_WR_OFF) >>> 2)) === size || tmpRd > wr) {
+    return size - tmpRd;
+  }
   return wr - tmpRd;
 }
 
 // assembly/mpsc.ts: usage
 function usage(v: Views, cb: number): number {
-  const u32 = v.u32;
-  const size = u32[(cb + MP_SIZE_OFF) >>> 2];
-  if (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_FULL) return size;
-  const rd = u32[(cb + MP_RD_OFF) >>> 2];
-  const tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
-  return tmpWr >= rd ? tmpWr - rd : size - rd + tmpWr;
+  return span(v, cb, rdIndex(v, cb), loadShared(v, cb, (cb + MP_TMP_WR_OFF) >>> 2));
 }
 
 // assembly/mpsc.ts: maxUsageUpdate
@@ -211,17 +302,7 @@ function maxUsageUpdate(v: Views, cb: number): void {
 
 // assembly/mpsc.ts: tmpWrInc
 function tmpWrInc(v: Views, cb: number, n: number): void {
-  const u32 = v.u32;
-  const t = idxInc(v, cb, u32[(cb + MP_TMP_WR_OFF) >>> 2], n);
-  u32[(cb + MP_TMP_WR_OFF) >>> 2] = t;
-  if (t === u32[(cb + MP_RD_OFF) >>> 2]) u32[(cb + MP_FLAGS_OFF) >>> 2] |= MP_FLAG_FULL;
-}
-
-// assembly/mpsc.ts: rdInc
-function rdInc(v: Views, cb: number, n: number): void {
-  const u32 = v.u32;
-  u32[(cb + MP_RD_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_RD_OFF) >>> 2], n);
-  u32[(cb + MP_FLAGS_OFF) >>> 2] &= ~MP_FLAG_FULL;
+  setTmpWr(v, cb, inc2(v, cb, v.u32[(cb + MP_TMP_WR_OFF) >>> 2], n));
 }
 
 // assembly/mpsc.ts: skipHeader
@@ -231,12 +312,11 @@ function skipHeader(n: number): number {
 
 // assembly/mpsc.ts: addSkip (Zephyr's add_skip_item)
 function addSkip(v: Views, cb: number, n: number): void {
-  const u32 = v.u32;
-  const tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
-  u32[hdrAt(v, cb, tmpWr) >>> 2] = skipHeader(n);
+  const tmpWr = pos(v, cb, v.u32[(cb + MP_TMP_WR_OFF) >>> 2]);
+  v.u32[hdrAt(v, cb, tmpWr) >>> 2] = skipHeader(n);
   setEntry(v, cb, tmpWr, (MP_T_SKIP | n) >>> 0);
   tmpWrInc(v, cb, n);
-  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], n);
+  wrAdd(v, cb, n);
 }
 
 // assembly/mpsc.ts: dropItemLocked (Zephyr's drop_item_locked): makes room at
@@ -246,17 +326,24 @@ function addSkip(v: Views, cb: number, n: number): void {
 // (docs/zephyr-semantics.md §2.5).
 function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): number {
   const u32 = v.u32;
-  const rd = u32[(cb + MP_RD_OFF) >>> 2];
-  const item = hdrAt(v, cb, rd);
-  const h = u32[item >>> 2];
+  const rd2 = rdIndex(v, cb);
+  const rd = pos(v, cb, rd2);
   const e = entryAt(v, cb, rd);
   if ((e & MP_T_RESERVED) >>> 0 === MP_T_SKIP) {
     // A skip packet goes silently, in both modes.
-    rdInc(v, cb, e & MP_T_LEN);
-    u32[(cb + MP_TMP_RD_OFF) >>> 2] = u32[(cb + MP_RD_OFF) >>> 2];
+    const next = inc2(v, cb, rd2, e & MP_T_LEN);
+    if (overwrites(v, cb)) {
+      u32[(cb + MP_RD_OFF) >>> 2] = next;
+      u32[(cb + MP_TMP_RD_OFF) >>> 2] = pos(v, cb, next);
+    } else {
+      // The lock-free consumer may pass it at the same moment (the AS file says why this is enough).
+      swapIf(v, cb, (cb + MP_RD_OFF) >>> 2, rd2, next);
+    }
     return DROP_AGAIN;
   }
-  if (!(u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_OVERWRITE)) return DROP_NONE;
+  if (!overwrites(v, cb)) return DROP_NONE;
+  const item = hdrAt(v, cb, rd);
+  const h = u32[item >>> 2];
   const rdW = e & MP_T_LEN;
   // Uncommitted (or another producer's reservation): it can neither be dropped nor jumped over.
   if (e & MP_T_PENDING) return DROP_NONE;
@@ -264,32 +351,33 @@ function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): numbe
     // Claimed: jump over it, as if it had just been written.
     let ret = DROP_AGAIN;
     if (freeW !== 0) addSkip(v, cb, freeW);
-    u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], rdW);
+    wrAdd(v, cb, rdW);
     // Met the same claimed packet again after going round (#84595): give up.
-    if (u32[(cb + MP_RD_OFF) >>> 2] === u32[(cb + MP_TMP_RD_OFF) >>> 2]) {
+    if (rd === u32[(cb + MP_TMP_RD_OFF) >>> 2]) {
       u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_TMP_RD_OFF) >>> 2], rdW);
       ret = DROP_NONE;
     }
+    // tmp_wr = rd = tmp_rd, and FULL: tmp_wr a whole size ahead of rd.
     const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
-    u32[(cb + MP_TMP_WR_OFF) >>> 2] = tmpRd;
+    setTmpWr(v, cb, tmpRd + u32[(cb + MP_SIZE_OFF) >>> 2]);
     u32[(cb + MP_RD_OFF) >>> 2] = tmpRd;
-    u32[(cb + MP_FLAGS_OFF) >>> 2] |= MP_FLAG_FULL;
     return ret;
   }
   // Committed and idle: drop it, and reserve its space and the free gap
   // before it (tmp_wr moves over both) while the host notifies unlocked.
-  rdInc(v, cb, rdW);
-  u32[(cb + MP_TMP_RD_OFF) >>> 2] = u32[(cb + MP_RD_OFF) >>> 2];
-  const tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  const next = inc2(v, cb, rd2, rdW);
+  u32[(cb + MP_RD_OFF) >>> 2] = next;
+  u32[(cb + MP_TMP_RD_OFF) >>> 2] = pos(v, cb, next);
+  const tmpWr2 = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  const tmpWr = pos(v, cb, tmpWr2);
   if (freeW !== 0) u32[hdrAt(v, cb, tmpWr) >>> 2] = 0; // an "invalid" header, as Zephyr writes
   const shift = rdW + freeW;
   // Until post_drop_action, the reserved area is neither claimable nor committable.
   setEntry(v, cb, tmpWr, (MP_T_RESERVED | shift) >>> 0);
-  u32[(scr + MP_SCR_PREV_OFF) >>> 2] = tmpWr;
+  u32[(scr + MP_SCR_PREV_OFF) >>> 2] = tmpWr2;
   u32[(scr + MP_SCR_SHIFT_OFF) >>> 2] = shift;
   u32[(scr + MP_SCR_DROP_OFF) >>> 2] = rd;
-  u32[(cb + MP_TMP_WR_OFF) >>> 2] = idxInc(v, cb, tmpWr, shift);
-  u32[(cb + MP_FLAGS_OFF) >>> 2] |= MP_FLAG_FULL;
+  setTmpWr(v, cb, inc2(v, cb, tmpWr2, shift));
   u32[item >>> 2] = h & ~MP_VALID; // the callback sees valid == 0
   u32[(cb + MP_DROPPED_OFF) >>> 2]++;
   return DROP_USER;
@@ -301,17 +389,17 @@ function postDrop(v: Views, cb: number, scr: number): void {
   const shift = u32[(scr + MP_SCR_SHIFT_OFF) >>> 2];
   if (shift === 0) return;
   u32[(scr + MP_SCR_SHIFT_OFF) >>> 2] = 0;
-  const prev = u32[(scr + MP_SCR_PREV_OFF) >>> 2];
-  if (idxInc(v, cb, prev, shift) === u32[(cb + MP_TMP_WR_OFF) >>> 2]) {
-    // Nobody allocated meanwhile: undo the reservation.
-    u32[(cb + MP_TMP_WR_OFF) >>> 2] = prev;
-    u32[(cb + MP_FLAGS_OFF) >>> 2] &= ~MP_FLAG_FULL;
+  const prev2 = u32[(scr + MP_SCR_PREV_OFF) >>> 2];
+  if (inc2(v, cb, prev2, shift) === u32[(cb + MP_TMP_WR_OFF) >>> 2]) {
+    // Nobody allocated meanwhile: undo the reservation (and so FULL).
+    setTmpWr(v, cb, prev2);
     return;
   }
   // Another producer allocated after the reservation: skip the reserved area.
+  const prev = pos(v, cb, prev2);
   u32[hdrAt(v, cb, prev) >>> 2] = skipHeader(shift);
   setEntry(v, cb, prev, (MP_T_SKIP | shift) >>> 0);
-  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], shift);
+  wrAdd(v, cb, shift);
 }
 
 // assembly/mpsc.ts: mp_post_drop
@@ -345,9 +433,9 @@ function reserve(v: Views, cb: number, scr: number, wlen: number, mode: number):
       unlock(v, cb);
       return MP_R_CLOSED;
     }
-    const fs = freeSpace(v, cb);
+    const fs = freeSpace(v, cb, wlen);
     const f = fs & 0x7fffffff;
-    if (f >= wlen) return v.u32[(cb + MP_TMP_WR_OFF) >>> 2];
+    if (f >= wlen) return pos(v, cb, v.u32[(cb + MP_TMP_WR_OFF) >>> 2]);
     if (fs & 0x80000000) {
       addSkip(v, cb, f);
       unlock(v, cb);
@@ -370,28 +458,40 @@ export function mp_alloc(v: Views, cb: number, scr: number, wlen: number, mode: 
   return off;
 }
 
-// assembly/mpsc.ts: mp_commit
+// assembly/mpsc.ts: mp_commit (the lock only with overwrite or a peak to keep; the AS file says why)
 export function mp_commit(v: Views, cb: number, off: number, wlen: number): number {
   attached(v);
-  if (!lock(v, cb)) return MP_R_BUSY;
   const u32 = v.u32;
+  const locked = overwrites(v, cb) || (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_MAXUTIL) !== 0;
+  if (locked && !lock(v, cb)) return MP_R_BUSY;
   if (off >= u32[(cb + MP_SIZE_OFF) >>> 2]) {
-    unlock(v, cb);
+    if (locked) unlock(v, cb);
     return MP_R_BAD;
   }
   const item = hdrAt(v, cb, off);
   const h = u32[item >>> 2];
   if (wlen === 0) wlen = (h >>> MP_HDR_USER_SHIFT) & u32[(cb + MP_LEN_MASK_OFF) >>> 2];
+  const pending = (MP_T_PENDING | wlen) >>> 0;
+  const at = entryIndex(v, cb, off);
   // The table's pending entry is the only proof of an allocation, and its length the only one followed.
-  if (entryAt(v, cb, off) !== (MP_T_PENDING | wlen) >>> 0 || (h & (MP_VALID | MP_BUSY)) !== 0) {
-    unlock(v, cb);
+  if (loadShared(v, cb, at) !== pending || (h & (MP_VALID | MP_BUSY)) !== 0) {
+    if (locked) unlock(v, cb);
     return MP_R_BAD;
   }
-  setEntry(v, cb, off, wlen);
+  // The header first: a consumer that sees the entry sees it valid.
   u32[item >>> 2] = h | MP_VALID;
-  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
-  maxUsageUpdate(v, cb);
-  unlockPublished(v, cb);
+  if (locked) {
+    publish(v, cb, at, wlen);
+  } else if (swapIf(v, cb, at, pending, wlen) !== pending) {
+    // Lost to a rival commit of the same packet, which wrote the same header.
+    return MP_R_BAD;
+  }
+  wrAdd(v, cb, wlen);
+  if (locked) {
+    maxUsageUpdate(v, cb);
+    unlock(v, cb);
+  }
+  wake(v, cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
   return 0;
 }
 
@@ -399,23 +499,23 @@ export function mp_commit(v: Views, cb: number, off: number, wlen: number): numb
 export function mp_put_finish(v: Views, cb: number, off: number, wlen: number, header: number): number {
   attached(v);
   if (!lock(v, cb)) return MP_R_BUSY;
-  const u32 = v.u32;
-  setEntry(v, cb, off, wlen);
-  u32[hdrAt(v, cb, off) >>> 2] = header;
-  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
+  v.u32[hdrAt(v, cb, off) >>> 2] = header;
+  publishEntry(v, cb, off, wlen);
+  wrAdd(v, cb, wlen);
   maxUsageUpdate(v, cb);
-  unlockPublished(v, cb);
+  unlock(v, cb);
+  wake(v, cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
   return 0;
 }
 
 // assembly/mpsc.ts: putDone
 function putDone(v: Views, cb: number, off: number, wlen: number): number {
-  const u32 = v.u32;
   setEntry(v, cb, off, wlen);
   tmpWrInc(v, cb, wlen);
-  u32[(cb + MP_WR_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_WR_OFF) >>> 2], wlen);
+  wrAdd(v, cb, wlen);
   maxUsageUpdate(v, cb);
-  unlockPublished(v, cb);
+  unlock(v, cb);
+  wake(v, cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
   return 0;
 }
 
@@ -440,71 +540,118 @@ export function mp_put_word_ext(v: Views, cb: number, scr: number, word: number,
   return putDone(v, cb, off, 2);
 }
 
-// assembly/mpsc.ts: mp_claim
-export function mp_claim(v: Views, cb: number): number {
-  attached(v);
-  if (!lock(v, cb)) return MP_R_BUSY;
+// assembly/mpsc.ts: claimAt
+function claimAt(v: Views, cb: number, off: number): number {
   const u32 = v.u32;
-  if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0) {
-    unlock(v, cb);
-    return MP_R_CLAIMED;
+  u32[hdrAt(v, cb, off) >>> 2] |= MP_BUSY;
+  u32[(cb + MP_CLAIMED_OFF) >>> 2] = off + 1;
+  return off;
+}
+
+// assembly/mpsc.ts: claimNoLock (without overwrite: no lock, from rd; the AS file says why)
+function claimNoLock(v: Views, cb: number): number {
+  const u32 = v.u32;
+  const rdAt = (cb + MP_RD_OFF) >>> 2;
+  let rd2 = rdIndex(v, cb);
+  let end2 = u32[(cb + MP_TMP_WR_SEEN_OFF) >>> 2];
+  const size = u32[(cb + MP_SIZE_OFF) >>> 2];
+  for (;;) {
+    // The copy is used up (0), or behind rd (over size), when a producer passed a skip at rd.
+    const ahead = span(v, cb, rd2, end2);
+    if (ahead === 0 || ahead > size) {
+      end2 = loadShared(v, cb, (cb + MP_TMP_WR_OFF) >>> 2);
+      u32[(cb + MP_TMP_WR_SEEN_OFF) >>> 2] = end2;
+      if (end2 === rd2) return MP_R_NONE;
+    }
+    const rd = pos(v, cb, rd2);
+    const e = loadShared(v, cb, entryIndex(v, cb, rd));
+    // rd unchanged since it was read, so the entry is of this lap.
+    const now = rdIndex(v, cb);
+    if (now !== rd2) {
+      rd2 = now;
+      continue;
+    }
+    // Nothing, or an uncommitted packet first.
+    if (e & MP_T_PENDING) return MP_R_NONE;
+    if (e & MP_T_SKIP) {
+      const next = inc2(v, cb, rd2, e & MP_T_LEN);
+      const seen = swapIf(v, cb, rdAt, rd2, next);
+      rd2 = seen === rd2 ? next : seen;
+      continue;
+    }
+    return claimAt(v, cb, rd);
   }
+}
+
+// assembly/mpsc.ts: claimLocked (with overwrite: Zephyr's, from tmp_rd)
+function claimLocked(v: Views, cb: number): number {
+  const u32 = v.u32;
   for (;;) {
     const a = available(v, cb);
     const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
     const e = a !== 0 ? entryAt(v, cb, tmpRd) : MP_T_PENDING;
     // Nothing, or an uncommitted packet (or a reservation) first.
-    if (e & MP_T_PENDING) {
-      unlock(v, cb);
-      return MP_R_NONE;
-    }
+    if (e & MP_T_PENDING) return MP_R_NONE;
     if (e & MP_T_SKIP) {
       // Zephyr drops and retakes the lock here; we keep it (the AS file says why).
       const inc = e & MP_T_LEN;
       u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, inc);
-      rdInc(v, cb, inc);
+      u32[(cb + MP_RD_OFF) >>> 2] = inc2(v, cb, rdIndex(v, cb), inc);
       continue;
     }
-    const item = hdrAt(v, cb, tmpRd);
-    u32[item >>> 2] |= MP_BUSY;
     u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, e & MP_T_LEN);
-    u32[(cb + MP_CLAIMED_OFF) >>> 2] = tmpRd + 1;
-    unlock(v, cb);
-    return tmpRd;
+    return claimAt(v, cb, tmpRd);
   }
 }
 
-// assembly/mpsc.ts: mp_free
+// assembly/mpsc.ts: mp_claim
+export function mp_claim(v: Views, cb: number): number {
+  attached(v);
+  const u32 = v.u32;
+  if (!overwrites(v, cb)) {
+    if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0) return MP_R_CLAIMED;
+    return claimNoLock(v, cb);
+  }
+  if (!lock(v, cb)) return MP_R_BUSY;
+  const r = u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0 ? MP_R_CLAIMED : claimLocked(v, cb);
+  unlock(v, cb);
+  return r;
+}
+
+// assembly/mpsc.ts: mp_free (no lock without overwrite: the claimed packet is at rd)
 export function mp_free(v: Views, cb: number, off: number): number {
   attached(v);
-  if (!lock(v, cb)) return MP_R_BUSY;
   const u32 = v.u32;
+  const locked = overwrites(v, cb);
+  if (locked && !lock(v, cb)) return MP_R_BUSY;
   if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== off + 1) {
-    unlock(v, cb);
+    if (locked) unlock(v, cb);
     return MP_R_BAD;
   }
   const wlen = wlenAt(v, cb, off);
   const item = hdrAt(v, cb, off);
   const h = u32[item >>> 2] & ~MP_VALID;
-  if (!(u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_OVERWRITE) || off === u32[(cb + MP_RD_OFF) >>> 2]) {
+  const rd2 = rdIndex(v, cb);
+  if (!locked || off === pos(v, cb, rd2)) {
     u32[item >>> 2] = h & ~MP_BUSY;
     // The writers went round right up to the claimed packet: it is now the only free space.
-    if (u32[(cb + MP_RD_OFF) >>> 2] === u32[(cb + MP_TMP_RD_OFF) >>> 2]) {
-      u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_TMP_RD_OFF) >>> 2], wlen);
+    if (locked && off === u32[(cb + MP_TMP_RD_OFF) >>> 2]) {
+      u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, off, wlen);
     }
-    rdInc(v, cb, wlen);
+    publish(v, cb, (cb + MP_RD_OFF) >>> 2, inc2(v, cb, rd2, wlen));
   } else {
     // A producer jumped over this packet while it was claimed: it becomes a skip packet.
     u32[item >>> 2] = skipHeader(wlen);
     setEntry(v, cb, off, (MP_T_SKIP | wlen) >>> 0);
   }
   u32[(cb + MP_CLAIMED_OFF) >>> 2] = 0;
-  bump(v, cb, MP_SEM_OFF);
+  if (locked) unlock(v, cb);
   // Sleepers are woken once at most half the storage is in use (the AS file says why).
-  const wake = usage(v, cb) <= u32[(cb + MP_SIZE_OFF) >>> 2] >>> 1;
-  unlock(v, cb);
   const i32 = v.i32;
-  if (wake && Atomics.load(i32, (cb + MP_WAITERS_OFF) >>> 2) !== 0) Atomics.notify(i32, (cb + MP_SEM_OFF) >>> 2);
+  if (Atomics.load(i32, (cb + MP_WAITERS_OFF) >>> 2) !== 0 && usage(v, cb) <= u32[(cb + MP_SIZE_OFF) >>> 2] >>> 1) {
+    Atomics.add(i32, (cb + MP_SEM_OFF) >>> 2, 1);
+    Atomics.notify(i32, (cb + MP_SEM_OFF) >>> 2);
+  }
   return 0;
 }
 
@@ -539,12 +686,13 @@ export function mp_max_usage(v: Views, cb: number): number {
 export function mp_unclaimed(v: Views, cb: number): number {
   attached(v);
   if (!lock(v, cb)) return MP_R_BUSY;
-  const u32 = v.u32,
-    size = u32[(cb + MP_SIZE_OFF) >>> 2],
-    tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2],
-    tmpWr = u32[(cb + MP_TMP_WR_OFF) >>> 2];
+  const size = v.u32[(cb + MP_SIZE_OFF) >>> 2],
+    tmpRd = tmpRdAt(v, cb),
+    tmpWr2 = loadShared(v, cb, (cb + MP_TMP_WR_OFF) >>> 2),
+    tmpWr = pos(v, cb, tmpWr2);
   let u = tmpWr >= tmpRd ? tmpWr - tmpRd : size - tmpRd + tmpWr;
-  if (u === 0 && u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_FULL) u = size;
+  // Equal frontiers when full: the whole storage is allocated and unclaimed.
+  if (u === 0 && span(v, cb, rdIndex(v, cb), tmpWr2) === size) u = size;
   unlock(v, cb);
   return u;
 }

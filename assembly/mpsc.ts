@@ -317,6 +317,9 @@ const LOCK_SPINS: u32 = 100;
 /** drop_item_locked: makes room at rd (docs/zephyr-semantics.md §2.5). */
 function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   const rd2 = rdIndex(cb);
+  // Without overwrite the consumer may have freed everything since the
+  // caller looked: then the entry at rd is stale, and there is room.
+  if (rd2 == load<u32>(cb, MP_TMP_WR_OFF)) return DROP_AGAIN;
   const rd = pos(cb, rd2);
   const e = entryAt(cb, rd);
   if ((e & MP_T_RESERVED) == MP_T_SKIP) {

@@ -327,6 +327,8 @@ function addSkip(v: Views, cb: number, n: number): void {
 function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): number {
   const u32 = v.u32;
   const rd2 = rdIndex(v, cb);
+  // Without overwrite the consumer may have freed everything since the caller looked (the AS file says why).
+  if (rd2 === u32[(cb + MP_TMP_WR_OFF) >>> 2]) return DROP_AGAIN;
   const rd = pos(v, cb, rd2);
   const e = entryAt(v, cb, rd);
   if ((e & MP_T_RESERVED) >>> 0 === MP_T_SKIP) {

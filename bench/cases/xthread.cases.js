@@ -234,8 +234,9 @@ export function xthreadCases(consumer, listen) {
   //                compacts when full, and its default 64 KiB runs out).
   //                Every packet is checked, and a torn one (a producer's
   //                compaction moving it under the read) is counted and
-  //                reported as a warning of the run. Node 22+ and browsers:
-  //                where it cannot load, the bench says so and skips it.
+  //                reported as a warning of the run. Node 22+, Bun, Deno,
+  //                browsers: where it cannot load (node 20), the factory
+  //                says why and the bench reports it unavailable.
 
   const WLEN = 8;
   const WORDS = 16384;
@@ -355,7 +356,7 @@ export function xthreadCases(consumer, listen) {
         const r = rx.blockingRecv();
         if (!r.ok) throw r.error;
         const p = r.value;
-        // Payload word j is i + j: a packet that breaks it was torn.
+        // A producer writes payload word j as its counter + j: a packet that breaks that was torn.
         const first = p[1];
         let whole = (p[0] & 0x7ff) === WLEN << 2;
         for (let j = 1; j < WLEN; j++) {

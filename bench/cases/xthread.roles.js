@@ -1,10 +1,11 @@
 // The other thread of the cross-thread cases (xthread.cases.js), for any
 // platform's workers: a byte-stream consumer, the hand-off's echo, or one
 // producer of the MPSC cases (an MpscPbuf producer, a ringbuf.js lane, a
-// postMessage sender, a `multithreading` channel Sender). It drains whatever arrives and publishes, in the
-// shared control words, how many bytes it consumed and a checksum (the
-// first and last byte of every read), so that the producing step can wait
-// for the drain and return something derived from the data.
+// postMessage sender, a `multithreading` channel Sender). A consumer drains
+// whatever arrives and publishes, in the shared control words, how many
+// bytes it consumed and a checksum (the first and last byte of every read),
+// so that the producing step can wait for the drain and return something
+// derived from the data.
 import { RingBuffer } from 'ringbuf.js';
 import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
 import { senderFrom } from './multithreading.js';

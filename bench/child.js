@@ -132,6 +132,13 @@ async function heapPerOp(step, ops) {
 }
 
 const made = await factory();
+// An impl this runtime cannot run (a peer needing a newer one) says why instead of a step.
+if (typeof made === 'object' && typeof made.unavailable === 'string') {
+  process.stdout.write(
+    `${JSON.stringify({ case: caseId, impl: implName, skipped: made.unavailable, runtime: runtimeInfo() })}\n`,
+  );
+  process.exit(0);
+}
 const step = typeof made === 'function' ? made : made.step;
 
 // Warm-up: first many short calls, so that V8 optimises the step function
@@ -169,6 +176,9 @@ if (opts.phase === 'heap' || opts.phase === 'both') {
   if (!globalThis.gc) fail('the heap phase needs node --expose-gc');
   out.heapBytesPerOp = await heapPerOp(step, Math.min(opts.heapOps, Math.max(n, 1000)));
 }
+// What the impl saw go wrong without failing (a peer's torn packets), for the run's warnings.
+const warning = typeof made === 'object' && typeof made.warning === 'function' ? made.warning() : null;
+if (warning) out.warning = warning;
 if (typeof made === 'object' && typeof made.close === 'function') await made.close();
 
 out.sink = sink;

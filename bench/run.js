@@ -167,6 +167,10 @@ async function probeHandoff(at) {
 
 const records = [];
 const failures = [];
+/** Impls a runtime cannot run (a peer that needs a newer one), each with its reason. */
+const skipped = [];
+/** What impls saw go wrong without failing (a peer's torn packets). */
+const implWarnings = [];
 /** Runtime name → what its child processes said they are (runtimeInfo in child.js). */
 const runtimeInfo = {};
 const multi = runtimes.length > 1;
@@ -176,14 +180,14 @@ for (const c of selected) {
   // Every (runtime, impl) of the case takes its turn in each round, so load
   // from elsewhere hits the runtimes alike too.
   const keys = runtimes.flatMap((rt) => impls.map((impl) => ({ rt, impl, key: `${rt.name} ${impl}` })));
-  /** @type {Map<string, { runs: object[], heap: number | null | undefined, failed: boolean }>} */
+  /** @type {Map<string, { runs: object[], heap: number | null | undefined, failed: boolean, skipped?: string }>} */
   const state = new Map(keys.map(({ key }) => [key, { runs: [], heap: undefined, failed: false }]));
   for (const phase of phases) {
     for (const { rt, impl, key } of keys) {
       const st = /** @type {NonNullable<ReturnType<typeof state.get>>} */ (state.get(key));
       const p = phaseFor(rt, phase);
-      if (st.failed || p === null) {
-        progress.total--; // a failed impl's remaining processes never start
+      if (st.failed || st.skipped !== undefined || p === null) {
+        progress.total--; // a failed or unavailable impl's remaining processes never start
         continue;
       }
       conditions.sampleLoad();
@@ -196,6 +200,12 @@ for (const c of selected) {
         continue;
       }
       if (r.runtime) runtimeInfo[rt.name] = r.runtime;
+      if (r.skipped !== undefined) {
+        st.skipped = r.skipped;
+        skipped.push({ case: c.id, impl, runtime: rt.name, reason: r.skipped });
+        continue;
+      }
+      if (r.warning) implWarnings.push(`${c.id} ${key}: ${r.warning}`);
       if (r.nsPerOp) st.runs.push(r);
       if (r.cpuShare !== undefined) conditions.addShare(c.id, multi ? key : impl, r.cpuShare);
       if (r.heapBytesPerOp !== undefined) st.heap = r.heapBytesPerOp;
@@ -208,9 +218,12 @@ for (const c of selected) {
     if (rec) records.push(rec);
     if (rec && c.id === 'xthread.handoff' && rt === runtimes[0])
       for (const m of rec.processMedians) conditions.addHandoff(c.id, m);
-    progress.line(
-      `[${records.length}/${pairs}] ${c.id} ${multi ? key : impl}: ${rec ? `${rec.median.toFixed(1)} ns/op` : 'FAILED'}`,
-    );
+    const outcome = rec
+      ? `${rec.median.toFixed(1)} ns/op`
+      : st.skipped !== undefined
+        ? `unavailable (${st.skipped})`
+        : 'FAILED';
+    progress.line(`[${records.length}/${pairs}] ${c.id} ${multi ? key : impl}: ${outcome}`);
   }
 }
 if (xthread) await probeHandoff('end');
@@ -235,8 +248,9 @@ const result = {
     selected.map((c) => [c.id, { title: c.title, size: c.size, bytesPerOp: c.bytesPerOp, notes: c.notes ?? {} }]),
   ),
   records,
+  skipped,
   conditions: conditions.toJSON(),
-  warnings: conditions.warnings(),
+  warnings: [...conditions.warnings(), ...implWarnings],
 };
 
 mkdirSync(outDir, { recursive: true });
@@ -244,7 +258,7 @@ writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n
 writeFileSync(join(outDir, 'chart.svg'), renderChart(result));
 console.log(renderTable(result));
 console.log(
-  `\n${records.length} results in ${clock(Date.now() - progress.started)} → ${join(outDir, 'latest.json')}, chart.svg`,
+  `\n${records.length} results${skipped.length > 0 ? ` (${skipped.length} unavailable on their runtime)` : ''} in ${clock(Date.now() - progress.started)} → ${join(outDir, 'latest.json')}, chart.svg`,
 );
 if (failures.length > 0) {
   console.error(`\n${failures.length} failed:\n  ${failures.join('\n  ')}`);

@@ -3,7 +3,8 @@
 // matched to the machine model.
 import { describe, expect, it } from 'vitest';
 import { caseRatios, familyOf, familyRatios, geomean } from '../bench/report/families.js';
-import { joinRuns, runtimeLabels } from '../bench/report/table.js';
+import { renderChart } from '../bench/report/chart.js';
+import { joinRuns, renderTable, runtimeLabels, unavailableLines } from '../bench/report/table.js';
 
 const rec = (runtime: string, c: string, impl: string, median: number) => ({ runtime, case: c, impl, median });
 
@@ -87,6 +88,50 @@ describe('bench report: runtimes × families', () => {
     expect(by.get('node24').get('items.0').wasmOverJs).toBe(2);
     expect(by.get('chromium').get('items.0').wasmOverJs).toBe(0.5);
     expect(joinRuns([node])).toBe(node);
+  });
+
+  it('shows an impl a runtime cannot run as unavailable, with the reason, not as a missing figure', () => {
+    const why = 'multithreading 0.3.52 needs navigator, which this runtime lacks';
+    const full = (impl: string, median: number) => ({
+      ...rec('node24', 'xthread.mpsc.2p', impl, median),
+      min: median,
+      max: median,
+      opsPerSec: 1e9 / median,
+      bytesPerSec: 0,
+      heapBytesPerOp: 0,
+    });
+    const node24 = {
+      cpu: 'AMD EPYC',
+      cores: 2,
+      memory: 'shared',
+      date: '2026-12-03T06:00:00.000Z',
+      runtimes: { node24: { name: 'node', version: '24.22.3', engine: 'V8 13.6' } },
+      records: [full('wasm', 600), full('multithreading', 9000)],
+      cases: { 'xthread.mpsc.2p': { notes: {} } },
+      warnings: [],
+    };
+    const node20 = {
+      ...node24,
+      runtimes: undefined,
+      node: 'v20.20.2',
+      v8: '11.3',
+      runtime: 'node20',
+      records: [{ ...full('wasm', 700), runtime: undefined }],
+      skipped: [{ case: 'xthread.mpsc.2p', impl: 'multithreading', reason: why }],
+    };
+    const run = joinRuns([node24, node20]);
+    expect(run.skipped).toEqual([{ case: 'xthread.mpsc.2p', impl: 'multithreading', runtime: 'node20', reason: why }]);
+    expect(unavailableLines(run)).toEqual([`multithreading on node20 (xthread.mpsc.2p): ${why}`]);
+    const rows = renderTable(run).split('\n');
+    // After node20's figure, its row says why it has none; node24's peer keeps its figure.
+    const at = rows.findIndex((l) => /node20 multithreading/.test(l));
+    expect(rows[at]).toMatch(new RegExp(`node20 multithreading +unavailable: ${why}$`));
+    expect(rows[at - 1]).toMatch(/node20 wasm +700/);
+    expect(rows.some((l) => /node24 multithreading +9000/.test(l))).toBe(true);
+    expect(renderChart(run)).toContain(`unavailable: multithreading on node20 (xthread.mpsc.2p): ${why}`);
+    // A run where everything ran says nothing of the kind.
+    expect(unavailableLines(node24)).toEqual([]);
+    expect(renderTable(node24)).not.toContain('unavailable');
   });
 
   it('takes geometric means', () => {

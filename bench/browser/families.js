@@ -7,7 +7,8 @@
 /**
  * A case as bench/README.md ("Adding a family") defines it.
  * @typedef {{ id: string, title?: string, size: number, bytesPerOp: number, notes?: Record<string, string>,
- *   clock?: string, impls: Record<string, () => Promise<Step | { step: Step, close?: () => unknown }>> }} BenchCase
+ *   clock?: string, impls: Record<string, () => Promise<Step | Made | { unavailable: string }>> }} BenchCase
+ * @typedef {{ step: Step, close?: () => unknown, warning?: () => string | null }} Made
  * @typedef {(n: number) => unknown} Step a checksum, or a Promise of one
  */
 

@@ -82,6 +82,9 @@ export async function runBench(cases, { mode = 'default', memory = 'shared', onP
   const total = cases.reduce((k, c) => k + Object.keys(c.impls).length * opts.procs, 0);
   const records = [];
   const failures = [];
+  /** Impls this browser cannot run, with the reason (the report shows them as unavailable). */
+  const skipped = [];
+  const implWarnings = [];
   const newWorker = () => new Worker(workerUrl, { type: 'module' });
   let oneWorker = opts.oneWorker ? newWorker() : undefined;
   let done = 0;
@@ -89,26 +92,33 @@ export async function runBench(cases, { mode = 'default', memory = 'shared', onP
     const impls = Object.keys(c.impls);
     /** @type {Map<string, object[]>} */
     const runs = new Map(impls.map((impl) => [impl, []]));
-    const failed = new Set();
+    // Impls that failed or are unavailable here: their remaining workers never start.
+    const stopped = new Set();
     for (let p = 0; p < opts.procs; p++) {
       for (const impl of impls) {
         onPair(done++, total, c.id, impl);
-        if (failed.has(impl)) continue;
+        if (stopped.has(impl)) continue;
         const r = await runPair(c.id, impl, memory, opts, oneWorker);
-        if (r.error !== undefined) {
+        if (r.skipped !== undefined) {
+          skipped.push({ case: c.id, impl, reason: r.skipped });
+          stopped.add(impl); // nothing more to run, and no record
+        } else if (r.error !== undefined) {
           failures.push(`${c.id} ${impl}: ${r.error}`);
-          failed.add(impl);
+          stopped.add(impl);
           // A pair that failed may have left the shared Worker busy or broken.
           if (oneWorker !== undefined) {
             oneWorker.terminate();
             oneWorker = newWorker();
           }
-        } else runs.get(impl)?.push(r);
+        } else {
+          runs.get(impl)?.push(r);
+          if (r.warning) implWarnings.push(`${c.id} ${impl}: ${r.warning}`);
+        }
       }
     }
     for (const impl of impls) {
       const rs = runs.get(impl) ?? [];
-      if (!failed.has(impl) && rs.length > 0) records.push(summarize(c, impl, rs, null));
+      if (!stopped.has(impl) && rs.length > 0) records.push(summarize(c, impl, rs, null));
     }
   }
   oneWorker?.terminate();
@@ -138,7 +148,8 @@ export async function runBench(cases, { mode = 'default', memory = 'shared', onP
       cases.map((c) => [c.id, { title: c.title, size: c.size, bytesPerOp: c.bytesPerOp, notes: c.notes ?? {} }]),
     ),
     records,
+    skipped,
     conditions: { crossOriginIsolated: globalThis.crossOriginIsolated === true, clock: 'wall (performance.now)' },
-    warnings: failures.map((f) => `failed: ${f}`),
+    warnings: [...failures.map((f) => `failed: ${f}`), ...implWarnings],
   };
 }

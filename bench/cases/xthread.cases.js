@@ -27,6 +27,7 @@
 
 import { RingBuffer } from 'ringbuf.js';
 import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
+import { multithreadingUnavailable, senderData } from './multithreading.js';
 
 const RING = 65536;
 
@@ -223,7 +224,19 @@ export function xthreadCases(consumer, listen) {
   //                today; ringbuf.js has no wait, so a full producer spins);
   //   postMessage  fan-in: each producer posts each packet (a Uint32Array) to
   //                this thread, at most 2048/P packets in flight per producer
-  //                (credits in shared memory, as stream.mpsc.4p).
+  //                (credits in shared memory, as stream.mpsc.4p);
+  //   multithreading  the npm package's bounded channel (MPMC, used with one
+  //                receiver): each producer a Sender, `blockingSend` of an
+  //                array of 8 numbers (the package stores JSON values in a
+  //                shared heap); this thread `blockingRecv`s and reads the
+  //                packet through the view it returns. 2048 slots, the same
+  //                bound; its heap 1 MiB (2048 packets take about 300 KB; it
+  //                compacts when full, and its default 64 KiB runs out).
+  //                Every packet is checked, and a torn one (a producer's
+  //                compaction moving it under the read) is counted and
+  //                reported as a warning of the run. Node 22+, Bun, Deno,
+  //                browsers: where it cannot load (node 20), the factory
+  //                says why and the bench reports it unavailable.
 
   const WLEN = 8;
   const WORDS = 16384;
@@ -323,6 +336,46 @@ export function xthreadCases(consumer, listen) {
     return { step, close: () => Promise.all(ps.map((c) => c.close())) };
   }
 
+  /** Room in the channel's JSON heap for its 2048 packets in flight and the garbage between compactions. */
+  const CHANNEL_HEAP = 1 << 20;
+
+  async function mpscChannel(count) {
+    const unavailable = multithreadingUnavailable();
+    if (unavailable !== null) return { unavailable };
+    const { channel } = await import('multithreading');
+    const [tx, rx] = channel(WORDS / WLEN, { size: CHANNEL_HEAP });
+    const ps = [];
+    for (let i = 0; i < count; i++)
+      ps.push(await consumer('multithreading', { role: 'mpsc-channel', sender: senderData(tx.clone()), wlen: WLEN }));
+    tx[Symbol.dispose](); // the producers hold the channel's only Senders
+    let torn = 0,
+      got = 0;
+    const step = (n) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const r = rx.blockingRecv();
+        if (!r.ok) throw r.error;
+        const p = r.value;
+        // A producer writes payload word j as its counter + j: a packet that breaks that was torn.
+        const first = p[1];
+        let whole = (p[0] & 0x7ff) === WLEN << 2;
+        for (let j = 1; j < WLEN; j++) {
+          const v = p[j];
+          if (v !== first + j - 1) whole = false;
+          sum = (sum + v) | 0;
+        }
+        if (!whole) torn++;
+      }
+      got += n;
+      return sum;
+    };
+    return {
+      step,
+      close: () => Promise.all(ps.map((c) => c.close())),
+      warning: () => (torn === 0 ? null : `${torn} of ${got} packets read torn`),
+    };
+  }
+
   const mpscCase = (count) => ({
     id: `xthread.mpsc.${count}p`,
     size: WLEN,
@@ -333,6 +386,7 @@ export function xthreadCases(consumer, listen) {
       js: () => mpscOurs('js', count, false),
       'ringbuf.js': () => mpscRingbufJs(count),
       postMessage: () => mpscPostMessage(count),
+      multithreading: () => mpscChannel(count),
     },
   });
 

@@ -1,12 +1,14 @@
 // The other thread of the cross-thread cases (xthread.cases.js), for any
 // platform's workers: a byte-stream consumer, the hand-off's echo, or one
 // producer of the MPSC cases (an MpscPbuf producer, a ringbuf.js lane, a
-// postMessage sender). It drains whatever arrives and publishes, in the
-// shared control words, how many bytes it consumed and a checksum (the
-// first and last byte of every read), so that the producing step can wait
-// for the drain and return something derived from the data.
+// postMessage sender, a `multithreading` channel Sender). A consumer drains
+// whatever arrives and publishes, in the shared control words, how many
+// bytes it consumed and a checksum (the first and last byte of every read),
+// so that the producing step can wait for the drain and return something
+// derived from the data.
 import { RingBuffer } from 'ringbuf.js';
 import { createEngine, MpscPbuf, RingBuf } from '../../dist/bindings/index.js';
+import { senderFrom } from './multithreading.js';
 
 const out = new Uint8Array(65536);
 
@@ -76,6 +78,21 @@ export async function runRole(data, post, listen) {
       packet[0] = id | (wlen << 8);
       for (let j = 1; j < wlen; j++) packet[j] = i + j;
       post(packet);
+    }
+  } else if (role === 'mpsc-channel') {
+    // A Sender of the multithreading package's channel: each packet an array
+    // of 8 numbers, `blockingSend` sleeping while the channel is full.
+    // Imported here: it does not load everywhere (multithreading.js).
+    const { Sender } = await import('multithreading');
+    const tx = senderFrom(Sender, data.sender);
+    const { wlen } = data;
+    const packet = new Array(wlen).fill(0);
+    post('ready');
+    for (let i = 0; ; i++) {
+      packet[0] = (wlen << 2) | ((i & 0xfffff) << 11);
+      for (let j = 1; j < wlen; j++) packet[j] = i + j;
+      const r = tx.blockingSend(packet);
+      if (!r.ok) throw r.error;
     }
   } else if (impl === 'wasm' || impl === 'js') {
     const { descriptor, module } = data;

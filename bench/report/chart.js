@@ -3,7 +3,7 @@
 // 30 M op/s and a 4 KiB case at 3 M op/s are equally readable. Each bar is
 // labelled with its absolute rate.
 
-import { runtimeLabels } from './table.js';
+import { runtimeLabels, unavailableLines } from './table.js';
 
 const COLORS = {
   wasm: '#5b3cc4',
@@ -55,7 +55,10 @@ export function renderChart(result) {
       noteCases.set(key, [...(noteCases.get(key) ?? []), id]);
     }
   }
-  const notes = [...noteCases].map(([key, ids]) => `${ids.join(', ')}: ${key}`);
+  const notes = [
+    ...[...noteCases].map(([key, ids]) => `${ids.join(', ')}: ${key}`),
+    ...unavailableLines(result).map((u) => `unavailable: ${u}`),
+  ];
 
   const out = [];
   let y = 28;

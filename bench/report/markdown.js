@@ -12,7 +12,7 @@
 // Default: bench/results/runtimes/latest.json and bench/results/chromium.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { caseRatios, familyRatios, nativeFor } from './families.js';
-import { joinRuns, runtimeLabels } from './table.js';
+import { joinRuns, runtimeLabels, unavailableLines } from './table.js';
 
 const argv = process.argv.slice(2);
 const readme = argv.includes('--readme');
@@ -52,6 +52,7 @@ out(
     `${runtimes.map((rt) => `${rt} = ${labels.get(rt) ?? rt}`).join('; ')}.`,
 );
 for (const w of run.warnings ?? []) out(`\n**Warning:** ${w}.`);
+for (const u of unavailableLines(run)) out(`\n**Unavailable:** ${u}.`);
 out();
 out(
   'Per runtime and family, the geometric mean over the family’s cases of **wasm ÷ js** (speed of the wasm engine over ' +

@@ -47,15 +47,17 @@ export function joinRuns(runs) {
   if (rest.length === 0) return first;
   const runtimes = { ...(first.runtimes ?? Object.fromEntries(runtimeLabels(first).map((l) => [l.key, l.entry]))) };
   const records = [...first.records];
+  const skipped = [...(first.skipped ?? [])];
   const warnings = [...(first.warnings ?? [])];
   for (const run of rest) {
     const key = run.runtime ?? 'node';
     const [label] = runtimeLabels(run);
     runtimes[key] = { ...label.entry, memory: run.memory, mode: run.mode, date: run.date };
     records.push(...run.records.map((r) => ({ ...r, runtime: r.runtime ?? key })));
+    skipped.push(...(run.skipped ?? []).map((s) => ({ ...s, runtime: s.runtime ?? key })));
     warnings.push(...(run.warnings ?? []).map((w) => `${key}: ${w}`));
   }
-  return { ...first, runtimes, records, warnings };
+  return { ...first, runtimes, records, skipped, warnings };
 }
 
 /** "node 24.22.3 (V8 13.6…)" per runtime of the run; the runner's node for a run from before runtimes were recorded. */
@@ -72,6 +74,24 @@ export function runtimeLabels(result) {
   }));
 }
 
+/**
+ * One line per impl a runtime could not run, naming its cases and why (the
+ * report and the chart say "unavailable" where the table has no figure).
+ * @example unavailableLines(result); // ['multithreading on node20 (xthread.mpsc.2p, xthread.mpsc.4p): needs …']
+ */
+export function unavailableLines(result) {
+  const by = new Map();
+  for (const s of result.skipped ?? []) {
+    const head = `${s.impl}${s.runtime ? ` on ${s.runtime}` : ''}`;
+    const key = `${head}\0${s.reason}`;
+    by.set(key, [...(by.get(key) ?? []), s.case]);
+  }
+  return [...by].map(([key, cases]) => {
+    const [head, reason] = key.split('\0');
+    return `${head} (${cases.join(', ')}): ${reason}`;
+  });
+}
+
 /** Renders `result` (the latest.json object) as plain text. */
 export function renderTable(result) {
   const labels = runtimeLabels(result);
@@ -81,14 +101,22 @@ export function renderTable(result) {
     COLS.map((c) => cell(c[0], c)).join(' '),
   ];
   const byCase = new Map();
+  /** Per case and runtime, the impls it could not run there (a row each, saying why, instead of a figure). */
+  const unavailable = new Map();
   for (const r of result.records) {
     const key = `${r.case}\0${r.runtime ?? ''}`;
     if (!byCase.has(key)) byCase.set(key, {});
     byCase.get(key)[r.impl] = r;
   }
+  for (const s of result.skipped ?? []) {
+    const key = `${s.case}\0${s.runtime ?? ''}`;
+    if (!byCase.has(key)) byCase.set(key, {});
+    unavailable.set(key, [...(unavailable.get(key) ?? []), s]);
+  }
   for (const [key, byImpl] of byCase) {
     const [id, runtime] = key.split('\0');
-    Object.values(byImpl).forEach((r, i) => {
+    const rows = Object.values(byImpl);
+    rows.forEach((r, i) => {
       const heap = r.heapBytesPerOp === null ? 'n/a' : String(r.heapBytesPerOp);
       const row = [
         i === 0 ? id : '',
@@ -105,6 +133,12 @@ export function renderTable(result) {
           .map((t, k) => cell(t, COLS[k]))
           .join(' ')
           .trimEnd(),
+      );
+    });
+    (unavailable.get(key) ?? []).forEach((s, i) => {
+      const name = multi ? `${runtime} ${s.impl}` : s.impl;
+      lines.push(
+        `${cell(rows.length === 0 && i === 0 ? id : '', COLS[0])} ${cell(name, COLS[1])} unavailable: ${s.reason}`,
       );
     });
   }

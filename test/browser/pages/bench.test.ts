@@ -26,6 +26,7 @@ interface BenchResult {
   mode: string;
   cases: Record<string, { title: string; size: number; bytesPerOp: number }>;
   records: BenchRecord[];
+  skipped: { case: string; impl: string; reason: string }[];
   warnings: string[];
 }
 
@@ -71,6 +72,8 @@ test("the page runs the bench's own single-thread cases, with the same impls", a
 test('every case produced a finite positive figure for each impl', async () => {
   const onPage = await pageCases();
   expect(result.warnings).toEqual([]);
+  // Every peer loads here (the multithreading package too, bundled into Web Workers): none unavailable.
+  expect(result.skipped).toEqual([]);
   expect(Object.keys(result.cases).sort()).toEqual(Object.keys(onPage).sort());
   const got = new Map(result.records.map((r) => [`${r.case} ${r.impl}`, r]));
   for (const [id, impls] of Object.entries(onPage)) {

@@ -71,7 +71,10 @@ test("the page runs the bench's own single-thread cases, with the same impls", a
 
 test('every case produced a finite positive figure for each impl', async () => {
   const onPage = await pageCases();
-  expect(result.warnings).toEqual([]);
+  // The multithreading peer's own race (bench/README.md) may tear a packet it hands over: the
+  // bench counts those as a warning about that peer, which is not this page's fault.
+  const peerTorn = /^xthread\.mpsc\.\dp multithreading: \d+ of \d+ packets read torn$/;
+  expect(result.warnings.filter((w) => !peerTorn.test(w))).toEqual([]);
   // Every peer loads here (the multithreading package too, bundled into Web Workers): none unavailable.
   expect(result.skipped).toEqual([]);
   expect(Object.keys(result.cases).sort()).toEqual(Object.keys(onPage).sort());

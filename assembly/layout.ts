@@ -269,6 +269,10 @@ export const ENOTSUP = 95;
 //     +132 MP_WAITERS_OFF    allocators asleep on MP_SEM_OFF
 //     +136 MP_COMMITS_OFF    commits that woke a consumer, mod 2^32 (atomic add;
 //                        close and abort add too)
+//     +140 MP_SEM_WOKEN_OFF      1 once a free has woken the allocators since the
+//     +144 MP_COMMITS_WOKEN_OFF  last sleeper's look, 0 again at its next look:
+//                        of all the wakers a sleeper's round meets, only the
+//                        first adds and notifies (an exchange, seq-cst)
 //   line 3  the consumer (with overwrite: under the lock, producers write it too)
 //     +192 MP_RD_OFF         free frontier, a 2-size index: the oldest word
 //                        still in use (atomic: producers read it, and move
@@ -282,9 +286,10 @@ export const ENOTSUP = 95;
 //   Waking (docs/design.md §3, the ring form): a sleeper reads its counter,
 //   adds itself to the waiter count, tries once more, and waits while the
 //   counter has not changed; a commit publishes its entry, a free its rd,
-//   then each reads the waiter count and, only if it is non-zero, adds 1 to
-//   the counter and notifies it. So with nobody asleep a commit or a free
-//   writes no shared word beyond its own. A free wakes allocators only once
+//   then each reads the waiter count and, only if it is non-zero and it is
+//   the first since the sleeper looked (its WOKEN word), adds 1 to the
+//   counter and notifies it. So with nobody asleep a commit or a free
+//   writes no shared word beyond its own, and a sleeper costs one notify. A free wakes allocators only once
 //   at most half the storage is in use (§4.3).
 //
 //   Close and abort (docs/design.md §10): every allocation reads MP_STATE_OFF
@@ -353,6 +358,8 @@ export const MP_LOCK_WAITERS_OFF = 92;
 export const MP_SEM_OFF = 128;
 export const MP_WAITERS_OFF = 132;
 export const MP_COMMITS_OFF = 136;
+export const MP_SEM_WOKEN_OFF = 140;
+export const MP_COMMITS_WOKEN_OFF = 144;
 export const MP_RD_OFF = 192;
 export const MP_TMP_RD_OFF = 196;
 export const MP_CLAIMED_OFF = 200;

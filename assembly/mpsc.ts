@@ -29,7 +29,7 @@
 import {
   MP_KIND_OFF, MP_SIZE_OFF, MP_STORAGE_OFF, MP_LEN_MASK_OFF, MP_LENS_OFF, MP_LOCKING_OFF, MP_LOCK_OFF, MP_TMP_WR_OFF, MP_WR_OFF,
   MP_TMP_RD_OFF, MP_RD_OFF, MP_RD_SEEN_OFF, MP_TMP_WR_SEEN_OFF, MP_FLAGS_OFF, MP_MAX_USAGE_OFF, MP_CLAIMED_OFF, MP_DROPPED_OFF,
-  MP_LOST_OFF, MP_SEM_OFF, MP_WAITERS_OFF, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_CB_BYTES, MP_SCR_PREV_OFF, MP_SCR_SHIFT_OFF,
+  MP_LOST_OFF, MP_SEM_OFF, MP_WAITERS_OFF, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_SEM_WOKEN_OFF, MP_COMMITS_WOKEN_OFF, MP_CB_BYTES, MP_SCR_PREV_OFF, MP_SCR_SHIFT_OFF,
   MP_SCR_DROP_OFF, MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL,
   MP_VALID, MP_BUSY, MP_HDR_USER_SHIFT, MP_MODE_WAIT, MP_MODE_PUT, MP_R_DROPPED, MP_R_WAIT, MP_R_FAIL,
   MP_R_NONE, MP_R_CLAIMED, MP_R_BAD, MP_R_CLOSED, MP_R_BUSY, MP_LOCK_WAITERS_OFF, MP_STATE_OFF, ST_OPEN,
@@ -64,7 +64,7 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
 // ── the lock ──────────────────────────────────────────────────────────────
 
 /** How many times a contended lock() looks at the lock word before it hands the wait to the host. */
-const LOCK_SPINS: u32 = 100;
+const LOCK_SPINS: u32 = 1000;
 
 /**
  * Takes the lock; false (not taken) after LOCK_SPINS looks at a held lock.
@@ -126,10 +126,14 @@ const LOCK_SPINS: u32 = 100;
  * or an unlock). The ring form of docs/design.md §3: a sleeper adds itself
  * to the count before its last look, so either that look sees the change
  * or this seq-cst load sees the sleeper, and the add makes its wait return
- * at once or the notify wakes it. With nobody asleep: one load, no write.
+ * at once or the notify wakes it. Only the first waker since the sleeper's
+ * look (the exchange of `woken`, which the sleeper clears after reading
+ * the counter) adds and notifies: a notify is a call into the runtime under
+ * a process-wide lock, and every commit would otherwise pay it until the
+ * sleeper has woken. With nobody asleep: one load, no write.
  */
-@inline function wake(cb: usize, counter: usize, waiters: usize): void {
-  if (atomic.load<u32>(cb + waiters) != 0) {
+@inline function wake(cb: usize, counter: usize, waiters: usize, woken: usize): void {
+  if (atomic.load<u32>(cb + waiters) != 0 && atomic.xchg<u32>(cb + woken, 1) == 0) {
     atomic.add<u32>(cb + counter, 1);
     atomic.notify(cb + counter, -1);
   }
@@ -523,7 +527,7 @@ export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
     maxUsageUpdate(cb);
     unlock(cb);
   }
-  wake(cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
+  wake(cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_COMMITS_WOKEN_OFF);
   return 0;
 }
 
@@ -539,7 +543,7 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): i32 
   wrAdd(cb, wlen);
   maxUsageUpdate(cb);
   unlock(cb);
-  wake(cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
+  wake(cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_COMMITS_WOKEN_OFF);
   return 0;
 }
 
@@ -550,7 +554,7 @@ export function mp_put_finish(cb: usize, off: u32, wlen: u32, header: u32): i32 
   wrAdd(cb, wlen);
   maxUsageUpdate(cb);
   unlock(cb);
-  wake(cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
+  wake(cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_COMMITS_WOKEN_OFF);
   return 0;
 }
 
@@ -705,8 +709,7 @@ export function mp_free(cb: usize, off: u32): i32 {
   // count comes after rd's store or the unlock, as wake() needs; usage
   // (the producers' line) is read only when someone sleeps.
   if (atomic.load<u32>(cb + MP_WAITERS_OFF) != 0 && usage(cb) <= load<u32>(cb, MP_SIZE_OFF) >>> 1) {
-    atomic.add<u32>(cb + MP_SEM_OFF, 1);
-    atomic.notify(cb + MP_SEM_OFF, -1);
+    wake(cb, MP_SEM_OFF, MP_WAITERS_OFF, MP_SEM_WOKEN_OFF);
   }
   return 0;
 }

@@ -28,6 +28,8 @@ import {
   MP_SCR_DROP_OFF,
   MP_COMMITS_OFF,
   MP_CONS_WAITERS_OFF,
+  MP_SEM_WOKEN_OFF,
+  MP_COMMITS_WOKEN_OFF,
   MP_KIND_VALUE,
   MP_FLAG_OVERWRITE,
   MP_FLAG_FULL,
@@ -135,6 +137,9 @@ const noDrop: DropCallback = () => {};
  * when the consumer stops in between.
  */
 const MP_SPACE_SLICE_MS = 2;
+
+/** How many more times a waiting claim looks before it sleeps (claimPolling). */
+const MP_CLAIM_POLLS = 200;
 
 /**
  * Zephyr's MPSC packet buffer: producers `alloc` a packet of `wlen` 32-bit
@@ -329,13 +334,16 @@ export class MpscPbuf extends Handle {
    */
   private allocWaiting(wlen: number, ms: number): number | null {
     const sem = this.cbWord + (MP_SEM_OFF >> 2),
-      waiters = this.cbWord + (MP_WAITERS_OFF >> 2);
+      waiters = this.cbWord + (MP_WAITERS_OFF >> 2),
+      woken = this.cbWord + (MP_SEM_WOKEN_OFF >> 2);
     const deadline = performance.now() + ms;
     Atomics.add(this.fresh().i32, waiters, 1);
     try {
       for (;;) {
         const i32 = this.fresh().i32;
         const seen = Atomics.load(i32, sem);
+        // After reading the counter: the next free wakes this round (layout.ts, MP_SEM_WOKEN_OFF).
+        Atomics.store(i32, woken, 0);
         const r = this.core.mp_alloc(this.address, this.scratch, wlen, MP_MODE_WAIT);
         if (r >= 0) return r;
         if (r === MP_R_BUSY) {
@@ -373,11 +381,13 @@ export class MpscPbuf extends Handle {
     const mode = ms !== 0 ? MP_MODE_WAIT : MP_MODE_NOWAIT;
     const deadline = performance.now() + ms;
     const sem = this.cbWord + (MP_SEM_OFF >> 2),
-      waiters = this.cbWord + (MP_WAITERS_OFF >> 2);
+      waiters = this.cbWord + (MP_WAITERS_OFF >> 2),
+      woken = this.cbWord + (MP_SEM_WOKEN_OFF >> 2);
     let registered = false;
     try {
       for (;;) {
         const seen = Atomics.load(this.fresh().i32, sem);
+        if (registered) Atomics.store(this.fresh().i32, woken, 0); // as in allocWaiting
         const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
         if (r >= 0) return r;
         if (r === MP_R_BUSY) {
@@ -662,6 +672,19 @@ export class MpscPbuf extends Handle {
   }
 
   /**
+   * A claim that looks again up to MP_CLAIM_POLLS times before a waiting
+   * caller sleeps: with producers active a packet is usually a commit
+   * away, and a sleep and its wake-up cost far more (bench/README.md,
+   * "MpscPbuf across threads"). On an empty buffer with nobody producing it
+   * costs a few microseconds per wait.
+   */
+  private claimPolling(): number | null {
+    let r = this.claimed(this.claimCore());
+    for (let i = 0; r === null && i < MP_CLAIM_POLLS; i++) r = this.claimed(this.claimCore());
+    return r;
+  }
+
+  /**
    * claim(ms): looks once, then waits registered in MP_CONS_WAITERS_OFF
    * from before its next look to the end (the ring form of docs/design.md
    * §3): a commit after the look sees the count and adds to
@@ -670,17 +693,20 @@ export class MpscPbuf extends Handle {
   private claimWaiting(ms: number): number | null {
     checkMs(ms);
     this.live(false);
-    const first = this.claimed(this.claimCore());
+    const first = this.claimPolling();
     // Closed with nothing left: end-of-stream, no need to sleep.
     if (first !== null || !(this.shared && this.mayBlock) || this.drained()) return first;
     const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
-      waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
+      waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2),
+      woken = this.cbWord + (MP_COMMITS_WOKEN_OFF >> 2);
     const deadline = performance.now() + ms;
     Atomics.add(this.fresh().i32, waiters, 1);
     try {
       for (;;) {
         const i32 = this.fresh().i32;
         const seen = Atomics.load(i32, commits);
+        // After reading the counter: the next commit wakes this round (layout.ts, MP_COMMITS_WOKEN_OFF).
+        Atomics.store(i32, woken, 0);
         this.live(false);
         const r = this.claimed(this.claimCore());
         // A commit, close or abort after `seen` was read changes the
@@ -714,10 +740,11 @@ export class MpscPbuf extends Handle {
   private async claimLater(ms: number): Promise<number | null> {
     if (ms !== 0) checkMs(ms);
     this.live(false);
-    const first = this.claimed(this.claimCore());
+    const first = ms === 0 ? this.claimed(this.claimCore()) : this.claimPolling();
     if (first !== null || ms === 0 || this.drained()) return first;
     const commits = this.cbWord + (MP_COMMITS_OFF >> 2),
-      waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2);
+      waiters = this.cbWord + (MP_CONS_WAITERS_OFF >> 2),
+      woken = this.cbWord + (MP_COMMITS_WOKEN_OFF >> 2);
     const deadline = performance.now() + ms;
     // As claimWaiting: registered before each look.
     Atomics.add(this.fresh().i32, waiters, 1);
@@ -725,6 +752,7 @@ export class MpscPbuf extends Handle {
       for (;;) {
         const i32 = this.fresh().i32;
         const seen = Atomics.load(i32, commits);
+        Atomics.store(i32, woken, 0);
         this.live(false);
         const r = this.claimed(this.claimCore());
         if (r !== null || this.drained()) return r;

@@ -39,6 +39,8 @@ const {
   MP_WAITERS_OFF,
   MP_COMMITS_OFF,
   MP_CONS_WAITERS_OFF,
+  MP_SEM_WOKEN_OFF,
+  MP_COMMITS_WOKEN_OFF,
   MP_CB_BYTES,
   MP_SCR_PREV_OFF,
   MP_SCR_SHIFT_OFF,
@@ -102,7 +104,7 @@ export function mp_init(
 // ── the lock ──────────────────────────────────────────────────────────────
 
 // assembly/mpsc.ts: LOCK_SPINS
-const LOCK_SPINS = 100;
+const LOCK_SPINS = 1000;
 
 // assembly/mpsc.ts: lock (false: still held after the spin; the caller returns MP_R_BUSY)
 function lock(v: Views, cb: number): boolean {
@@ -153,9 +155,9 @@ function loadShared(v: Views, cb: number, at: number): number {
 }
 
 // assembly/mpsc.ts: wake
-function wake(v: Views, cb: number, counter: number, waiters: number): void {
+function wake(v: Views, cb: number, counter: number, waiters: number, woken: number): void {
   const i32 = v.i32;
-  if (Atomics.load(i32, (cb + waiters) >>> 2) !== 0) {
+  if (Atomics.load(i32, (cb + waiters) >>> 2) !== 0 && Atomics.exchange(i32, (cb + woken) >>> 2, 1) === 0) {
     Atomics.add(i32, (cb + counter) >>> 2, 1);
     Atomics.notify(i32, (cb + counter) >>> 2);
   }
@@ -493,7 +495,7 @@ export function mp_commit(v: Views, cb: number, off: number, wlen: number): numb
     maxUsageUpdate(v, cb);
     unlock(v, cb);
   }
-  wake(v, cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
+  wake(v, cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_COMMITS_WOKEN_OFF);
   return 0;
 }
 
@@ -506,7 +508,7 @@ export function mp_put_finish(v: Views, cb: number, off: number, wlen: number, h
   wrAdd(v, cb, wlen);
   maxUsageUpdate(v, cb);
   unlock(v, cb);
-  wake(v, cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
+  wake(v, cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_COMMITS_WOKEN_OFF);
   return 0;
 }
 
@@ -517,7 +519,7 @@ function putDone(v: Views, cb: number, off: number, wlen: number): number {
   wrAdd(v, cb, wlen);
   maxUsageUpdate(v, cb);
   unlock(v, cb);
-  wake(v, cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF);
+  wake(v, cb, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_COMMITS_WOKEN_OFF);
   return 0;
 }
 
@@ -651,8 +653,7 @@ export function mp_free(v: Views, cb: number, off: number): number {
   // Sleepers are woken once at most half the storage is in use (the AS file says why).
   const i32 = v.i32;
   if (Atomics.load(i32, (cb + MP_WAITERS_OFF) >>> 2) !== 0 && usage(v, cb) <= u32[(cb + MP_SIZE_OFF) >>> 2] >>> 1) {
-    Atomics.add(i32, (cb + MP_SEM_OFF) >>> 2, 1);
-    Atomics.notify(i32, (cb + MP_SEM_OFF) >>> 2);
+    wake(v, cb, MP_SEM_OFF, MP_WAITERS_OFF, MP_SEM_WOKEN_OFF);
   }
   return 0;
 }

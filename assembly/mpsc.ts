@@ -325,7 +325,8 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   // caller looked: then the entry at rd is stale, and there is room.
   if (rd2 == load<u32>(cb, MP_TMP_WR_OFF)) return DROP_AGAIN;
   const rd = pos(cb, rd2);
-  const e = entryAt(cb, rd);
+  // Atomic: commits publish entries outside the lock (the drop callback then reads the packet).
+  const e = atomic.load<u32>(entryAddr(cb, rd));
   if ((e & MP_T_RESERVED) == MP_T_SKIP) {
     // A skip packet goes silently, in both modes.
     const next = inc2(cb, rd2, e & MP_T_LEN);
@@ -486,7 +487,7 @@ export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
 
 /**
  * mpsc_pbuf_commit. `wlen` is the custom length the host got from getWlen
- * before the lock, as Zephyr does, or 0 to read the header's length field
+ * before this call (Zephyr asks it before its lock), or 0 to read the header's length field
  * (only this producer writes its uncommitted header, so reading it here is
  * the same, and it spares the host a read and a check per commit).
  * Returns 0, or MP_R_BAD (nothing changed) when `off` is not an allocated,
@@ -494,10 +495,9 @@ export function mp_alloc(cb: usize, scr: usize, wlen: u32, mode: u32): i32 {
  * bit is set, or `wlen` is not exactly what alloc granted.
  */
 export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
-  const locked = overwrites(cb) || (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_MAXUTIL) != 0;
-  // With overwrite a drop reads entries and headers, and the peak usage
-  // needs rd and tmp_wr as one: Zephyr's critical section. Otherwise the
-  // entry's compare-exchange below is the whole commit.
+  // The peak usage needs rd and tmp_wr as one: Zephyr's critical section.
+  // Otherwise the entry's compare-exchanges below are the whole commit.
+  const locked = (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_MAXUTIL) != 0;
   if (locked && !lock(cb)) return MP_R_BUSY;
   if (off >= load<u32>(cb, MP_SIZE_OFF)) {
     if (locked) unlock(cb);
@@ -507,22 +507,27 @@ export function mp_commit(cb: usize, off: u32, wlen: u32): i32 {
   const h = load<u32>(item);
   if (wlen == 0) wlen = (h >>> MP_HDR_USER_SHIFT) & load<u32>(cb, MP_LEN_MASK_OFF);
   const pending = MP_T_PENDING | wlen;
+  const entry = entryAddr(cb, off);
   // The table's pending entry is the only proof of an allocation, and its length the only one followed.
-  if (atomic.load<u32>(entryAddr(cb, off)) != pending || (h & (MP_VALID | MP_BUSY)) != 0) {
+  if (atomic.load<u32>(entry) != pending || (h & (MP_VALID | MP_BUSY)) != 0) {
     if (locked) unlock(cb);
     return MP_R_BAD;
   }
-  // The header first: a consumer that sees the entry sees it valid.
+  // The header first: a consumer or a dropper that sees the entry committed sees it valid.
   store<u32>(item, h | MP_VALID);
-  // Seq-cst either way: publishes the packet's words to the consumer's atomic load.
-  if (locked) {
-    publishEntry(cb, off, wlen);
-  } else if (swapIf(cb, entryAddr(cb, off), pending, wlen) != pending) {
+  // With overwrite, claims and drops decide under the lock from wr
+  // (available()), which must count every committed entry: count first,
+  // behind a reservation entry that both read as "not committed yet".
+  const first = overwrites(cb) ? MP_T_RESERVED | wlen : wlen;
+  if (swapIf(cb, entry, pending, first) != pending) {
     // Lost only to a rival commit of the same packet from another thread,
     // which wrote the same header: that one counts, this one is refused.
+    if (locked) unlock(cb);
     return MP_R_BAD;
   }
   wrAdd(cb, wlen);
+  // Seq-cst either way: publishes the packet's words to the consumer's atomic load.
+  if (first != wlen) publish(cb, entry, wlen);
   if (locked) {
     maxUsageUpdate(cb);
     unlock(cb);
@@ -636,8 +641,9 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
   while (true) {
     const a = available(cb);
     const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
-    const e = a != 0 ? entryAt(cb, tmpRd) : MP_T_PENDING;
-    // Nothing, or an uncommitted packet (or a reservation) first.
+    // Atomic: commits publish entries outside the lock.
+    const e = a != 0 ? atomic.load<u32>(entryAddr(cb, tmpRd)) : MP_T_PENDING;
+    // Nothing, or an uncommitted packet (or a reservation, or a commit under way) first.
     if (e & MP_T_PENDING) return MP_R_NONE;
     if (e & MP_T_SKIP) {
       // Zephyr drops and retakes the lock here; nothing outside can need it

@@ -332,7 +332,8 @@ function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): numbe
   // Without overwrite the consumer may have freed everything since the caller looked (the AS file says why).
   if (rd2 === u32[(cb + MP_TMP_WR_OFF) >>> 2]) return DROP_AGAIN;
   const rd = pos(v, cb, rd2);
-  const e = entryAt(v, cb, rd);
+  // Atomic on a shared memory: commits publish entries outside the lock.
+  const e = loadShared(v, cb, entryIndex(v, cb, rd));
   if ((e & MP_T_RESERVED) >>> 0 === MP_T_SKIP) {
     // A skip packet goes silently, in both modes.
     const next = inc2(v, cb, rd2, e & MP_T_LEN);
@@ -462,11 +463,11 @@ export function mp_alloc(v: Views, cb: number, scr: number, wlen: number, mode: 
   return off;
 }
 
-// assembly/mpsc.ts: mp_commit (the lock only with overwrite or a peak to keep; the AS file says why)
+// assembly/mpsc.ts: mp_commit (the lock only for a peak to keep; the AS file says why)
 export function mp_commit(v: Views, cb: number, off: number, wlen: number): number {
   attached(v);
   const u32 = v.u32;
-  const locked = overwrites(v, cb) || (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_MAXUTIL) !== 0;
+  const locked = (u32[(cb + MP_FLAGS_OFF) >>> 2] & MP_FLAG_MAXUTIL) !== 0;
   if (locked && !lock(v, cb)) return MP_R_BUSY;
   if (off >= u32[(cb + MP_SIZE_OFF) >>> 2]) {
     if (locked) unlock(v, cb);
@@ -482,15 +483,17 @@ export function mp_commit(v: Views, cb: number, off: number, wlen: number): numb
     if (locked) unlock(v, cb);
     return MP_R_BAD;
   }
-  // The header first: a consumer that sees the entry sees it valid.
+  // The header first: a consumer or a dropper that sees the entry committed sees it valid.
   u32[item >>> 2] = h | MP_VALID;
-  if (locked) {
-    publish(v, cb, at, wlen);
-  } else if (swapIf(v, cb, at, pending, wlen) !== pending) {
+  // With overwrite, wr counts the packet before its entry says committed (the AS file says why).
+  const first = overwrites(v, cb) ? (MP_T_RESERVED | wlen) >>> 0 : wlen;
+  if (swapIf(v, cb, at, pending, first) !== pending) {
     // Lost to a rival commit of the same packet, which wrote the same header.
+    if (locked) unlock(v, cb);
     return MP_R_BAD;
   }
   wrAdd(v, cb, wlen);
+  if (first !== wlen) publish(v, cb, at, wlen);
   if (locked) {
     maxUsageUpdate(v, cb);
     unlock(v, cb);
@@ -593,7 +596,7 @@ function claimLocked(v: Views, cb: number): number {
   for (;;) {
     const a = available(v, cb);
     const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
-    const e = a !== 0 ? entryAt(v, cb, tmpRd) : MP_T_PENDING;
+    const e = a !== 0 ? loadShared(v, cb, entryIndex(v, cb, tmpRd)) : MP_T_PENDING;
     // Nothing, or an uncommitted packet (or a reservation) first.
     if (e & MP_T_PENDING) return MP_R_NONE;
     if (e & MP_T_SKIP) {

@@ -249,6 +249,8 @@ export const ENOTSUP = 95;
 //                        Producers are many by design: no owner word.
 //     +40  MP_FLAGS_OFF      Zephyr's flags POW2, OVERWRITE, MAX_UTILIZATION
 //                        (FULL is tmp_wr - rd = size)
+//     +44  MP_CONS_LINE_OFF  where the consumer's fields are: 192 (line 3), or
+//                        96 (on line 1, beside the lock) with overwrite
 //   line 1  producers: everything their lock protects
 //     +64  MP_LOCK_OFF       0 free, 1 held (CAS acquire, atomic store release);
 //                        a host whose lock() gave up (MP_R_BUSY) sleeps on it
@@ -273,14 +275,17 @@ export const ENOTSUP = 95;
 //     +144 MP_COMMITS_WOKEN_OFF  last sleeper's look, 0 again at its next look:
 //                        of all the wakers a sleeper's round meets, only the
 //                        first adds and notifies (an exchange, seq-cst)
-//   line 3  the consumer (with overwrite: under the lock, producers write it too)
-//     +192 MP_RD_OFF         free frontier, a 2-size index: the oldest word
+//   line 3  the consumer's fields, at MP_CONS_LINE_OFF. With overwrite they
+//           sit at +96 instead, on line 1: there producers move rd and
+//           tmp_rd too, every operation takes the lock, and a line of their
+//           own would only add a line transfer to each critical section.
+//     +0   MP_CONS_RD_OFF    free frontier, a 2-size index: the oldest word
 //                        still in use (atomic: producers read it, and move
 //                        it past a skip packet with a compare-exchange)
-//     +196 MP_TMP_RD_OFF     claim frontier, with overwrite only; without, it
+//     +4   MP_CONS_TMP_RD_OFF  claim frontier, with overwrite only; without, it
 //                        is rd, or rd + the claimed packet's length
-//     +200 MP_CLAIMED_OFF    word offset + 1 of the outstanding claim, 0 if none
-//     +204 MP_TMP_WR_SEEN_OFF  the consumer's copy of tmp_wr (2-size), read
+//     +8   MP_CONS_CLAIMED_OFF  word offset + 1 of the outstanding claim, 0 if none
+//     +12  MP_CONS_TMP_WR_SEEN_OFF  the consumer's copy of tmp_wr (2-size), read
 //                        again only when the consumer has caught up with it
 //
 //   Waking (docs/design.md §3, the ring form): a sleeper reads its counter,
@@ -330,7 +335,7 @@ export const ENOTSUP = 95;
 //   skip          a skip packet: passed over silently
 //   pending|skip  a reservation of drop_item_locked (MP_T_RESERVED): the
 //                 consumer stops, no commit matches
-//   neither       a committed packet, claimed when MP_CLAIMED_OFF says so
+//   neither       a committed packet, claimed when MP_CONS_CLAIMED_OFF says so
 //   The header's valid and busy bits are still written as Zephyr writes
 //   them, for the user and the drop callback to read. An entry that makes
 //   a packet claimable is written with an atomic store (or compare-exchange)
@@ -347,6 +352,7 @@ export const MP_STATE_OFF = 28;
 export const MP_ABORT_CODE_OFF = 32;
 export const MP_CONSUMER_OWNER_OFF = 36;
 export const MP_FLAGS_OFF = 40;
+export const MP_CONS_LINE_OFF = 44;
 export const MP_LOCK_OFF = 64;
 export const MP_TMP_WR_OFF = 68;
 export const MP_WR_OFF = 72;
@@ -360,10 +366,12 @@ export const MP_WAITERS_OFF = 132;
 export const MP_COMMITS_OFF = 136;
 export const MP_SEM_WOKEN_OFF = 140;
 export const MP_COMMITS_WOKEN_OFF = 144;
-export const MP_RD_OFF = 192;
-export const MP_TMP_RD_OFF = 196;
-export const MP_CLAIMED_OFF = 200;
-export const MP_TMP_WR_SEEN_OFF = 204;
+export const MP_CONS_LINE_BYTES = 192; // MP_CONS_LINE_OFF's value without overwrite
+export const MP_CONS_LINE_OVERWRITE_BYTES = 96; // and with overwrite
+export const MP_CONS_RD_OFF = 0;
+export const MP_CONS_TMP_RD_OFF = 4;
+export const MP_CONS_CLAIMED_OFF = 8;
+export const MP_CONS_TMP_WR_SEEN_OFF = 12;
 export const MP_CB_BYTES = 256;
 
 export const MP_SCR_PREV_OFF = 0;

@@ -27,8 +27,8 @@
 // descheduled holder.
 
 import {
-  MP_KIND_OFF, MP_SIZE_OFF, MP_STORAGE_OFF, MP_LEN_MASK_OFF, MP_LENS_OFF, MP_LOCKING_OFF, MP_LOCK_OFF, MP_TMP_WR_OFF, MP_WR_OFF,
-  MP_TMP_RD_OFF, MP_RD_OFF, MP_RD_SEEN_OFF, MP_TMP_WR_SEEN_OFF, MP_FLAGS_OFF, MP_MAX_USAGE_OFF, MP_CLAIMED_OFF, MP_DROPPED_OFF,
+  MP_KIND_OFF, MP_SIZE_OFF, MP_CONS_LINE_OFF, MP_CONS_LINE_BYTES, MP_CONS_LINE_OVERWRITE_BYTES, MP_STORAGE_OFF, MP_LEN_MASK_OFF, MP_LENS_OFF, MP_LOCKING_OFF, MP_LOCK_OFF, MP_TMP_WR_OFF, MP_WR_OFF,
+  MP_CONS_TMP_RD_OFF, MP_CONS_RD_OFF, MP_RD_SEEN_OFF, MP_CONS_TMP_WR_SEEN_OFF, MP_FLAGS_OFF, MP_MAX_USAGE_OFF, MP_CONS_CLAIMED_OFF, MP_DROPPED_OFF,
   MP_LOST_OFF, MP_SEM_OFF, MP_WAITERS_OFF, MP_COMMITS_OFF, MP_CONS_WAITERS_OFF, MP_SEM_WOKEN_OFF, MP_COMMITS_WOKEN_OFF, MP_CB_BYTES, MP_SCR_PREV_OFF, MP_SCR_SHIFT_OFF,
   MP_SCR_DROP_OFF, MP_KIND_VALUE, MP_FLAG_POW2, MP_FLAG_OVERWRITE, MP_FLAG_MAXUTIL,
   MP_VALID, MP_BUSY, MP_HDR_USER_SHIFT, MP_MODE_WAIT, MP_MODE_PUT, MP_R_DROPPED, MP_R_WAIT, MP_R_FAIL,
@@ -59,6 +59,7 @@ export function mp_init(cb: usize, storage: usize, size: u32, flags: u32, lenMas
   store<u32>(cb, locking, MP_LOCKING_OFF);
   if ((size & (size - 1)) == 0) flags |= MP_FLAG_POW2;
   store<u32>(cb, flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2), MP_FLAGS_OFF);
+  store<u32>(cb, flags & MP_FLAG_OVERWRITE ? MP_CONS_LINE_OVERWRITE_BYTES : MP_CONS_LINE_BYTES, MP_CONS_LINE_OFF);
 }
 
 // ── the lock ──────────────────────────────────────────────────────────────
@@ -95,6 +96,11 @@ const LOCK_SPINS: u32 = 1000;
   // registers after it finds the word 0 when its Atomics.wait compares it.
   // With nobody asleep, a release costs one load of a line it holds.
   if (atomic.load<u32>(cb + MP_LOCK_WAITERS_OFF) != 0) atomic.notify(cb + MP_LOCK_OFF, 1);
+}
+
+/** The address of the consumer's fields (layout.ts: line 3, or line 1 with overwrite). */
+@inline function consLine(cb: usize): usize {
+  return cb + <usize>load<u32>(cb, MP_CONS_LINE_OFF);
 }
 
 /** With overwrite, producers drop packets at rd: every operation takes the lock. */
@@ -172,7 +178,7 @@ const LOCK_SPINS: u32 = 1000;
  * moves it outside the lock (stored with publish(), or swapIf() past a skip).
  */
 @inline function rdIndex(cb: usize): u32 {
-  return atomic.load<u32>(cb + MP_RD_OFF);
+  return atomic.load<u32>(consLine(cb) + MP_CONS_RD_OFF);
 }
 
 /**
@@ -234,9 +240,9 @@ const LOCK_SPINS: u32 = 1000;
  * which always starts at rd then.
  */
 @inline function tmpRdAt(cb: usize): u32 {
-  if (overwrites(cb)) return load<u32>(cb, MP_TMP_RD_OFF);
+  if (overwrites(cb)) return load<u32>(consLine(cb), MP_CONS_TMP_RD_OFF);
   const rd = pos(cb, rdIndex(cb));
-  const claimed = load<u32>(cb, MP_CLAIMED_OFF);
+  const claimed = load<u32>(consLine(cb), MP_CONS_CLAIMED_OFF);
   return claimed != 0 ? idxInc(cb, rd, wlenAt(cb, rd)) : rd;
 }
 
@@ -331,12 +337,12 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
     // A skip packet goes silently, in both modes.
     const next = inc2(cb, rd2, e & MP_T_LEN);
     if (overwrites(cb)) {
-      store<u32>(cb, next, MP_RD_OFF);
-      store<u32>(cb, pos(cb, next), MP_TMP_RD_OFF);
+      store<u32>(consLine(cb), next, MP_CONS_RD_OFF);
+      store<u32>(consLine(cb), pos(cb, next), MP_CONS_TMP_RD_OFF);
     } else {
       // The lock-free consumer may pass it at the same moment: one of the
       // two compare-exchanges (seq-cst) moves rd, and either way it moved.
-      swapIf(cb, cb + MP_RD_OFF, rd2, next);
+      swapIf(cb, consLine(cb) + MP_CONS_RD_OFF, rd2, next);
     }
     return DROP_AGAIN;
   }
@@ -347,20 +353,20 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   const rdW = e & MP_T_LEN;
   // Uncommitted (or another producer's reservation): it can neither be dropped nor jumped over.
   if (e & MP_T_PENDING) return DROP_NONE;
-  if (load<u32>(cb, MP_CLAIMED_OFF) == rd + 1) {
+  if (load<u32>(consLine(cb), MP_CONS_CLAIMED_OFF) == rd + 1) {
     // Claimed: jump over it, as if it had just been written.
     let ret = DROP_AGAIN;
     if (freeW != 0) addSkip(cb, freeW);
     wrAdd(cb, rdW);
     // Met the same claimed packet again after going round (#84595): give up.
-    if (rd == load<u32>(cb, MP_TMP_RD_OFF)) {
-      store<u32>(cb, idxInc(cb, load<u32>(cb, MP_TMP_RD_OFF), rdW), MP_TMP_RD_OFF);
+    if (rd == load<u32>(consLine(cb), MP_CONS_TMP_RD_OFF)) {
+      store<u32>(consLine(cb), idxInc(cb, load<u32>(consLine(cb), MP_CONS_TMP_RD_OFF), rdW), MP_CONS_TMP_RD_OFF);
       ret = DROP_NONE;
     }
     // tmp_wr = rd = tmp_rd, and FULL: tmp_wr a whole size ahead of rd.
-    const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
+    const tmpRd = load<u32>(consLine(cb), MP_CONS_TMP_RD_OFF);
     setTmpWr(cb, tmpRd + load<u32>(cb, MP_SIZE_OFF));
-    store<u32>(cb, tmpRd, MP_RD_OFF);
+    store<u32>(consLine(cb), tmpRd, MP_CONS_RD_OFF);
     return ret;
   }
   // Committed and idle: drop it. Reserve its space (and the free gap before
@@ -369,8 +375,8 @@ function dropItemLocked(cb: usize, scr: usize, freeW: u32): u32 {
   // post_drop_action returns the reservation at the next iteration. tmp_wr
   // then meets rd: FULL, as Zephyr sets it.
   const next = inc2(cb, rd2, rdW);
-  store<u32>(cb, next, MP_RD_OFF);
-  store<u32>(cb, pos(cb, next), MP_TMP_RD_OFF);
+  store<u32>(consLine(cb), next, MP_CONS_RD_OFF);
+  store<u32>(consLine(cb), pos(cb, next), MP_CONS_TMP_RD_OFF);
   const tmpWr2 = load<u32>(cb, MP_TMP_WR_OFF);
   const tmpWr = pos(cb, tmpWr2);
   if (freeW != 0) store<u32>(hdrAt(cb, tmpWr), 0); // an "invalid" header, as Zephyr writes
@@ -589,7 +595,7 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
 @inline function claimAt(cb: usize, off: u32): i32 {
   const item = hdrAt(cb, off);
   store<u32>(item, load<u32>(item) | MP_BUSY);
-  store<u32>(cb, off + 1, MP_CLAIMED_OFF);
+  store<u32>(consLine(cb), off + 1, MP_CONS_CLAIMED_OFF);
   return <i32>off;
 }
 
@@ -605,14 +611,14 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
 @inline function claimNoLock(cb: usize): i32 {
   // Seq-cst loads throughout: they pair with tmp_wr's and the entries' stores.
   let rd2 = rdIndex(cb);
-  let end2 = load<u32>(cb, MP_TMP_WR_SEEN_OFF);
+  let end2 = load<u32>(consLine(cb), MP_CONS_TMP_WR_SEEN_OFF);
   const size = load<u32>(cb, MP_SIZE_OFF);
   while (true) {
     // The copy is used up (0), or behind rd (over size), when a producer passed a skip at rd.
     const ahead = span(cb, rd2, end2);
     if (ahead == 0 || ahead > size) {
       end2 = atomic.load<u32>(cb + MP_TMP_WR_OFF);
-      store<u32>(cb, end2, MP_TMP_WR_SEEN_OFF);
+      store<u32>(consLine(cb), end2, MP_CONS_TMP_WR_SEEN_OFF);
       if (end2 == rd2) return MP_R_NONE;
     }
     const rd = pos(cb, rd2);
@@ -628,7 +634,7 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
     if (e & MP_T_PENDING) return MP_R_NONE;
     if (e & MP_T_SKIP) {
       const next = inc2(cb, rd2, e & MP_T_LEN);
-      const seen = swapIf(cb, cb + MP_RD_OFF, rd2, next);
+      const seen = swapIf(cb, consLine(cb) + MP_CONS_RD_OFF, rd2, next);
       rd2 = seen == rd2 ? next : seen;
       continue;
     }
@@ -640,7 +646,7 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
 @inline function claimLocked(cb: usize): i32 {
   while (true) {
     const a = available(cb);
-    const tmpRd = load<u32>(cb, MP_TMP_RD_OFF);
+    const tmpRd = load<u32>(consLine(cb), MP_CONS_TMP_RD_OFF);
     // Atomic: commits publish entries outside the lock.
     const e = a != 0 ? atomic.load<u32>(entryAddr(cb, tmpRd)) : MP_T_PENDING;
     // Nothing, or an uncommitted packet (or a reservation, or a commit under way) first.
@@ -649,11 +655,11 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
       // Zephyr drops and retakes the lock here; nothing outside can need it
       // between two skips, so we keep it.
       const inc = e & MP_T_LEN;
-      store<u32>(cb, idxInc(cb, tmpRd, inc), MP_TMP_RD_OFF);
-      store<u32>(cb, inc2(cb, rdIndex(cb), inc), MP_RD_OFF);
+      store<u32>(consLine(cb), idxInc(cb, tmpRd, inc), MP_CONS_TMP_RD_OFF);
+      store<u32>(consLine(cb), inc2(cb, rdIndex(cb), inc), MP_CONS_RD_OFF);
       continue;
     }
-    store<u32>(cb, idxInc(cb, tmpRd, e & MP_T_LEN), MP_TMP_RD_OFF);
+    store<u32>(consLine(cb), idxInc(cb, tmpRd, e & MP_T_LEN), MP_CONS_TMP_RD_OFF);
     return claimAt(cb, tmpRd);
   }
 }
@@ -665,11 +671,11 @@ export function mp_put_word_ext(cb: usize, scr: usize, word: u32, ext: u32): i32
  */
 export function mp_claim(cb: usize): i32 {
   if (!overwrites(cb)) {
-    if (load<u32>(cb, MP_CLAIMED_OFF) != 0) return MP_R_CLAIMED;
+    if (load<u32>(consLine(cb), MP_CONS_CLAIMED_OFF) != 0) return MP_R_CLAIMED;
     return claimNoLock(cb);
   }
   if (!lock(cb)) return MP_R_BUSY;
-  const r = load<u32>(cb, MP_CLAIMED_OFF) != 0 ? MP_R_CLAIMED : claimLocked(cb);
+  const r = load<u32>(consLine(cb), MP_CONS_CLAIMED_OFF) != 0 ? MP_R_CLAIMED : claimLocked(cb);
   unlock(cb);
   return r;
 }
@@ -682,7 +688,7 @@ export function mp_claim(cb: usize): i32 {
 export function mp_free(cb: usize, off: u32): i32 {
   const locked = overwrites(cb);
   if (locked && !lock(cb)) return MP_R_BUSY;
-  if (load<u32>(cb, MP_CLAIMED_OFF) != off + 1) {
+  if (load<u32>(consLine(cb), MP_CONS_CLAIMED_OFF) != off + 1) {
     if (locked) unlock(cb);
     return MP_R_BAD;
   }
@@ -694,18 +700,18 @@ export function mp_free(cb: usize, off: u32): i32 {
     store<u32>(item, h & ~MP_BUSY);
     // The writers went round right up to the claimed packet: the freed
     // packet is now the only free space.
-    if (locked && off == load<u32>(cb, MP_TMP_RD_OFF)) {
-      store<u32>(cb, idxInc(cb, off, wlen), MP_TMP_RD_OFF);
+    if (locked && off == load<u32>(consLine(cb), MP_CONS_TMP_RD_OFF)) {
+      store<u32>(consLine(cb), idxInc(cb, off, wlen), MP_CONS_TMP_RD_OFF);
     }
     // Seq-cst: the words were read before; producers may now reuse them.
-    publish(cb, cb + MP_RD_OFF, inc2(cb, rd2, wlen));
+    publish(cb, consLine(cb) + MP_CONS_RD_OFF, inc2(cb, rd2, wlen));
   } else {
     // A producer jumped over this packet while it was claimed: it becomes a
     // skip packet, passed over later.
     store<u32>(item, skipHeader(wlen));
     setEntry(cb, off, MP_T_SKIP | wlen);
   }
-  store<u32>(cb, 0, MP_CLAIMED_OFF);
+  store<u32>(consLine(cb), 0, MP_CONS_CLAIMED_OFF);
   if (locked) unlock(cb);
   // Allocators asleep are woken (every one, each to retry its size) only
   // once at most half the storage is in use: one wake-up per half buffer,

@@ -16,13 +16,14 @@ import {
   MP_CB_BYTES,
   MP_TMP_WR_OFF,
   MP_WR_OFF,
-  MP_TMP_RD_OFF,
-  MP_RD_OFF,
+  MP_CONS_TMP_RD_OFF,
+  MP_CONS_LINE_OFF,
+  MP_CONS_RD_OFF,
   MP_FLAGS_OFF,
   MP_DROPPED_OFF,
   MP_LOST_OFF,
   MP_SEM_OFF,
-  MP_CLAIMED_OFF,
+  MP_CONS_CLAIMED_OFF,
   MP_WAITERS_OFF,
   MP_SCR_BYTES,
   MP_SCR_DROP_OFF,
@@ -882,15 +883,15 @@ export class MpscPbuf extends Handle {
     // rd and tmp_wr are kept modulo 2 * size (layout.ts): Zephyr's positions
     // are those mod size, and its FULL flag is tmp_wr - rd = size.
     const size = this.size;
-    const rd2 = this.control(MP_RD_OFF),
+    const rd2 = this.control(this.control(MP_CONS_LINE_OFF) + MP_CONS_RD_OFF),
       tmpWr2 = this.control(MP_TMP_WR_OFF);
     const rd = rd2 % size,
       flags = this.control(MP_FLAGS_OFF);
     const full = (tmpWr2 - rd2 + 2 * size) % (2 * size) === size;
     // Without overwrite tmp_rd is not stored: rd, or the end of the claimed packet (which starts at rd).
-    let tmpRd = this.control(MP_TMP_RD_OFF);
+    let tmpRd = this.control(this.control(MP_CONS_LINE_OFF) + MP_CONS_TMP_RD_OFF);
     if ((flags & MP_FLAG_OVERWRITE) === 0) {
-      const claimed = this.control(MP_CLAIMED_OFF) !== 0;
+      const claimed = this.control(this.control(MP_CONS_LINE_OFF) + MP_CONS_CLAIMED_OFF) !== 0;
       const claimedWords = this.fresh().u32[(this.control(MP_LENS_OFF) >>> 2) + rd] & MP_T_LEN;
       tmpRd = claimed ? (rd + claimedWords) % size : rd;
     }
@@ -981,7 +982,7 @@ export class MpscPbuf extends Handle {
    * next consumer's claim is not refused for ever.
    */
   protected override settle(): void {
-    const claimed = this.control(MP_CLAIMED_OFF);
+    const claimed = this.control(this.control(MP_CONS_LINE_OFF) + MP_CONS_CLAIMED_OFF);
     // The lock may be busy (MP_R_BUSY) as for any free: wait for it, then free.
     if (claimed !== 0) while (this.core.mp_free(this.address, claimed - 1) === MP_R_BUSY) this.lockWait();
   }

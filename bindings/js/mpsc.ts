@@ -19,6 +19,9 @@ import { attached, type Views } from '../views.js';
 const {
   MP_KIND_OFF,
   MP_SIZE_OFF,
+  MP_CONS_LINE_OFF,
+  MP_CONS_LINE_BYTES,
+  MP_CONS_LINE_OVERWRITE_BYTES,
   MP_STORAGE_OFF,
   MP_LEN_MASK_OFF,
   MP_LENS_OFF,
@@ -26,13 +29,13 @@ const {
   MP_LOCK_OFF,
   MP_TMP_WR_OFF,
   MP_WR_OFF,
-  MP_TMP_RD_OFF,
-  MP_RD_OFF,
+  MP_CONS_TMP_RD_OFF,
+  MP_CONS_RD_OFF,
   MP_RD_SEEN_OFF,
-  MP_TMP_WR_SEEN_OFF,
+  MP_CONS_TMP_WR_SEEN_OFF,
   MP_FLAGS_OFF,
   MP_MAX_USAGE_OFF,
-  MP_CLAIMED_OFF,
+  MP_CONS_CLAIMED_OFF,
   MP_DROPPED_OFF,
   MP_LOST_OFF,
   MP_SEM_OFF,
@@ -99,6 +102,7 @@ export function mp_init(
   u32[(cb + MP_LOCKING_OFF) >>> 2] = locking;
   if ((size & (size - 1)) === 0) flags |= MP_FLAG_POW2;
   u32[(cb + MP_FLAGS_OFF) >>> 2] = flags & (MP_FLAG_OVERWRITE | MP_FLAG_MAXUTIL | MP_FLAG_POW2);
+  u32[(cb + MP_CONS_LINE_OFF) >>> 2] = flags & MP_FLAG_OVERWRITE ? MP_CONS_LINE_OVERWRITE_BYTES : MP_CONS_LINE_BYTES;
 }
 
 // ── the lock ──────────────────────────────────────────────────────────────
@@ -124,6 +128,11 @@ function unlock(v: Views, cb: number): void {
   if (i32[(cb + MP_LOCKING_OFF) >>> 2] === 0) return;
   Atomics.store(i32, (cb + MP_LOCK_OFF) >>> 2, 0);
   if (Atomics.load(i32, (cb + MP_LOCK_WAITERS_OFF) >>> 2) !== 0) Atomics.notify(i32, (cb + MP_LOCK_OFF) >>> 2, 1);
+}
+
+// assembly/mpsc.ts: consLine (a byte address, as in AS)
+function consLine(v: Views, cb: number): number {
+  return cb + v.u32[(cb + MP_CONS_LINE_OFF) >>> 2];
 }
 
 // assembly/mpsc.ts: overwrites
@@ -194,7 +203,7 @@ function span(v: Views, cb: number, from: number, to: number): number {
 
 // assembly/mpsc.ts: rdIndex
 function rdIndex(v: Views, cb: number): number {
-  return loadShared(v, cb, (cb + MP_RD_OFF) >>> 2);
+  return loadShared(v, cb, (consLine(v, cb) + MP_CONS_RD_OFF) >>> 2);
 }
 
 // assembly/mpsc.ts: setTmpWr
@@ -246,9 +255,9 @@ function wlenAt(v: Views, cb: number, off: number): number {
 // assembly/mpsc.ts: tmpRdAt
 function tmpRdAt(v: Views, cb: number): number {
   const u32 = v.u32;
-  if (overwrites(v, cb)) return u32[(cb + MP_TMP_RD_OFF) >>> 2];
+  if (overwrites(v, cb)) return u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2];
   const rd = pos(v, cb, rdIndex(v, cb));
-  return u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0 ? idxInc(v, cb, rd, wlenAt(v, cb, rd)) : rd;
+  return u32[(consLine(v, cb) + MP_CONS_CLAIMED_OFF) >>> 2] !== 0 ? idxInc(v, cb, rd, wlenAt(v, cb, rd)) : rd;
 }
 
 // ── Zephyr's helpers (producers' ones called with the lock held) ──────────
@@ -338,11 +347,11 @@ function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): numbe
     // A skip packet goes silently, in both modes.
     const next = inc2(v, cb, rd2, e & MP_T_LEN);
     if (overwrites(v, cb)) {
-      u32[(cb + MP_RD_OFF) >>> 2] = next;
-      u32[(cb + MP_TMP_RD_OFF) >>> 2] = pos(v, cb, next);
+      u32[(consLine(v, cb) + MP_CONS_RD_OFF) >>> 2] = next;
+      u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2] = pos(v, cb, next);
     } else {
       // The lock-free consumer may pass it at the same moment (the AS file says why this is enough).
-      swapIf(v, cb, (cb + MP_RD_OFF) >>> 2, rd2, next);
+      swapIf(v, cb, (consLine(v, cb) + MP_CONS_RD_OFF) >>> 2, rd2, next);
     }
     return DROP_AGAIN;
   }
@@ -352,27 +361,32 @@ function dropItemLocked(v: Views, cb: number, scr: number, freeW: number): numbe
   const rdW = e & MP_T_LEN;
   // Uncommitted (or another producer's reservation): it can neither be dropped nor jumped over.
   if (e & MP_T_PENDING) return DROP_NONE;
-  if (u32[(cb + MP_CLAIMED_OFF) >>> 2] === rd + 1) {
+  if (u32[(consLine(v, cb) + MP_CONS_CLAIMED_OFF) >>> 2] === rd + 1) {
     // Claimed: jump over it, as if it had just been written.
     let ret = DROP_AGAIN;
     if (freeW !== 0) addSkip(v, cb, freeW);
     wrAdd(v, cb, rdW);
     // Met the same claimed packet again after going round (#84595): give up.
-    if (rd === u32[(cb + MP_TMP_RD_OFF) >>> 2]) {
-      u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, u32[(cb + MP_TMP_RD_OFF) >>> 2], rdW);
+    if (rd === u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2]) {
+      u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2] = idxInc(
+        v,
+        cb,
+        u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2],
+        rdW,
+      );
       ret = DROP_NONE;
     }
     // tmp_wr = rd = tmp_rd, and FULL: tmp_wr a whole size ahead of rd.
-    const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
+    const tmpRd = u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2];
     setTmpWr(v, cb, tmpRd + u32[(cb + MP_SIZE_OFF) >>> 2]);
-    u32[(cb + MP_RD_OFF) >>> 2] = tmpRd;
+    u32[(consLine(v, cb) + MP_CONS_RD_OFF) >>> 2] = tmpRd;
     return ret;
   }
   // Committed and idle: drop it, and reserve its space and the free gap
   // before it (tmp_wr moves over both) while the host notifies unlocked.
   const next = inc2(v, cb, rd2, rdW);
-  u32[(cb + MP_RD_OFF) >>> 2] = next;
-  u32[(cb + MP_TMP_RD_OFF) >>> 2] = pos(v, cb, next);
+  u32[(consLine(v, cb) + MP_CONS_RD_OFF) >>> 2] = next;
+  u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2] = pos(v, cb, next);
   const tmpWr2 = u32[(cb + MP_TMP_WR_OFF) >>> 2];
   const tmpWr = pos(v, cb, tmpWr2);
   if (freeW !== 0) u32[hdrAt(v, cb, tmpWr) >>> 2] = 0; // an "invalid" header, as Zephyr writes
@@ -551,23 +565,23 @@ export function mp_put_word_ext(v: Views, cb: number, scr: number, word: number,
 function claimAt(v: Views, cb: number, off: number): number {
   const u32 = v.u32;
   u32[hdrAt(v, cb, off) >>> 2] |= MP_BUSY;
-  u32[(cb + MP_CLAIMED_OFF) >>> 2] = off + 1;
+  u32[(consLine(v, cb) + MP_CONS_CLAIMED_OFF) >>> 2] = off + 1;
   return off;
 }
 
 // assembly/mpsc.ts: claimNoLock (without overwrite: no lock, from rd; the AS file says why)
 function claimNoLock(v: Views, cb: number): number {
   const u32 = v.u32;
-  const rdAt = (cb + MP_RD_OFF) >>> 2;
+  const rdAt = (consLine(v, cb) + MP_CONS_RD_OFF) >>> 2;
   let rd2 = rdIndex(v, cb);
-  let end2 = u32[(cb + MP_TMP_WR_SEEN_OFF) >>> 2];
+  let end2 = u32[(consLine(v, cb) + MP_CONS_TMP_WR_SEEN_OFF) >>> 2];
   const size = u32[(cb + MP_SIZE_OFF) >>> 2];
   for (;;) {
     // The copy is used up (0), or behind rd (over size), when a producer passed a skip at rd.
     const ahead = span(v, cb, rd2, end2);
     if (ahead === 0 || ahead > size) {
       end2 = loadShared(v, cb, (cb + MP_TMP_WR_OFF) >>> 2);
-      u32[(cb + MP_TMP_WR_SEEN_OFF) >>> 2] = end2;
+      u32[(consLine(v, cb) + MP_CONS_TMP_WR_SEEN_OFF) >>> 2] = end2;
       if (end2 === rd2) return MP_R_NONE;
     }
     const rd = pos(v, cb, rd2);
@@ -595,18 +609,18 @@ function claimLocked(v: Views, cb: number): number {
   const u32 = v.u32;
   for (;;) {
     const a = available(v, cb);
-    const tmpRd = u32[(cb + MP_TMP_RD_OFF) >>> 2];
+    const tmpRd = u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2];
     const e = a !== 0 ? loadShared(v, cb, entryIndex(v, cb, tmpRd)) : MP_T_PENDING;
     // Nothing, or an uncommitted packet (or a reservation) first.
     if (e & MP_T_PENDING) return MP_R_NONE;
     if (e & MP_T_SKIP) {
       // Zephyr drops and retakes the lock here; we keep it (the AS file says why).
       const inc = e & MP_T_LEN;
-      u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, inc);
-      u32[(cb + MP_RD_OFF) >>> 2] = inc2(v, cb, rdIndex(v, cb), inc);
+      u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, inc);
+      u32[(consLine(v, cb) + MP_CONS_RD_OFF) >>> 2] = inc2(v, cb, rdIndex(v, cb), inc);
       continue;
     }
-    u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, e & MP_T_LEN);
+    u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2] = idxInc(v, cb, tmpRd, e & MP_T_LEN);
     return claimAt(v, cb, tmpRd);
   }
 }
@@ -616,11 +630,11 @@ export function mp_claim(v: Views, cb: number): number {
   attached(v);
   const u32 = v.u32;
   if (!overwrites(v, cb)) {
-    if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0) return MP_R_CLAIMED;
+    if (u32[(consLine(v, cb) + MP_CONS_CLAIMED_OFF) >>> 2] !== 0) return MP_R_CLAIMED;
     return claimNoLock(v, cb);
   }
   if (!lock(v, cb)) return MP_R_BUSY;
-  const r = u32[(cb + MP_CLAIMED_OFF) >>> 2] !== 0 ? MP_R_CLAIMED : claimLocked(v, cb);
+  const r = u32[(consLine(v, cb) + MP_CONS_CLAIMED_OFF) >>> 2] !== 0 ? MP_R_CLAIMED : claimLocked(v, cb);
   unlock(v, cb);
   return r;
 }
@@ -631,7 +645,7 @@ export function mp_free(v: Views, cb: number, off: number): number {
   const u32 = v.u32;
   const locked = overwrites(v, cb);
   if (locked && !lock(v, cb)) return MP_R_BUSY;
-  if (u32[(cb + MP_CLAIMED_OFF) >>> 2] !== off + 1) {
+  if (u32[(consLine(v, cb) + MP_CONS_CLAIMED_OFF) >>> 2] !== off + 1) {
     if (locked) unlock(v, cb);
     return MP_R_BAD;
   }
@@ -642,16 +656,16 @@ export function mp_free(v: Views, cb: number, off: number): number {
   if (!locked || off === pos(v, cb, rd2)) {
     u32[item >>> 2] = h & ~MP_BUSY;
     // The writers went round right up to the claimed packet: it is now the only free space.
-    if (locked && off === u32[(cb + MP_TMP_RD_OFF) >>> 2]) {
-      u32[(cb + MP_TMP_RD_OFF) >>> 2] = idxInc(v, cb, off, wlen);
+    if (locked && off === u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2]) {
+      u32[(consLine(v, cb) + MP_CONS_TMP_RD_OFF) >>> 2] = idxInc(v, cb, off, wlen);
     }
-    publish(v, cb, (cb + MP_RD_OFF) >>> 2, inc2(v, cb, rd2, wlen));
+    publish(v, cb, (consLine(v, cb) + MP_CONS_RD_OFF) >>> 2, inc2(v, cb, rd2, wlen));
   } else {
     // A producer jumped over this packet while it was claimed: it becomes a skip packet.
     u32[item >>> 2] = skipHeader(wlen);
     setEntry(v, cb, off, (MP_T_SKIP | wlen) >>> 0);
   }
-  u32[(cb + MP_CLAIMED_OFF) >>> 2] = 0;
+  u32[(consLine(v, cb) + MP_CONS_CLAIMED_OFF) >>> 2] = 0;
   if (locked) unlock(v, cb);
   // Sleepers are woken once at most half the storage is in use (the AS file says why).
   const i32 = v.i32;

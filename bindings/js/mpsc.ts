@@ -166,7 +166,8 @@ function loadShared(v: Views, cb: number, at: number): number {
 // assembly/mpsc.ts: wake
 function wake(v: Views, cb: number, counter: number, waiters: number, woken: number): void {
   const i32 = v.i32;
-  if (Atomics.load(i32, (cb + waiters) >>> 2) !== 0 && Atomics.exchange(i32, (cb + woken) >>> 2, 1) === 0) {
+  // loadShared: nobody can sleep on an unshared memory (Atomics.wait needs a shared one), and there an Atomics call costs more than in wasm.
+  if (loadShared(v, cb, (cb + waiters) >>> 2) !== 0 && Atomics.exchange(i32, (cb + woken) >>> 2, 1) === 0) {
     Atomics.add(i32, (cb + counter) >>> 2, 1);
     Atomics.notify(i32, (cb + counter) >>> 2);
   }
@@ -202,21 +203,32 @@ function span(v: Views, cb: number, from: number, to: number): number {
 }
 
 // assembly/mpsc.ts: rdIndex
+// (Flat, as setTmpWr and wrAdd: V8 11.3 stops inlining the hot paths once
+// their helpers' bytecode exceeds its budget, and nested helpers count twice.)
 function rdIndex(v: Views, cb: number): number {
-  return loadShared(v, cb, (consLine(v, cb) + MP_CONS_RD_OFF) >>> 2);
+  const u32 = v.u32;
+  const at = (cb + u32[(cb + MP_CONS_LINE_OFF) >>> 2] + MP_CONS_RD_OFF) >>> 2;
+  return u32[(cb + MP_LOCKING_OFF) >>> 2] !== 0 ? Atomics.load(u32, at) : u32[at];
 }
 
 // assembly/mpsc.ts: setTmpWr
 function setTmpWr(v: Views, cb: number, i: number): void {
-  publish(v, cb, (cb + MP_TMP_WR_OFF) >>> 2, i);
+  const u32 = v.u32;
+  if (u32[(cb + MP_LOCKING_OFF) >>> 2] !== 0) Atomics.store(u32, (cb + MP_TMP_WR_OFF) >>> 2, i);
+  else u32[(cb + MP_TMP_WR_OFF) >>> 2] = i;
 }
 
 // assembly/mpsc.ts: wrAdd
 function wrAdd(v: Views, cb: number, n: number): void {
+  const u32 = v.u32;
   const at = (cb + MP_WR_OFF) >>> 2;
-  let w = loadShared(v, cb, at);
+  if (u32[(cb + MP_LOCKING_OFF) >>> 2] === 0) {
+    u32[at] = idxInc(v, cb, u32[at], n);
+    return;
+  }
+  let w = Atomics.load(u32, at);
   for (;;) {
-    const seen = swapIf(v, cb, at, w, idxInc(v, cb, w, n));
+    const seen = Atomics.compareExchange(u32, at, w, idxInc(v, cb, w, n));
     if (seen === w) return;
     w = seen;
   }
@@ -277,13 +289,17 @@ function freeSpaceFrom(v: Views, cb: number, rd2: number): number {
 
 // assembly/mpsc.ts: freeSpace (from the producers' copy of rd first)
 function freeSpace(v: Views, cb: number, wlen: number): number {
-  if (overwrites(v, cb)) return freeSpaceFrom(v, cb, rdIndex(v, cb));
   const u32 = v.u32;
-  const fs = freeSpaceFrom(v, cb, u32[(cb + MP_RD_SEEN_OFF) >>> 2]);
-  if ((fs & 0x7fffffff) >= wlen) return fs;
-  const rd2 = rdIndex(v, cb);
-  u32[(cb + MP_RD_SEEN_OFF) >>> 2] = rd2;
-  return freeSpaceFrom(v, cb, rd2);
+  // One call site of freeSpaceFrom, for V8's inlining budget (see rdIndex).
+  let fresh = overwrites(v, cb);
+  let rd2 = fresh ? rdIndex(v, cb) : u32[(cb + MP_RD_SEEN_OFF) >>> 2];
+  for (;;) {
+    const fs = freeSpaceFrom(v, cb, rd2);
+    if (fresh || (fs & 0x7fffffff) >= wlen) return fs;
+    rd2 = rdIndex(v, cb);
+    u32[(cb + MP_RD_SEEN_OFF) >>> 2] = rd2;
+    fresh = true;
+  }
 }
 
 // assembly/mpsc.ts: available (Zephyr's available)
@@ -569,28 +585,36 @@ function claimAt(v: Views, cb: number, off: number): number {
   return off;
 }
 
-// assembly/mpsc.ts: claimNoLock (without overwrite: no lock, from rd; the AS file says why)
+// assembly/mpsc.ts: claimNoLock (without overwrite: no lock, from rd; the AS
+// file says why). The line, size and sharedness are read once and pos, span
+// and rdIndex written out: the claim path is the longest, and V8 11.3 stops
+// inlining it once its helpers' bytecode exceeds its budget (see rdIndex).
 function claimNoLock(v: Views, cb: number): number {
   const u32 = v.u32;
-  const rdAt = (consLine(v, cb) + MP_CONS_RD_OFF) >>> 2;
-  let rd2 = rdIndex(v, cb);
-  let end2 = u32[(consLine(v, cb) + MP_CONS_TMP_WR_SEEN_OFF) >>> 2];
+  const line = consLine(v, cb);
+  const rdAt = (line + MP_CONS_RD_OFF) >>> 2;
+  const shared = u32[(cb + MP_LOCKING_OFF) >>> 2] !== 0;
   const size = u32[(cb + MP_SIZE_OFF) >>> 2];
+  let rd2 = shared ? Atomics.load(u32, rdAt) : u32[rdAt];
+  let end2 = u32[(line + MP_CONS_TMP_WR_SEEN_OFF) >>> 2];
   for (;;) {
     // The copy is used up (0), or behind rd (over size), when a producer passed a skip at rd.
     const ahead = span(v, cb, rd2, end2);
     if (ahead === 0 || ahead > size) {
-      end2 = loadShared(v, cb, (cb + MP_TMP_WR_OFF) >>> 2);
-      u32[(consLine(v, cb) + MP_CONS_TMP_WR_SEEN_OFF) >>> 2] = end2;
+      end2 = shared ? Atomics.load(u32, (cb + MP_TMP_WR_OFF) >>> 2) : u32[(cb + MP_TMP_WR_OFF) >>> 2];
+      u32[(line + MP_CONS_TMP_WR_SEEN_OFF) >>> 2] = end2;
       if (end2 === rd2) return MP_R_NONE;
     }
-    const rd = pos(v, cb, rd2);
-    const e = loadShared(v, cb, entryIndex(v, cb, rd));
-    // rd unchanged since it was read, so the entry is of this lap.
-    const now = rdIndex(v, cb);
-    if (now !== rd2) {
-      rd2 = now;
-      continue;
+    const rd = rd2 >= size ? rd2 - size : rd2;
+    const at = entryIndex(v, cb, rd);
+    const e = shared ? Atomics.load(u32, at) : u32[at];
+    // rd unchanged since it was read, so the entry is of this lap (only another thread can change it).
+    if (shared) {
+      const now = Atomics.load(u32, rdAt);
+      if (now !== rd2) {
+        rd2 = now;
+        continue;
+      }
     }
     // Nothing, or an uncommitted packet first.
     if (e & MP_T_PENDING) return MP_R_NONE;
@@ -668,8 +692,7 @@ export function mp_free(v: Views, cb: number, off: number): number {
   u32[(consLine(v, cb) + MP_CONS_CLAIMED_OFF) >>> 2] = 0;
   if (locked) unlock(v, cb);
   // Sleepers are woken once at most half the storage is in use (the AS file says why).
-  const i32 = v.i32;
-  if (Atomics.load(i32, (cb + MP_WAITERS_OFF) >>> 2) !== 0 && usage(v, cb) <= u32[(cb + MP_SIZE_OFF) >>> 2] >>> 1) {
+  if (loadShared(v, cb, (cb + MP_WAITERS_OFF) >>> 2) !== 0 && usage(v, cb) <= u32[(cb + MP_SIZE_OFF) >>> 2] >>> 1) {
     wake(v, cb, MP_SEM_OFF, MP_WAITERS_OFF, MP_SEM_WOKEN_OFF);
   }
   return 0;

@@ -107,6 +107,38 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf waits across threads, issue 12 
     expect(pb.utilization).toBe(0);
   });
 
+  it('a consumer asleep in claim(Infinity) is woken by the next commit, round after round (one notify per round)', async () => {
+    const engine = await createEngine(kind, { shared: true });
+    const pb = new MpscPbuf(engine, 64, { lengthBits: 9 });
+    const count = 100;
+    const acked = new Int32Array(new SharedArrayBuffer(4));
+    const { ready, done } = startRoles(
+      [
+        {
+          role: 'mpscSleepyConsumer',
+          kind,
+          module: engine.module,
+          descriptor: pb.descriptor,
+          count,
+          acked: acked.buffer,
+        },
+      ],
+      BOUND_MS,
+    );
+    await ready;
+    for (let i = 0; i < count; i++) {
+      // Long enough for the consumer to give up polling and sleep before most commits.
+      await sleep(2);
+      const p = present(pb.alloc(2));
+      pb.words[p] = (2 << 2) | (i << 11);
+      pb.commit(p);
+      // The next packet only once this one is freed: each round needs its own wake-up.
+      expect(await eventually(() => Atomics.load(acked, 0) === i + 1)).toBe(true);
+    }
+    await done;
+    expect(pb.utilization).toBe(0);
+  });
+
   it('alloc(wlen, ms) and allocAsync(wlen, ms) on a full buffer end by their timeout, not before', async () => {
     const pb = new MpscPbuf(await createEngine(kind, { shared: true }), 64, { lengthBits: 9 });
     const p = present(pb.alloc(64));

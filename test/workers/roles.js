@@ -509,6 +509,28 @@ async function mpscDelayedPut(data) {
   return { put: pb.putWord(1 | (1 << 2) | (77 << 11)) };
 }
 
+/**
+ * Claims `count` packets one at a time with claim(Infinity), so that it
+ * sleeps before nearly each one (the test commits the next only after the
+ * last was freed, and after a pause), checks each tag is the next, and
+ * counts them in `acked` (notified) for the test to wait on.
+ */
+async function mpscSleepyConsumer(data) {
+  const pb = MpscPbuf.attach(await engineFor(data), data.descriptor);
+  const acked = new Int32Array(data.acked);
+  data.ready();
+  for (let i = 0; i < data.count; i++) {
+    const p = pb.claim(Infinity);
+    if (p === null) throw new Error(`mpscSleepyConsumer: claim(Infinity) returned null at packet ${i}`);
+    const tag = pb.words[p] >>> 11;
+    if (tag !== i) throw new Error(`mpscSleepyConsumer: packet ${tag} where ${i} was due`);
+    pb.free(p);
+    Atomics.add(acked, 0, 1);
+    Atomics.notify(acked, 0);
+  }
+  return { count: data.count };
+}
+
 // ── Lifecycle: end-of-stream and abort wake-ups (test/lifecycle.xthread.test.ts) ──
 
 /** FNV-1a, continued from `h` over bytes[from, to). */
@@ -850,6 +872,7 @@ const roles = {
   mpscBlockedAlloc,
   mpscDelayedPut,
   mpscSlowCommit,
+  mpscSleepyConsumer,
   lcByteSource,
   lcByteSink,
   lcItemSource,

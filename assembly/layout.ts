@@ -225,7 +225,7 @@ export const ENOTSUP = 95;
 //   and free write only line 3 (and a producer moves rd past a skip packet
 //   with a compare-exchange), and a commit is a compare-exchange of its
 //   packet table entry (docs/design.md §4.1). With overwrite, producers
-//   drop packets at rd, so every operation takes the lock.
+//   drop packets at rd, so every operation but the commit takes the lock.
 //
 //   line 0  (read-only after init, except by a consumer about to sleep, by
 //           close and abort, and by a handle taking or releasing the consumer side)
@@ -277,7 +277,7 @@ export const ENOTSUP = 95;
 //                        first adds and notifies (an exchange, seq-cst)
 //   line 3  the consumer's fields, at MP_CONS_LINE_OFF. With overwrite they
 //           sit at +96 instead, on line 1: there producers move rd and
-//           tmp_rd too, every operation takes the lock, and a line of their
+//           tmp_rd too, claims and frees take the lock, and a line of their
 //           own would only add a line transfer to each critical section.
 //     +0   MP_CONS_RD_OFF    free frontier, a 2-size index: the oldest word
 //                        still in use (atomic: producers read it, and move

@@ -20,8 +20,8 @@
 // compare-exchange, and the one consumer claims and frees on a line of its
 // own, reading the producers' frontier only when it has caught up with its
 // copy. With overwrite, producers drop packets under the consumer's feet,
-// so claim, free and commit take the lock too, around Zephyr's critical
-// sections. A lock still held after a short spin makes the export return
+// so claim and free take the lock too, around Zephyr's critical sections
+// (the commit still does not: it counts itself in wr first, mp_commit). A lock still held after a short spin makes the export return
 // MP_R_BUSY with nothing changed; the host sleeps on the lock word (or,
 // where it may not block, calls again), so no thread spins for a
 // descheduled holder.
@@ -103,7 +103,7 @@ const LOCK_SPINS: u32 = 1000;
   return cb + <usize>load<u32>(cb, MP_CONS_LINE_OFF);
 }
 
-/** With overwrite, producers drop packets at rd: every operation takes the lock. */
+/** With overwrite, producers drop packets at rd: claims and frees take the lock too. */
 @inline function overwrites(cb: usize): bool {
   return (load<u32>(cb, MP_FLAGS_OFF) & MP_FLAG_OVERWRITE) != 0;
 }

@@ -44,6 +44,7 @@ import {
   MP_R_CLAIMED,
   MP_R_CLOSED,
   MP_R_BUSY,
+  MP_R_NONE,
   MP_LOCK_OFF,
   MP_LOCK_WAITERS_OFF,
   U32_MAX,
@@ -680,9 +681,9 @@ export class MpscPbuf extends Handle {
    * costs a few microseconds per wait.
    */
   private claimPolling(): number | null {
-    let r = this.claimed(this.claimCore());
-    for (let i = 0; r === null && i < MP_CLAIM_POLLS; i++) r = this.claimed(this.claimCore());
-    return r;
+    let r = this.claimCore();
+    for (let i = 0; r === MP_R_NONE && i < MP_CLAIM_POLLS; i++) r = this.claimCore();
+    return this.claimed(r);
   }
 
   /**

@@ -437,8 +437,13 @@ async function mpscConsumer(data) {
   data.ready();
   for (;;) {
     let p = pb.claim();
+    // All done: one more look, since the last packets may have been
+    // committed after the claim above (a packet found here is consumed).
+    if (p === null && Atomics.load(done, 0) === producers) {
+      p = pb.claim();
+      if (p === null && !pb.isPending) break;
+    }
     if (p === null) {
-      if (Atomics.load(done, 0) === producers && pb.claim() === null && !pb.isPending) break;
       // Sleep until a producer commits; in slices, since the last producer
       // ends without a commit that would wake us.
       sleeps++;

@@ -60,7 +60,7 @@ import { placeBlock, redeem, releaseBlock } from './blocks.js';
 import { attachBlock, type BufferDescriptor, Handle } from './handle.js';
 import type { Block } from './heap.js';
 import { DISPOSE } from './lifecycle.js';
-import { canBlock, checkMs, sleepOn, sleepOnAsync } from './wait.js';
+import { canBlock, checkMs, roundStart, sleepOn, sleepOnAsync } from './wait.js';
 
 /**
  * Called with the word offset of each packet dropped to make room; the
@@ -343,9 +343,7 @@ export class MpscPbuf extends Handle {
     try {
       for (;;) {
         const i32 = this.fresh().i32;
-        const seen = Atomics.load(i32, sem);
-        // After reading the counter: the next free wakes this round (layout.ts, MP_SEM_WOKEN_OFF).
-        Atomics.store(i32, woken, 0);
+        const seen = roundStart(i32, sem, woken);
         const r = this.core.mp_alloc(this.address, this.scratch, wlen, MP_MODE_WAIT);
         if (r >= 0) return r;
         if (r === MP_R_BUSY) {
@@ -388,8 +386,7 @@ export class MpscPbuf extends Handle {
     let registered = false;
     try {
       for (;;) {
-        const seen = Atomics.load(this.fresh().i32, sem);
-        if (registered) Atomics.store(this.fresh().i32, woken, 0); // as in allocWaiting
+        const seen = roundStart(this.fresh().i32, sem, woken);
         const r = this.core.mp_alloc(this.address, this.scratch, wlen, mode);
         if (r >= 0) return r;
         if (r === MP_R_BUSY) {
@@ -706,9 +703,7 @@ export class MpscPbuf extends Handle {
     try {
       for (;;) {
         const i32 = this.fresh().i32;
-        const seen = Atomics.load(i32, commits);
-        // After reading the counter: the next commit wakes this round (layout.ts, MP_COMMITS_WOKEN_OFF).
-        Atomics.store(i32, woken, 0);
+        const seen = roundStart(i32, commits, woken);
         this.live(false);
         const r = this.claimed(this.claimCore());
         // A commit, close or abort after `seen` was read changes the
@@ -753,8 +748,7 @@ export class MpscPbuf extends Handle {
     try {
       for (;;) {
         const i32 = this.fresh().i32;
-        const seen = Atomics.load(i32, commits);
-        Atomics.store(i32, woken, 0);
+        const seen = roundStart(i32, commits, woken);
         this.live(false);
         const r = this.claimed(this.claimCore());
         if (r !== null || this.drained()) return r;

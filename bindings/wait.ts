@@ -107,6 +107,19 @@ export function checkMs(ms: unknown): void {
 }
 
 /**
+ * @internal The start of a sleeper's round on an MpscPbuf wake-up counter
+ * (the ring form of docs/design.md §3; the caller is registered): reads the
+ * counter, then clears the woken word, so that the first commit or free
+ * after this read adds to the counter and notifies (layout.ts,
+ * MP_SEM_WOKEN_OFF). Returns the value {@link sleepOn} compares with.
+ */
+export function roundStart(i32: Int32Array, counter: number, woken: number): number {
+  const seen = Atomics.load(i32, counter);
+  Atomics.store(i32, woken, 0);
+  return seen;
+}
+
+/**
  * @internal Sleeps on `i32[word]` while it holds `seen`, until notified or
  * `deadline`, for a caller that follows the ring form of docs/design.md §3:
  * it added itself to the waiter count, then read `seen`, then looked once

@@ -1,14 +1,14 @@
 // Bad input to MpscPbuf: every rejected call throws a TypeError or RangeError
 // that names the argument, and leaves the buffer exactly as it was (the
-// control block and the storage are compared byte for byte). Also: a drop
+// whole memory, the buffer's neighbours included, is compared byte for byte). Also: a drop
 // callback that throws leaves the buffer consistent.
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, MpscPbuf, type Engine } from '../dist/bindings/index.js';
+import { memoryCopy } from './util/guarded.js';
 import { present } from './util/present.js';
 
 const hdr = (valid: number, len: number, tag: number): number => (valid | (len << 2) | (tag << 11)) >>> 0;
-const CB_BYTES = 192;
 
 describe.each(['wasm', 'js'] as const)('MpscPbuf bad input on the %s engine', (kind) => {
   let engine: Engine;
@@ -16,22 +16,11 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf bad input on the %s engine', (k
   let pending: number;
   let claimed: number;
 
-  /** The control block and the storage, as bytes. */
-  const snapshot = (): Uint8Array => {
-    const all = new Uint8Array(engine.memory.buffer);
-    const cb = all.slice(pb.address, pb.address + CB_BYTES);
-    const st = all.slice(pb.storageAddress, pb.storageAddress + pb.size * 4);
-    const out = new Uint8Array(cb.length + st.length);
-    out.set(cb);
-    out.set(st, cb.length);
-    return out;
-  };
-
   const unchanged = (f: () => unknown, type: typeof TypeError | typeof RangeError, message: RegExp): void => {
-    const before = snapshot();
+    const before = memoryCopy(engine);
     expect(f).toThrow(type);
     expect(f).toThrow(message);
-    expect(snapshot()).toEqual(before);
+    expect(memoryCopy(engine)).toEqual(before);
   };
 
   beforeEach(async () => {
@@ -79,10 +68,10 @@ describe.each(['wasm', 'js'] as const)('MpscPbuf bad input on the %s engine', (k
     unchanged(() => pb.alloc(2, -1), RangeError, /ms must be from 0 to Infinity, got -1/);
     unchanged(() => pb.alloc(2, NaN), RangeError, /\bms\b/);
     unchanged(() => pb.alloc(2, '5' as unknown as number), TypeError, /ms must be a number/);
-    const before = snapshot();
+    const before = memoryCopy(engine);
     await expect(pb.allocAsync(0)).rejects.toThrow(RangeError);
     await expect(pb.allocAsync(2, -5)).rejects.toThrow(/\bms\b/);
-    expect(snapshot()).toEqual(before);
+    expect(memoryCopy(engine)).toEqual(before);
   });
 
   it('rejects commits of anything but an allocated, uncommitted packet', () => {
